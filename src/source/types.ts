@@ -1,0 +1,34 @@
+import type { InputProblem } from '../errors.js';
+
+/**
+ * One readable thing: a local file, an S3 object, stdin, or a page stream from an API source.
+ * Byte sources (files, objects) yield raw, possibly compressed bytes; API sources (event history,
+ * CloudWatch Logs) yield NDJSON, one CloudTrail event per line, so every unit goes through the same
+ * decode → split → filter stages.
+ */
+export interface InputUnit {
+  /** What the user sees in messages and in a result's `source`: a path, `s3://b/k`, `history:us-east-1`. */
+  readonly name: string;
+  /** Size in bytes when known up front (for progress and ETA). */
+  readonly size?: number;
+  /** Ordering key: units are emitted in this order whatever the concurrency. */
+  readonly sortKey: string;
+  open(signal?: AbortSignal): AsyncIterable<Uint8Array>;
+}
+
+export type UnitOrProblem = { unit: InputUnit } | { problem: InputProblem } | { skipped: string; reason: string };
+
+/** Time/account/region scope a source may use to prune what it lists. Filtering stays exact downstream. */
+export interface ScanScope {
+  start?: Date;
+  end?: Date;
+  accounts?: string[];
+  regions?: string[];
+  /** Which CloudTrail folders to read: management/data events live under CloudTrail/, Insights under CloudTrail-Insight/. */
+  categories?: Array<'management' | 'data' | 'insight'>;
+}
+
+export interface Source {
+  readonly label: string;
+  units(scope: ScanScope, signal?: AbortSignal): AsyncIterable<UnitOrProblem>;
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Runs every compiled *.test.js under dist/ (or the paths given) with node's own test runner.
+// Listing the files ourselves keeps helper modules under test/ from being mistaken for tests.
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+function collect(path, out) {
+  const st = statSync(path);
+  if (st.isDirectory()) {
+    for (const name of readdirSync(path).sort()) collect(join(path, name), out);
+  } else if (path.endsWith('.test.js')) {
+    out.push(path);
+  }
+  return out;
+}
+
+const roots = process.argv.slice(2);
+const files = [];
+for (const root of roots.length ? roots : ['dist/src', 'dist/test']) collect(resolve(root), files);
+if (files.length === 0) {
+  console.error('test/run.js: no compiled tests found; run `npm run build` first');
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--test', ...files], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
