@@ -1,0 +1,43 @@
+import type { CloudTrailEvent } from '../records/types.js';
+
+/**
+ * Byte-level pre-filter derived from a matcher. A record's raw bytes can only match if, for every group,
+ * at least one of the group's needles occurs in them (an AND of ORs). Needles are searched in the raw
+ * JSON text exactly as CloudTrail serialises it, so they must be spelled as they appear there (usually a
+ * quoted string value such as `"DeleteTable"`). Being a pre-filter it may let through records that do not
+ * match (the exact matcher decides), but it must never reject a record that does.
+ */
+export type NeedleGroups = ReadonlyArray<ReadonlyArray<string>>;
+
+/** Exact test on a parsed event. Implementations are pure and hold no global state (they run in workers). */
+export interface RecordMatcher {
+  readonly needles: NeedleGroups;
+  matches(event: CloudTrailEvent): boolean;
+}
+
+export const matchAll: RecordMatcher = { needles: [], matches: () => true };
+
+/** Both matchers must accept; needle groups simply concatenate (AND). */
+export function allOf(matchers: readonly RecordMatcher[]): RecordMatcher {
+  const parts = matchers.filter((m) => m !== matchAll);
+  if (parts.length === 0) return matchAll;
+  if (parts.length === 1) return parts[0]!;
+  return {
+    needles: parts.flatMap((m) => m.needles),
+    matches: (e) => parts.every((m) => m.matches(e)),
+  };
+}
+
+/**
+ * Either matcher may accept. A record passes the combined pre-filter if it passes any side's, which an
+ * AND-of-ORs can only express exactly when each side has at most one group; otherwise we drop the
+ * pre-filter (correctness over speed).
+ */
+export function anyOf(matchers: readonly RecordMatcher[]): RecordMatcher {
+  if (matchers.length === 1) return matchers[0]!;
+  const canPrefilter = matchers.every((m) => m.needles.length === 1);
+  return {
+    needles: canPrefilter ? [matchers.flatMap((m) => m.needles[0]!)] : [],
+    matches: (e) => matchers.some((m) => m.matches(e)),
+  };
+}
