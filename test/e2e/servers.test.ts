@@ -26,3 +26,33 @@ test('moto_server starts and answers on loopback', async () => {
     await moto.stop();
   }
 });
+
+test('JSON 1.1 stand-in answers the real CloudTrail client and returns modelled errors', async () => {
+  const { CloudTrailClient, ListPublicKeysCommand, LookupEventsCommand, InvalidLookupAttributesException } = await import(
+    '@aws-sdk/client-cloudtrail'
+  );
+  const { startJsonApiStandin, JsonApiError } = await import('../helpers/json-api-standin.js');
+  const standin = await startJsonApiStandin({
+    ListPublicKeys: () => ({ PublicKeyList: [{ Fingerprint: 'ab', Value: Buffer.from('key').toString('base64') }] }),
+    LookupEvents: () => {
+      throw new JsonApiError('InvalidLookupAttributesException', 'only one attribute');
+    },
+  });
+  const client = new CloudTrailClient({
+    endpoint: standin.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' },
+  });
+  try {
+    const keys = await client.send(new ListPublicKeysCommand({}));
+    assert.equal(Buffer.from(keys.PublicKeyList![0]!.Value!).toString(), 'key');
+    await assert.rejects(client.send(new LookupEventsCommand({})), InvalidLookupAttributesException);
+    assert.deepEqual(standin.calls.map((c) => [c.operation, c.region]), [
+      ['ListPublicKeys', 'eu-west-1'],
+      ['LookupEvents', 'eu-west-1'],
+    ]);
+  } finally {
+    client.destroy();
+    await standin.stop();
+  }
+});
