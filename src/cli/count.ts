@@ -152,7 +152,7 @@ function chart(ts: TimeSeries, series: readonly Series[], label: (s: Series) => 
   const last = ts.periods.at(-1)! + ts.intervalMs;
   let out = `${iso(first)} → ${iso(last)}, one column = ${formatDuration(ts.intervalMs * fold)}\n`;
   const labels = series.map((s) => neutralize(label(s)));
-  const width = Math.min(40, Math.max(...labels.map((l) => l.length)));
+  const width = Math.min(60, Math.max(...labels.map((l) => l.length)));
   series.forEach((s, si) => {
     const values = Array.from({ length: cells }, (_, c) => {
       let v = 0;
