@@ -11,7 +11,7 @@ export function groupValue(event: CloudTrailEvent, field: string): string {
   if (field === 'principal') return principalOf(event);
   let cur: unknown = event;
   for (const part of field.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return MISSING;
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, part)) return MISSING;
     cur = (cur as Record<string, unknown>)[part];
   }
   if (cur === undefined) return MISSING;
@@ -28,7 +28,7 @@ export function principalOf(event: CloudTrailEvent): string {
 export function numericValue(event: CloudTrailEvent, field: string): number | undefined {
   let cur: unknown = event;
   for (const part of field.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, part)) return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }
   if (typeof cur === 'number' && Number.isFinite(cur)) return cur;
