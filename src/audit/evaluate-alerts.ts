@@ -89,8 +89,13 @@ export function checkMetricFilterAlert(control: AlertControl, facts: AccountFact
       const entry: JsonObject = { logGroup: group.name, filter: filter.name, pattern: filter.pattern, missed: j.missed, matchedBenign: j.matchedBenign };
       if (j.error) entry.error = j.error;
       filtersEvidence.push(entry);
+      if (j.error) {
+        // CloudWatch accepted the pattern, so failing to read it is ours: it might match, it might not.
+        undecided.push(`filter ${filter.name}: ${describeJudgement(j)}`);
+        continue;
+      }
       if (!judgementPasses(j)) {
-        if (j.missed.length < control.events.length || j.error) closest.push(`filter ${filter.name} ${describeJudgement(j)}`);
+        if (j.missed.length < control.events.length) closest.push(`filter ${filter.name} ${describeJudgement(j)}`);
         continue;
       }
       const alarmsRead = facts.alarms[group.region];
@@ -141,8 +146,12 @@ export function checkEventRuleAlert(control: AlertControl, facts: AccountFacts, 
       const entry: JsonObject = { region, rule: rule.name, state: rule.state ?? null, pattern: rule.eventPattern, missed: j.missed, matchedBenign: j.matchedBenign };
       if (j.error) entry.error = j.error;
       rulesEvidence.push(entry);
+      if (j.error) {
+        undecided.push(`rule ${rule.name}: ${describeJudgement(j)}`);
+        continue;
+      }
       if (!judgementPasses(j)) {
-        if (j.missed.length < control.events.length || j.error) closest.push(`rule ${rule.name} ${describeJudgement(j)}`);
+        if (j.missed.length < control.events.length) closest.push(`rule ${rule.name} ${describeJudgement(j)}`);
         continue;
       }
       if (rule.state !== 'ENABLED') {
