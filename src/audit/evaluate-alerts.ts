@@ -38,6 +38,23 @@ function describeJudgement(j: PatternJudgement): string {
   return parts.join(' and ');
 }
 
+/**
+ * The explanation most useful to the reader when nothing passes: a matching pattern with a broken alarm
+ * chain first, then a specific pattern that misses some events (fewest first), then an over-broad one.
+ */
+class Closest {
+  private rank = Infinity;
+  best: string | undefined;
+  add(rank: number, text: string): void {
+    if (rank < this.rank) {
+      this.rank = rank;
+      this.best = text;
+    }
+  }
+}
+
+const rankOf = (j: PatternJudgement): number => (j.matchedBenign.length ? 1000 + j.matchedBenign.length : 1 + j.missed.length);
+
 const isSnsTopic = (arn: string) => arn.startsWith('arn:') && arn.split(':')[2] === 'sns';
 
 /** Why an alarm would or would not notify anyone; `ok` when a subscribed topic receives its actions. */
@@ -65,7 +82,7 @@ function alarmDelivery(alarm: AlarmFacts, facts: AccountFacts): { ok: boolean; u
 export function checkMetricFilterAlert(control: AlertControl, facts: AccountFacts, engines: PatternEngines | undefined): Verdict {
   const trails = new Map(facts.trails.map((t) => [t.arn, t]));
   const filtersEvidence: JsonValue[] = [];
-  const closest: string[] = [];
+  const closest = new Closest();
   const undecided: string[] = [];
   const groupsEvidence: JsonObject[] = [];
   for (const group of facts.logGroups) {
@@ -95,7 +112,7 @@ export function checkMetricFilterAlert(control: AlertControl, facts: AccountFact
         continue;
       }
       if (!judgementPasses(j)) {
-        if (j.missed.length < control.events.length) closest.push(`filter ${filter.name} ${describeJudgement(j)}`);
+        if (j.missed.length < control.events.length) closest.add(rankOf(j), `filter ${filter.name} ${describeJudgement(j)}`);
         continue;
       }
       const alarmsRead = facts.alarms[group.region];
@@ -106,14 +123,14 @@ export function checkMetricFilterAlert(control: AlertControl, facts: AccountFact
       const alarms = alarmsRead.value.filter((a) => filter.metrics.some((m) => m.name === a.metricName && m.namespace === a.namespace));
       entry.alarms = alarms.map((a) => a.name);
       if (!alarms.length) {
-        closest.unshift(`filter ${filter.name} matches, but no alarm watches ${filter.metrics.map((m) => `${m.namespace}/${m.name}`).join(', ')}`);
+        closest.add(0, `filter ${filter.name} matches, but no alarm watches ${filter.metrics.map((m) => `${m.namespace}/${m.name}`).join(', ')}`);
         continue;
       }
       for (const alarm of alarms) {
         const d = alarmDelivery(alarm, facts);
         if (d.ok) return pass(`filter ${filter.name} on ${group.name} matches all ${control.events.length} canonical events; ${d.why}`, { logGroups: groupsEvidence, filters: filtersEvidence });
         if (d.undecided) undecided.push(d.undecided);
-        closest.unshift(`filter ${filter.name} matches, but ${d.why}`);
+        closest.add(0, `filter ${filter.name} matches, but ${d.why}`);
       }
     }
   }
@@ -121,7 +138,7 @@ export function checkMetricFilterAlert(control: AlertControl, facts: AccountFact
   if (undecided.length) return unknown(`could not check ${undecided[0]}`, ev);
   if (facts.trailListErrors.length) return unknown(`trails could not be listed everywhere (${facts.trailListErrors.map((e) => e.region).join(', ')})`, ev);
   if (!groupsEvidence.some((g) => g.receivesLoggingTrail)) return fail('no logging trail delivers to CloudWatch Logs', ev);
-  if (closest.length) return fail(closest[0]!, ev);
+  if (closest.best) return fail(closest.best, ev);
   if (filtersEvidence.length) return fail(`none of the ${filtersEvidence.length} metric filters matches this control's events`, ev);
   return fail('no metric filter on the trail log group', ev);
 }
@@ -129,7 +146,7 @@ export function checkMetricFilterAlert(control: AlertControl, facts: AccountFact
 /** alert.trail-tampering: an enabled EventBridge rule with a target matches StopLogging, DeleteTrail and UpdateTrail. */
 export function checkEventRuleAlert(control: AlertControl, facts: AccountFacts, engines: PatternEngines | undefined): Verdict {
   const rulesEvidence: JsonValue[] = [];
-  const closest: string[] = [];
+  const closest = new Closest();
   const undecided: string[] = [];
   for (const [region, rules] of Object.entries(facts.eventRules)) {
     if (!rules.ok) {
@@ -151,11 +168,11 @@ export function checkEventRuleAlert(control: AlertControl, facts: AccountFacts, 
         continue;
       }
       if (!judgementPasses(j)) {
-        if (j.missed.length < control.events.length) closest.push(`rule ${rule.name} ${describeJudgement(j)}`);
+        if (j.missed.length < control.events.length) closest.add(rankOf(j), `rule ${rule.name} ${describeJudgement(j)}`);
         continue;
       }
       if (rule.state !== 'ENABLED') {
-        closest.unshift(`rule ${rule.name} matches, but it is ${rule.state ?? 'not enabled'}`);
+        closest.add(0, `rule ${rule.name} matches, but it is ${rule.state ?? 'not enabled'}`);
         continue;
       }
       if (!rule.targets.ok) {
@@ -164,7 +181,7 @@ export function checkEventRuleAlert(control: AlertControl, facts: AccountFacts, 
       }
       entry.targets = rule.targets.value.map((t) => t.arn ?? t.id ?? '');
       if (!rule.targets.value.length) {
-        closest.unshift(`rule ${rule.name} matches, but it has no target`);
+        closest.add(0, `rule ${rule.name} matches, but it has no target`);
         continue;
       }
       return pass(`rule ${rule.name} (${region}) matches StopLogging, DeleteTrail and UpdateTrail and sends them to ${rule.targets.value.map((t) => t.arn).join(', ')}`, { rules: rulesEvidence });
@@ -172,7 +189,7 @@ export function checkEventRuleAlert(control: AlertControl, facts: AccountFacts, 
   }
   const ev = { rules: rulesEvidence };
   if (undecided.length) return unknown(`could not check ${undecided[0]}`, ev);
-  if (closest.length) return fail(closest[0]!, ev);
+  if (closest.best) return fail(closest.best, ev);
   if (rulesEvidence.length) return fail(`none of the ${rulesEvidence.length} EventBridge rules matches trail tampering`, ev);
   return fail('no EventBridge rule with an event pattern was found', ev);
 }

@@ -126,11 +126,25 @@ export async function readBuckets(aws: AwsOptions, account: string, trails: Trai
   return out;
 }
 
+/** The S3 Control endpoint set through the SDK's variables, when it is an IP literal (a local test server). */
+function ipControlEndpoint(): string | undefined {
+  const url = process.env.AWS_ENDPOINT_URL_S3_CONTROL ?? process.env.AWS_ENDPOINT_URL;
+  if (!url) return undefined;
+  try {
+    const host = new URL(url).hostname;
+    return /^\d+\.\d+\.\d+\.\d+$|^\[/.test(host) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function readAccountPublicAccessBlock(aws: AwsOptions, account: string, region: string): Promise<Read<PublicAccessBlockFacts | null>> {
+  const ip = ipControlEndpoint();
+  // S3 Control puts the account id in front of the endpoint's host name, which an IP endpoint cannot take
+  // (the SDK prints a stack trace and throws). Say so instead of asking: "could not check", never a pass.
+  if (ip) return { ok: false, error: `S3 Control cannot address account ${account} at an IP endpoint (${ip})` };
   const control = new S3ControlClient(serviceClientConfig(aws, region));
   try {
-    // S3 Control puts the account id in front of the endpoint's host name, which an IP endpoint (a local
-    // test server) cannot take: the SDK throws a TypeError. That is "could not check", like a refusal.
     return await attempt(
       async () => pab((await control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account }))).PublicAccessBlockConfiguration),
       ['NoSuchPublicAccessBlockConfiguration'],

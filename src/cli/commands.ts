@@ -6,4 +6,5 @@ type Register = (program: Command, io: CliIO) => void;
 
 export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./events.js'),
+  () => import('./audit.js'),
 ];
