@@ -118,6 +118,14 @@ test('--min-retention-days and --trail narrow the audit', async () => {
   assert.match(only(report, 'alert.cis-4.3').detail, /no logging trail delivers to CloudWatch Logs/);
 });
 
+test('a multi-region trail found through its shadow copy is audited once, in its home region', async () => {
+  const { report } = await audit(good.env, ['--region', 'eu-west-1']);
+  assert.deepEqual(report.regions, ['eu-west-1', 'us-east-1']);
+  const trails = [...new Set(report.checks.filter((c) => c.id === 'trail.logging').map((c) => `${c.resource} ${c.region} ${c.status}`))];
+  assert.deepEqual(trails, [`arn:aws:cloudtrail:us-east-1:${GOOD}:trail/org-main us-east-1 pass`]);
+  assert.equal(only(report, 'trail.multi-region').status, 'pass');
+});
+
 test('refused calls give unknown, never pass; MFA delete and a delivery error are read as AWS reports them', async () => {
   const trailArn = `arn:aws:cloudtrail:us-east-1:${GOOD}:trail/org-main`;
   const cloudtrail = await startJsonApiStandin({
