@@ -1,7 +1,8 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigError, describeError } from '../errors.js';
-import { asConfigErrorIfFatal, serviceClientConfig, type AwsOptions } from '../source/aws.js';
+import { serviceClientConfig } from '../source/aws-clients.js';
+import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
 import type { AccountFacts } from './facts.js';
 import { readAlarms, readEventRules, readLogGroups, readSubscriptions } from './read-alerting.js';
 import { readBuckets } from './read-buckets.js';

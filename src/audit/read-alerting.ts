@@ -2,7 +2,8 @@ import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwa
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { serviceClientConfig, type AwsOptions } from '../source/aws.js';
+import { serviceClientConfig } from '../source/aws-clients.js';
+import type { AwsOptions } from '../source/aws.js';
 import type { AlarmFacts, EventRuleFacts, LogGroupFacts, MetricFilterFacts, SubscriptionFacts, TrailFacts } from './facts.js';
 import { arnRegion, read } from './read-util.js';
 import type { Read } from './types.js';

@@ -11,7 +11,8 @@ import {
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
-import { createS3Client, serviceClientConfig, type AwsOptions } from '../source/aws.js';
+import { createS3Client, serviceClientConfig } from '../source/aws-clients.js';
+import type { AwsOptions } from '../source/aws.js';
 import type { BucketFacts, LifecycleRuleFacts, PublicAccessBlockFacts, TrailFacts } from './facts.js';
 import { attempt, read } from './read-util.js';
 import type { Read } from './types.js';

@@ -8,7 +8,8 @@ import {
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from '@aws-sdk/client-kms';
-import { serviceClientConfig, type AwsOptions } from '../source/aws.js';
+import { serviceClientConfig } from '../source/aws-clients.js';
+import type { AwsOptions } from '../source/aws.js';
 import type { KmsKeyFacts, SelectorFacts, TrailFacts, TrailStatusFacts } from './facts.js';
 import { arnRegion, attempt, read } from './read-util.js';
 import type { Read } from './types.js';

@@ -1,7 +1,4 @@
 import { Option, type Command } from 'commander';
-import { runAudit, exitCodeFor } from '../audit/audit.js';
-import { patternEngines } from '../audit/engines.js';
-import { renderJson, renderTable } from '../audit/render.js';
 import { UsageError } from '../errors.js';
 import { OutputWriter } from '../output/writer.js';
 import type { CliIO } from './io.js';
@@ -35,6 +32,10 @@ export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<
   if (!Number.isInteger(minRetentionDays) || minRetentionDays < 0) {
     throw new UsageError(`--min-retention-days: expected a whole number of days, got "${raw.minRetentionDays}"`);
   }
+  // Loaded on use: the AWS SDK costs half a second at start-up, which other commands should not pay.
+  const { runAudit, exitCodeFor } = await import('../audit/audit.js');
+  const { patternEngines } = await import('../audit/engines.js');
+  const { renderJson, renderTable } = await import('../audit/render.js');
   const report = await runAudit({
     aws: { ...(raw.profile ? { profile: raw.profile } : {}), ...(raw.region?.[0] ? { region: raw.region[0] } : {}) },
     regions: raw.region ?? [],
