@@ -1,6 +1,7 @@
-import { Chalk } from 'chalk';
+import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { neutralize } from '../output/sanitize.js';
+import type { ReplayReport } from './replay.js';
 import type { AuditReport, CheckResult, CheckStatus } from './types.js';
 
 export interface RenderOptions {
@@ -54,5 +55,24 @@ export function renderTable(report: AuditReport, opts: RenderOptions): string {
   const summary =
     `${report.checks.length} checks: ${paint.pass(`${n.pass} pass`)}, ${paint.fail(`${n.fail} fail`)}, ${paint.unknown(`${n.unknown} unknown`)}` +
     ` (account ${neutralize(report.account)}, regions ${neutralize(report.regions.join(', ') || '-')})`;
-  return `${table.toString()}\n${summary}\n`;
+  return `${table.toString()}\n${summary}\n${report.replay ? renderReplay(report.replay, chalk) : ''}`;
+}
+
+function renderReplay(r: ReplayReport, chalk: ChalkInstance): string {
+  const table = new Table({
+    head: ['fired', 'first', 'last', 'kind', 'name', 'where'],
+    style: { head: chalk.level ? ['cyan'] : [], border: chalk.level ? ['grey'] : [] },
+  });
+  for (const p of r.patterns) {
+    table.push([
+      p.error ? chalk.yellow('?') : String(p.fired),
+      p.first ?? '-',
+      p.last ?? '-',
+      p.kind,
+      neutralize(p.name),
+      neutralize(p.error ? `${p.where} (pattern not evaluated: ${p.error})` : p.where),
+    ]);
+  }
+  const span = r.events ? `${r.events} events from ${r.from} to ${r.to}` : 'no events';
+  return `\nReplay over ${span}:\n${r.patterns.length ? table.toString() : '(no metric filters or EventBridge rules found)'}\n`;
 }

@@ -32,6 +32,8 @@ export interface AuditReport {
   account: string;
   regions: string[];
   checks: CheckResult[];
+  /** With `--replay`: how often each metric filter and rule would have fired over the given history. */
+  replay?: import('./replay.js').ReplayReport;
 }
 
 /**

@@ -1,6 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ALERT_CONTROLS, BENIGN_EVENTS, TRAIL_TAMPERING } from '../../src/audit/canonical-events.js';
 import { CHECKS } from '../../src/audit/checks.js';
+import type { ReplayResult } from '../../src/audit/replay.js';
 import type { AuditReport, CheckResult, CheckStatus } from '../../src/audit/types.js';
 import { buildBadAccount, buildGoodAccount } from '../helpers/audit-accounts.js';
 import { runCli } from '../helpers/cli.js';
@@ -223,6 +229,49 @@ test('usage and configuration errors exit 2 with one line', async () => {
   assert.equal(noTrail.stderr, 'ctrail: no such trail in us-east-1: nope\n');
   const badFormat = await runCli(['audit', '-o', 'csv'], { env: good.env });
   assert.equal(badFormat.code, 2);
+});
+
+test('--replay runs every filter and rule found over history and says how often and when each would have fired', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ctrail-replay-'));
+  try {
+    // Each record gets its own eventID: the scan drops repeated deliveries of one event.
+    let n = 0;
+    const at = (e: { event: object }, time: string) => ({ ...e.event, eventTime: time, eventID: `replay-${++n}` });
+    const cis45 = ALERT_CONTROLS.find((c) => c.id === 'alert.cis-4.5')!;
+    const stop = TRAIL_TAMPERING.events.find((e) => e.label === 'cloudtrail:StopLogging')!;
+    const records = [
+      at(BENIGN_EVENTS[0]!, '2026-03-01T08:00:00Z'),
+      at(stop, '2026-03-01T09:30:00Z'),
+      at(cis45.events[0]!, '2026-03-02T10:00:00Z'),
+      at(BENIGN_EVENTS[1]!, '2026-03-03T11:00:00Z'),
+      at(stop, '2026-03-03T12:00:00Z'),
+    ];
+    // One gzipped log file as CloudTrail writes it, one plain NDJSON file: two source types in one replay.
+    writeFileSync(join(dir, '111122223333_CloudTrail_us-east-1_20260301T0900Z_abc.json.gz'), gzipSync(JSON.stringify({ Records: records.slice(0, 3) })));
+    writeFileSync(join(dir, 'later.ndjson'), records.slice(3).map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const r = await runCli(['audit', '-o', 'json', '--replay', join(dir, '111122223333_CloudTrail_us-east-1_20260301T0900Z_abc.json.gz'), join(dir, 'later.ndjson')], { env: good.env });
+    assert.equal(r.stderr, '');
+    const report = JSON.parse(r.stdout) as AuditReport;
+    assert.equal(report.replay?.events, 5);
+    assert.equal(report.replay?.from, '2026-03-01T08:00:00Z');
+    assert.equal(report.replay?.to, '2026-03-03T12:00:00Z');
+    const byName = new Map<string, ReplayResult>(report.replay!.patterns.map((p) => [p.name, p]));
+    assert.deepEqual(
+      [byName.get('CloudTrailChanges'), byName.get('trail-tampering'), byName.get('RootAccountUsage')].map((p) => p && [p.kind, p.where, p.fired, p.first, p.last]),
+      [
+        ['metric-filter', 'cloudtrail/org-main', 3, '2026-03-01T09:30:00Z', '2026-03-03T12:00:00Z'],
+        ['event-rule', 'us-east-1', 2, '2026-03-01T09:30:00Z', '2026-03-03T12:00:00Z'],
+        ['metric-filter', 'cloudtrail/org-main', 0, null, null],
+      ],
+    );
+    assert.equal(report.replay!.patterns.length, ALERT_CONTROLS.length + 1);
+
+    const table = await runCli(['audit', '--replay', dir, '--start', '2026-03-02T00:00:00Z'], { env: good.env });
+    assert.match(table.stdout, /Replay over 3 events from 2026-03-02T10:00:00Z to 2026-03-03T12:00:00Z:/);
+    assert.match(table.stdout, /│ 2 +│ 2026-03-02T10:00:00Z │ 2026-03-03T12:00:00Z │ metric-filter │ CloudTrailChanges/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('every check id has been seen both passing and failing', () => {
