@@ -277,7 +277,8 @@ export function runChecks(facts: AccountFacts, settings: AuditSettings): AuditRe
   const accountResource = `account:${facts.account}`;
   // Account-level alert fixes go where the trail's log group is (or the first audited region).
   const mainTrail = facts.trails.find((t) => t.isMultiRegion) ?? facts.trails[0];
-  const mainGroup = facts.logGroups[0];
+  const isLogging = (arn: string) => facts.trails.some((t) => t.arn === arn && t.status.ok && t.status.value.isLogging);
+  const mainGroup = facts.logGroups.find((g) => g.trails.some(isLogging)) ?? facts.logGroups[0];
   const accountRegion = mainTrail?.homeRegion ?? facts.regions[0] ?? 'us-east-1';
   const emit = (def: CheckDefinition, resource: string, target: Target, v: Verdict) =>
     checks.push({ id: def.id, status: v.status, resource, region: target.region, detail: v.detail, evidence: v.evidence, references: def.references, remediation: v.status === 'pass' ? '' : def.remediation(target) });
