@@ -229,6 +229,17 @@ test('usage and configuration errors exit 2 with one line', async () => {
   assert.equal(noTrail.stderr, 'ctrail: no such trail in us-east-1: nope\n');
   const badFormat = await runCli(['audit', '-o', 'csv'], { env: good.env });
   assert.equal(badFormat.code, 2);
+  const unreachable = await runCli(['audit'], { env: { ...good.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:1' } });
+  assert.equal(unreachable.code, 2);
+  assert.equal(unreachable.stderr, 'ctrail: sts: cannot reach the endpoint (connect ECONNREFUSED 127.0.0.1:1)\n');
+  const noCredentials = await runCli(['audit'], {
+    env: { ...good.env, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined },
+  });
+  assert.equal(noCredentials.code, 2);
+  assert.match(noCredentials.stderr, /^ctrail: no AWS credentials found .*\n$/);
+  const windowWithoutReplay = await runCli(['audit', '--start', '7d'], { env: good.env });
+  assert.equal(windowWithoutReplay.code, 2);
+  assert.equal(windowWithoutReplay.stderr, 'ctrail: --start and --end apply to --replay\n');
 });
 
 test('--replay runs every filter and rule found over history and says how often and when each would have fired', async () => {
