@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AccountFacts, BucketFacts, SelectorFacts, TrailFacts } from './facts.js';
 import { checkEncryption, checkPublicAccess, checkRetention, checkSourceCondition, checkTlsOnly } from './evaluate-buckets.js';
+import { ALERT_CONTROLS } from './canonical-events.js';
+import { patternEngines } from './engines.js';
+import { checkMetricFilterAlert } from './evaluate-alerts.js';
 import { checkKms, checkMultiRegion, managementCoverage, s3ObjectCoverage } from './evaluate-trails.js';
 import { readFailed, readOk } from './types.js';
 
@@ -126,4 +129,31 @@ test('trail.kms: a key pending deletion fails even with rotation on', () => {
   const v = checkKms(trail({ kmsKeyId: 'k', kmsKey: readOk({ keyId: 'k', keyArn: 'arn:aws:kms:us-east-1:1:key/k', keyState: 'PendingDeletion', rotationEnabled: readOk(true) }) }));
   assert.equal(v.status, 'fail');
   assert.match(v.detail, /PendingDeletion/);
+});
+
+test('alerts: a filter ctrail cannot read makes the check unknown, unless another filter passes', () => {
+  const control = ALERT_CONTROLS.find((c) => c.id === 'alert.cis-4.6')!;
+  const facts = (filters: { name: string; pattern: string }[]): AccountFacts => ({
+    ...account([trail({ cloudWatchLogsLogGroupArn: 'arn:aws:logs:us-east-1:111122223333:log-group:ct:*' })]),
+    logGroups: [
+      {
+        arn: 'arn:aws:logs:us-east-1:111122223333:log-group:ct',
+        name: 'ct',
+        region: 'us-east-1',
+        trails: ['arn:aws:cloudtrail:us-east-1:111122223333:trail/t'],
+        metricFilters: readOk(filters.map((f) => ({ ...f, metrics: [{ name: f.name, namespace: 'CIS' }] }))),
+      },
+    ],
+    alarms: { 'us-east-1': readOk(filters.map((f) => ({ name: `${f.name}-alarm`, metricName: f.name, namespace: 'CIS', actionsEnabled: true, alarmActions: ['arn:aws:sns:us-east-1:111122223333:t'] }))) },
+    topicSubscriptions: { 'arn:aws:sns:us-east-1:111122223333:t': readOk([{ arn: 'arn:aws:sns:us-east-1:111122223333:t:1' }]) },
+  });
+  const term = { name: 'term', pattern: '"Failed authentication"' };
+  const v = checkMetricFilterAlert(control, facts([term]), patternEngines);
+  assert.equal(v.status, 'unknown');
+  assert.match(v.detail, /filter term: pattern not understood/);
+  assert.equal(checkMetricFilterAlert(control, facts([term, { name: 'json', pattern: control.referencePattern }]), patternEngines).status, 'pass');
+  assert.equal(checkMetricFilterAlert(control, facts([{ name: 'json', pattern: control.referencePattern }]), undefined).status, 'unknown');
+  const pending = facts([{ name: 'json', pattern: control.referencePattern }]);
+  pending.topicSubscriptions = { 'arn:aws:sns:us-east-1:111122223333:t': readOk([{ arn: 'PendingConfirmation' }]) };
+  assert.match(checkMetricFilterAlert(control, pending, patternEngines).detail, /no confirmed subscription/);
 });
