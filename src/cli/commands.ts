@@ -6,5 +6,8 @@ type Register = (program: Command, io: CliIO) => void;
 
 export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./events.js'),
+  () => import('./count.js'),
+  () => import('./insights.js'),
+  () => import('./hunt.js'),
   () => import('./audit.js'),
 ];

@@ -181,3 +181,8 @@ test('needles: = on strings narrows, OR keeps one group, != and regex never narr
   const raw = JSON.stringify(ct({ eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion' }));
   assert.ok(kms.needles.every((g) => g.some((n) => raw.includes(n))));
 });
+
+test('object prototype names are ordinary missing fields', () => {
+  assert.equal(run('{ $.constructor NOT EXISTS }'), true);
+  assert.equal(run('{ $.toString != "x" }'), false);
+});

@@ -248,7 +248,7 @@ function resolve(event: unknown, path: readonly Step[]): unknown {
       if (!Array.isArray(cur)) return undefined;
       cur = cur[step];
     } else {
-      if (Array.isArray(cur)) return undefined;
+      if (Array.isArray(cur) || !Object.hasOwn(cur, step)) return undefined;
       cur = (cur as Record<string, unknown>)[step];
     }
   }

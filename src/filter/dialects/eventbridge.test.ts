@@ -238,3 +238,10 @@ test('needles: exact, prefix and source values become byte needles; the rest nev
   );
   assert.deepEqual(compileEventPattern({ $or: [{ detail: { eventName: ['A'] } }, { detail: { x: [{ exists: true }] } }] }).needles, []);
 });
+
+test('prototype names are missing fields, and values a serialiser may escape give no needle', () => {
+  yes({ detail: { constructor: [{ exists: false }], toString: { x: [{ exists: false }] } } }, apiCall());
+  no({ detail: { constructor: [{ exists: true }] } }, apiCall());
+  assert.deepEqual(compileEventPattern({ detail: { requestParameters: { expr: ['a=b'] } } }).needles, []);
+  assert.deepEqual(compileEventPattern({ detail: { userIdentity: { arn: [{ prefix: 'arn:aws:sts::1:assumed-role/' }] } } }).needles, []);
+});

@@ -313,13 +313,13 @@ function matchPattern(pattern: CompiledPattern, obj: Record<string, unknown>): b
     if (rule.kind === 'or') {
       if (!rule.branches.some((b) => matchPattern(b, obj))) return false;
     } else if (rule.kind === 'object') {
-      const value = obj[rule.key];
+      const value = Object.hasOwn(obj, rule.key) ? obj[rule.key] : undefined;
       // A missing object matches like an empty one, so `exists: false` below it still holds. Inside an
       // array of objects, one element must satisfy the whole sub-pattern (EventBridge's array consistency).
       const candidates = value === undefined ? [EMPTY] : (Array.isArray(value) ? value.flat(Infinity) : [value]).filter(isPlainObject);
       if (!candidates.some((c) => matchPattern(rule.pattern, c))) return false;
     } else {
-      const leaves = leavesOf(obj[rule.key]);
+      const leaves = Object.hasOwn(obj, rule.key) ? leavesOf(obj[rule.key]) : [];
       const ok =
         rule.exists.some((want) => want === leaves.length > 0) ||
         (leaves.length > 0 && rule.tests.some((t) => leaves.some((v) => t(v))));

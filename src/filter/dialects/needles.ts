@@ -2,11 +2,11 @@ import type { NeedleGroups } from '../matcher.js';
 
 /**
  * Needles are searched in raw JSON text, so a value can only be used when its JSON spelling is certain:
- * printable ASCII without the characters a serialiser might escape (quote, backslash) and without `/`,
- * which some serialisers write as `\/`.
+ * printable ASCII without the characters some serialisers escape: quote and backslash always, `/` as `\/`,
+ * and `<`, `>`, `&`, `=`, `'` as `\u003c`… (HTML-safe JSON writers).
  */
 export function isNeedleSafe(text: string): boolean {
-  return /^[\x20-\x7e]*$/.test(text) && !/["\\/]/.test(text);
+  return /^[\x20-\x7e]*$/.test(text) && !/["\\/<>&=']/.test(text);
 }
 
 /** The needle proving a JSON string value equals `value`: the value with its quotes. */

@@ -175,3 +175,8 @@ test('needles come only from eventSource, in lower case, so case-insensitive mat
   const either = rule(`${header}detection:\n  a:\n    eventSource: s3.amazonaws.com\n  b:\n    eventName: X\n  condition: a or b`);
   assert.deepEqual(either.matcher.needles, []);
 });
+
+test('prototype names are missing fields', () => {
+  const e = records.find((r) => r.eventName === 'StopLogging')!;
+  assert.equal(rule(`${header}detection:\n  s:\n    constructor|exists: false\n    toString: null\n  condition: s`).matcher.matches(e), true);
+});

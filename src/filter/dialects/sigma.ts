@@ -56,7 +56,7 @@ interface Search {
 /** Field values along a dotted path; arrays met on the way contribute each element. */
 function fieldValues(event: unknown, field: string): unknown[] {
   // A literal key containing dots wins over a nested path (flattened exports use such keys).
-  if (event !== null && typeof event === 'object' && field in (event as object)) {
+  if (event !== null && typeof event === 'object' && Object.hasOwn(event, field)) {
     const v = (event as Record<string, unknown>)[field];
     return Array.isArray(v) ? v : [v];
   }
@@ -65,6 +65,7 @@ function fieldValues(event: unknown, field: string): unknown[] {
     const next: unknown[] = [];
     for (const c of current) {
       if (c === null || typeof c !== 'object' || Array.isArray(c)) continue;
+      if (!Object.hasOwn(c, part)) continue;
       const v = (c as Record<string, unknown>)[part];
       if (v === undefined) continue;
       if (Array.isArray(v)) next.push(...v);
