@@ -45,7 +45,7 @@ export type CheckDefinition =
   | (CheckBase & { scope: 'bucket'; evaluate(bucket: BucketFacts, settings: AuditSettings): Verdict });
 
 const refs = (cis: string[], securityHub: string[]): CheckReferences => ({ cis, securityHub });
-const trailName = (t: Target) => t.trail?.arn ?? 'TRAIL_NAME';
+const trailName = (t: Target) => t.trail?.arn ?? 'management-events';
 const bucketName = (t: Target) => t.bucket?.name ?? 'BUCKET';
 const q = (json: unknown) => `'${JSON.stringify(json)}'`;
 
@@ -75,7 +75,9 @@ export const CHECKS: readonly CheckDefinition[] = [
     passesWhen: 'at least one multi-region trail is logging and records both read and write management events',
     references: refs(['3.1'], ['CloudTrail.1']),
     remediation: (t) =>
-      `aws cloudtrail update-trail --name ${trailName(t)} --is-multi-region-trail --region ${t.region}\n` +
+      (t.trail
+        ? `aws cloudtrail update-trail --name ${trailName(t)} --is-multi-region-trail --region ${t.region}\n`
+        : `aws cloudtrail create-trail --name management-events --s3-bucket-name LOG_BUCKET --is-multi-region-trail --enable-log-file-validation --kms-key-id KMS_KEY_ARN --region ${t.region}\n`) +
       `aws cloudtrail put-event-selectors --trail-name ${trailName(t)} --advanced-event-selectors ${q([MANAGEMENT_SELECTOR])} --region ${t.region}\n` +
       `aws cloudtrail start-logging --name ${trailName(t)} --region ${t.region}`,
     evaluate: (facts) => checkMultiRegion(facts),
