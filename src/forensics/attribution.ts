@@ -143,6 +143,20 @@ export function attribute(identity: UserIdentity | undefined, whenMs: number, in
   return stop(chain, current, sourceIdentity, `role chain deeper than ${maxDepth} hops`);
 }
 
+/**
+ * Attribution of a key known only from its issuing call (no use of it in the sources): the caller's
+ * origin, with this issuance as the last hop. Used by `trace` when a key was minted but never seen used.
+ */
+export function originOfIssuance(credential: IssuedCredential, index: CredentialIndex, opts?: AttributionOptions): Origin {
+  const copies = index.copiesOf(credential);
+  const callerCopy = copies.find((c) => c.caller.type !== 'AWSAccount') ?? credential;
+  const origin = attribute(callerCopy.caller, callerCopy.issuedAt, index, opts);
+  origin.chain.push(stepOf(callerCopy, copies));
+  origin.sourceIdentity ??= credential.sourceIdentity;
+  if (origin.sourceIdentity === undefined) delete origin.sourceIdentity;
+  return origin;
+}
+
 /** Attribution for an event's own actor, at the event's time. */
 export function attributeEvent(event: CloudTrailEvent, index: CredentialIndex, opts?: AttributionOptions): Origin {
   return attribute(event.userIdentity, parseTime(event.eventTime) ?? 0, index, opts);
@@ -174,9 +188,13 @@ function sessionSourceIdentity(identity: UserIdentity): string | undefined {
 }
 
 function stepOf(c: IssuedCredential, copies: IssuedCredential[]): ChainStep {
-  const step: ChainStep = { eventName: c.eventName, eventTime: isoTime(c.issuedAt)!, accessKeyId: c.accessKeyId, source: c.source };
+  // Key order follows the documented schema: eventID, eventName, eventTime, roleArn, accessKeyId, account, …
+  const step = {} as ChainStep;
   if (c.eventID) step.eventID = c.eventID;
+  step.eventName = c.eventName;
+  step.eventTime = isoTime(c.issuedAt)!;
   if (c.roleArn) step.roleArn = c.roleArn;
+  step.accessKeyId = c.accessKeyId;
   if (c.account) step.account = c.account;
   if (c.sessionArn) step.sessionArn = c.sessionArn;
   if (c.sourceIdentity) step.sourceIdentity = c.sourceIdentity;
@@ -187,6 +205,7 @@ function stepOf(c: IssuedCredential, copies: IssuedCredential[]): ChainStep {
   if (c.callerKey) step.callerAccessKeyId = c.callerKey;
   const others = copies.filter((x) => x !== c && x.eventID && x.eventID !== c.eventID).map((x) => x.eventID!);
   if (others.length) step.copies = others;
+  step.source = c.source;
   return step;
 }
 

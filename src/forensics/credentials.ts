@@ -92,6 +92,7 @@ export class CredentialIndex {
   private readonly byCallerArn = new Map<string, IssuedCredential[]>();
   private readonly bySourceIdentity = new Map<string, IssuedCredential[]>();
   private readonly byShared = new Map<string, IssuedCredential[]>();
+  private readonly bySessionArn = new Map<string, IssuedCredential[]>();
   private readonly seen = new Set<string>();
   readonly lookBackMs: number;
   size = 0;
@@ -113,6 +114,7 @@ export class CredentialIndex {
     if (callerArn) push(this.byCallerArn, callerArn, credential);
     if (credential.sourceIdentity) push(this.bySourceIdentity, credential.sourceIdentity, credential);
     if (credential.sharedEventID) push(this.byShared, credential.sharedEventID, credential);
+    if (credential.sessionArn) push(this.bySessionArn, credential.sessionArn, credential);
     this.size += 1;
     return true;
   }
@@ -120,6 +122,11 @@ export class CredentialIndex {
   /** Backward walk: every recorded issuance of this key, unfiltered. */
   issuancesOf(accessKeyId: string): readonly IssuedCredential[] {
     return this.byKey.get(accessKeyId) ?? [];
+  }
+
+  /** Every issuance of a session ARN (`assumed-role/R/S` or `federated-user/N`); one session name may be reused by many. */
+  issuancesForSession(sessionArn: string): readonly IssuedCredential[] {
+    return this.bySessionArn.get(sessionArn) ?? [];
   }
 
   /** Forward walk: keys issued by calls made with this key. */
