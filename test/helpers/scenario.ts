@@ -189,7 +189,8 @@ export function loadFixture(relative: string): SourcedEvent[] {
   }
   return records.map((r) => {
     const event = r as CloudTrailEvent;
-    // Logstash exports (OTRF) keep the time only in @timestamp; ctrail's decoder maps it the same way.
+    // Logstash exports (OTRF) keep the time only in @timestamp; the unit tests map it here (the CLI's decoder
+    // does not read that export shape, so e2e tests use the other fixtures).
     if (typeof event.eventTime !== 'string' && typeof (event as Record<string, unknown>)['@timestamp'] === 'string') {
       event.eventTime = (event as Record<string, unknown>)['@timestamp'] as string;
     }
