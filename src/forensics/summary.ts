@@ -109,7 +109,7 @@ export function deletionTable(results: DeletionResult[]): string {
         r.resource.region ?? '',
         shortPrincipal(r.actor.arn) === '?' ? r.actor.invokedBy ?? r.actor.type ?? '?' : shortPrincipal(r.actor.arn),
         r.actor.sourceIPAddress ?? '',
-        r.origin.complete ? originName(r.origin) : 'unknown',
+        r.origin.complete ? originName(r.origin, r.resource.account) : 'unknown',
         r.match,
       ].map((c) => neutralize(String(c))),
     );
@@ -120,7 +120,8 @@ export function deletionTable(results: DeletionResult[]): string {
 /** `IAM user x ─AssumeRole 03:50:00Z→ assumed-role/Jump/x ─AssumeRole 03:55:02Z→ assumed-role/Admin/s`, plus what is missing. */
 export function chainLines(origin: Origin, actorArn: string | undefined, at: string): string[] {
   const lines: string[] = [];
-  const start = origin.complete ? originName(origin) : `? (stopped at ${shortPrincipal(origin.reached?.arn ?? origin.chain[0]?.callerArn)})`;
+  const reached = origin.reached?.arn ? shortPrincipal(origin.reached.arn) : origin.reached?.account ? `account ${origin.reached.account}` : '?';
+  const start = origin.complete ? originName(origin) : origin.chain.length ? `? (stopped at ${reached})` : '?';
   const parts = [start];
   for (const step of origin.chain) {
     parts.push(`─${step.eventName} ${clock(step.eventTime, at)} [${step.accessKeyId}${step.account ? ` @${step.account}` : ''}]→ ${shortPrincipal(step.sessionArn ?? step.roleArn)}`);
