@@ -196,3 +196,10 @@ test('an Identity Center sign-in (SAML via the AWSSSO provider) ends at the Iden
   assert.equal(origin.name, 'alice@example.com');
   assert.equal(origin.chain[0]!.eventName, 'AssumeRoleWithSAML');
 });
+
+test('real: an Identity Center session without its sign-in stays incomplete but names the permission-set user', () => {
+  const e = loadFixture('real/stratus-bedrock-guardrail-delete.json')[0]!.event;
+  const origin = attributeEvent(e, new CredentialIndex());
+  assert.equal(origin.complete, false);
+  assert.match(origin.missing!, /IAM Identity Center permission set, so the session belongs to Identity Center user "ariel\.ropek"/);
+});

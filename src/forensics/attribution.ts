@@ -122,7 +122,7 @@ export function attribute(identity: UserIdentity | undefined, whenMs: number, in
           const invokedBy = asString(current.invokedBy);
           if (invokedBy && /\.amazonaws\.com$/.test(invokedBy)) return done({ type: 'AWSService', name: invokedBy });
           const expected = type === 'FederatedUser' ? 'GetFederationToken' : 'AssumeRole, AssumeRoleWithSAML or AssumeRoleWithWebIdentity';
-          return stop(chain, current, sourceIdentity, `no ${expected} issuing ${key} was found in the sources within the look-back window${describeRejections(r.rejected)}`);
+          return stop(chain, current, sourceIdentity, `no ${expected} issuing ${key} was found in the sources within the look-back window${describeRejections(r.rejected)}${identityCenterHint(current)}`);
         }
         chain.unshift(stepOf(r.issued, r.copies));
         sourceIdentity ??= r.issued.sourceIdentity;
@@ -207,6 +207,19 @@ function stepOf(c: IssuedCredential, copies: IssuedCredential[]): ChainStep {
   if (others.length) step.copies = others;
   step.source = c.source;
   return step;
+}
+
+/**
+ * Roles named AWSReservedSSO_* under the aws-reserved/sso.amazonaws.com path can only be created and
+ * assumed by IAM Identity Center, which names the session after the user. That is a fact about the role,
+ * not a join, so it is said as a hint while the chain stays incomplete.
+ */
+function identityCenterHint(identity: UserIdentity): string {
+  const issuer = asString(asObject(identity.sessionContext?.sessionIssuer)?.arn) ?? '';
+  const arn = asString(identity.arn) ?? '';
+  const m = /:assumed-role\/(AWSReservedSSO_[^/]+)\/(.+)$/.exec(arn);
+  if (!m || !issuer.includes('/aws-reserved/sso.amazonaws.com/')) return '';
+  return `; the role ${m[1]} is an IAM Identity Center permission set, so the session belongs to Identity Center user "${m[2]}" — add the trail holding its AssumeRoleWithSAML to complete the chain`;
 }
 
 function describeRejections(rejected: Rejection[]): string {

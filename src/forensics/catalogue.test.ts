@@ -4,6 +4,8 @@ import type { CloudTrailEvent, JsonObject } from '../records/types.js';
 import { apiEvent, iamUser, loadFixture } from '../../test/helpers/scenario.js';
 import { DELETION_CATALOGUE, canonicalEventName, looksDestructive, resourceTypes, ruleFor } from './catalogue.js';
 import { matchEvent, parseResourceQuery } from './resource.js';
+import { findDeletionMatcher } from './find-deletion.js';
+import { compileNeedles } from '../records/search.js';
 import { valuesAt } from './values.js';
 
 const ACCOUNT = '111122223333';
@@ -166,4 +168,13 @@ test('a batch target is found wherever it sits in the list, and only listed ids 
   const e = gen('ec2.amazonaws.com', 'TerminateInstances', { instancesSet: { items: [{ instanceId: 'i-0aaaaaaaaaaaaaaa1' }, { instanceId: 'i-0bbbbbbbbbbbbbbb2' }, { instanceId: 'i-0ccccccccccccccc3' }] } });
   assert.equal(matchEvent(parseResourceQuery('i-0ccccccccccccccc3'), e)?.resource.arn, `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0ccccccccccccccc3`);
   assert.equal(matchEvent(parseResourceQuery('i-0ddddddddddddddd4'), e), undefined);
+});
+
+test('the byte pre-filter never rejects a record the catalogue matches', () => {
+  for (const c of cases) {
+    const text = Buffer.from(JSON.stringify(c.record));
+    const groups = compileNeedles(findDeletionMatcher(parseResourceQuery(c.query)).needles).plain;
+    const passes = groups.every((g) => g.some((needle) => text.indexOf(needle) >= 0));
+    assert.ok(passes, `${c.record.eventName} ${c.query}`);
+  }
 });

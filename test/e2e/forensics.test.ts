@@ -126,3 +126,4 @@ test('trace: a session key on the demo trail, and an unknown key exits 1', async
   const bad = await runCli(['trace', 'christophe', 'fixtures/demo']);
   assert.equal(bad.code, 2);
 });
+
