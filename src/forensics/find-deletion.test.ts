@@ -84,6 +84,7 @@ test('a failed attempt before the success: both reported, in time order, the suc
   assert.equal(report.results[1]!.effect, 'disabled');
   const sentence = deletionSentences('org-trail', report)[0]!;
   assert.match(sentence, /was deleted at 2026-03-14T05:05:00Z by IAM user sec-admin/);
+  assert.match(sentence, /earlier it was disabled at 05:04:00Z \(StopLogging\)/);
   assert.match(sentence, /1 attempt failed \(AccessDenied\)/);
 });
 

@@ -84,7 +84,9 @@ export function deletionSentences(input: string, report: FindDeletionReport): st
     if (successes.length) {
       const last = successes[successes.length - 1]!;
       s = `${resourcePhrase(r)} was ${last.effect} at ${last.eventTime} by ${byWhom(last)}`;
-      if (successes.length > 1) s += `; ${successes.length - 1} earlier ${last.eventName} call${successes.length === 2 ? '' : 's'} also succeeded`;
+      const earlier = successes.slice(0, -1);
+      if (earlier.length > 2) s += `; ${earlier.length} earlier calls also succeeded`;
+      else for (const x of earlier) s += `; earlier it was ${x.effect} at ${clock(x.eventTime, last.eventTime)} (${x.eventName})`;
       if (failures.length) s += `; ${failures.length} attempt${failures.length === 1 ? '' : 's'} failed (${[...new Set(failures.map((f) => f.errorCode))].join(', ')})`;
     } else {
       const last = failures[failures.length - 1]!;
