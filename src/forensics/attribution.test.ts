@@ -118,13 +118,13 @@ test('real: SAML and web-identity sessions end at the federated subject; the doc
   assert.equal(strangerOrigin.chain.length, 0);
 });
 
-test('real: a session invoked by an AWS service with no matching issuance is attributed to the service, and a later AssumeRole is not its source', () => {
+test('real: a session used by AWS Config whose issuing call is missing stays unknown, and a later AssumeRole is not its source', () => {
   const events = loadFixture('real/trailscraper-config-service-session.json');
   const use = events.find((s) => s.event.eventName === 'DescribeLaunchConfigurations')!.event;
   const origin = attributeEvent(use, indexOf(events));
-  assert.equal(origin.type, 'AWSService');
-  assert.equal(origin.name, 'config.amazonaws.com');
+  assert.equal(origin.complete, false);
   assert.equal(origin.chain.length, 0);
+  assert.match(origin.missing!, /made by config\.amazonaws\.com \(invokedBy\)/);
 });
 
 test('consistency: issued after use, expired, other account or other role are each rejected', () => {

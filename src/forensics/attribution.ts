@@ -119,10 +119,12 @@ export function attribute(identity: UserIdentity | undefined, whenMs: number, in
           if (behalf?.userId) {
             return done({ type: 'IdentityCenterUser', name: String(behalf.userId), ...opt('arn', asString(behalf.identityStoreArn)) });
           }
+          // invokedBy says which service made the call with this session, not who the session belongs to
+          // (a service role, or a person's forwarded session): still unknown without the issuing call.
           const invokedBy = asString(current.invokedBy);
-          if (invokedBy && /\.amazonaws\.com$/.test(invokedBy)) return done({ type: 'AWSService', name: invokedBy });
+          const via = invokedBy ? `; the call was made by ${invokedBy} (invokedBy) with this session` : '';
           const expected = type === 'FederatedUser' ? 'GetFederationToken' : 'AssumeRole, AssumeRoleWithSAML or AssumeRoleWithWebIdentity';
-          return stop(chain, current, sourceIdentity, `no ${expected} issuing ${key} was found in the sources within the look-back window${describeRejections(r.rejected)}${identityCenterHint(current)}`);
+          return stop(chain, current, sourceIdentity, `no ${expected} issuing ${key} was found in the sources within the look-back window${describeRejections(r.rejected)}${via}${identityCenterHint(current)}`);
         }
         chain.unshift(stepOf(r.issued, r.copies));
         sourceIdentity ??= r.issued.sourceIdentity;

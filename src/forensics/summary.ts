@@ -59,7 +59,9 @@ function resourcePhrase(r: ResourceRef, label = r.label): string {
 }
 
 function byWhom(result: DeletionResult): string {
-  const actor = result.actor.arn ? shortPrincipal(result.actor.arn) : result.actor.invokedBy ?? result.actor.type ?? 'an unknown caller';
+  const actor = result.actor.arn
+    ? `${shortPrincipal(result.actor.arn)}${result.actor.invokedBy ? ` (via ${result.actor.invokedBy})` : ''}`
+    : result.actor.invokedBy ?? result.actor.type ?? 'an unknown caller';
   const o = result.origin;
   if (!o.complete) return `${actor} — origin unknown: ${o.missing ?? 'the chain stops here'}`;
   if (o.chain.length === 0) {
