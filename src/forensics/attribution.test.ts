@@ -203,3 +203,24 @@ test('real: an Identity Center session without its sign-in stays incomplete but 
   assert.equal(origin.complete, false);
   assert.match(origin.missing!, /IAM Identity Center permission set, so the session belongs to Identity Center user "ariel\.ropek"/);
 });
+
+test('GetSessionToken keys of an IAM user show the hop; root ends at root', () => {
+  const user = iamUser('111122223333', 'ops-admin', 'AKIAOPSADMINEXAMPLE1');
+  const gst = apiEvent({
+    eventSource: 'sts.amazonaws.com', eventName: 'GetSessionToken', eventTime: '2026-03-14T01:00:00Z', userIdentity: user, readOnly: true,
+    requestParameters: { durationSeconds: 43200, serialNumber: 'arn:aws:iam::111122223333:mfa/ops-admin' },
+    responseElements: { credentials: { accessKeyId: 'ASIAGSTEXAMPLE000001', expiration: 'Mar 14, 2026, 1:00:00 PM', sessionToken: 'x' } },
+  });
+  const index = indexOf(sourced([gst]));
+  const withTempKey = { ...user, accessKeyId: 'ASIAGSTEXAMPLE000001' };
+  const origin = attribute(withTempKey, Date.parse('2026-03-14T02:00:00Z'), index);
+  assert.equal(origin.type, 'IAMUser');
+  assert.deepEqual(origin.chain.map((s) => [s.eventName, s.callerAccessKeyId]), [['GetSessionToken', 'AKIAOPSADMINEXAMPLE1']]);
+  // Another user presenting that key is not joined to it.
+  const other = { ...iamUser('111122223333', 'mallory', 'ASIAGSTEXAMPLE000001') };
+  assert.equal(attribute(other, Date.parse('2026-03-14T02:00:00Z'), index).chain.length, 0);
+
+  const root = attribute({ type: 'Root', principalId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333', accessKeyId: 'ASIAROOTCONSOLE00001' }, Date.now(), index);
+  assert.equal(root.type, 'Root');
+  assert.equal(root.complete, true);
+});

@@ -163,3 +163,15 @@ test('the pre-filter needles are unquoted runs of every name, so names inside AR
   const arn = findDeletionMatcher(parseResourceQuery('arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/orders'));
   for (const needle of arn.needles[0]!) assert.ok(!needle.includes('/') || needle.startsWith('"'), needle);
 });
+
+test('hostile log content cannot drive the terminal: escapes in names and sessions are shown, not sent', async () => {
+  const sc = samlUser();
+  const evil = '\u001b[2J\u001b]0;pwned\u0007';
+  const e = structuredClone(sc.events[1]!);
+  e.requestParameters = { bucketName: `build${evil}` };
+  const report = await run(`build${evil}`, [e]);
+  const text = renderDeletionReport(`build${evil}`, report);
+  assert.equal(report.results.length, 1);
+  assert.ok(!text.includes('\u001b') && !text.includes('\u0007'), 'no raw ESC or BEL reaches the terminal');
+  assert.match(text, /build\\x1b\[2J/);
+});
