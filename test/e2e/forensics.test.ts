@@ -8,6 +8,7 @@ import type { CloudTrailEvent } from '../../src/records/types.js';
 import type { DeletionResult } from '../../src/forensics/find-deletion.js';
 import type { TraceResult } from '../../src/forensics/trace.js';
 import { runCli } from '../helpers/cli.js';
+import { startS3Server } from '../helpers/s3server.js';
 import { A, B, chainedCrossAccount, failedThenSuccess } from '../helpers/forensics-scenarios.js';
 
 /** Writes events as CloudTrail delivers them: gzipped {"Records":[…]} under the trail's key layout. */
@@ -127,3 +128,23 @@ test('trace: a session key on the demo trail, and an unknown key exits 1', async
   assert.equal(bad.code, 2);
 });
 
+test('find-deletion reads the trail and the identity trail from a local S3-protocol server', async () => {
+  const sc = chainedCrossAccount();
+  const s3 = await startS3Server();
+  try {
+    await s3.createBucket('prod-trail');
+    await s3.createBucket('identity-trail');
+    const key = (account: string) => `AWSLogs/${account}/CloudTrail/us-east-1/2026/03/14/${account}_CloudTrail_us-east-1_20260314T0405Z_S3TEST01.json.gz`;
+    await s3.put('prod-trail', key(B), gzipSync(JSON.stringify({ Records: sc.events.filter((e) => e.recipientAccountId === B) })));
+    await s3.put('identity-trail', key(A), gzipSync(JSON.stringify({ Records: sc.identityEvents })));
+    const r = await runCli(['find-deletion', 'orders', 's3://prod-trail/', '--identity-source', 's3://identity-trail/', '-o', 'ndjson', '-q'], { env: s3.env });
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    const [x] = lines<DeletionResult>(r.stdout);
+    assert.equal(x!.source, `s3://prod-trail/${key(B)}`);
+    assert.equal(x!.origin.complete, true);
+    assert.equal(x!.origin.arn, `arn:aws:iam::${A}:user/ops-admin`);
+  } finally {
+    await s3.stop();
+  }
+});
