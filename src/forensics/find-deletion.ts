@@ -143,22 +143,24 @@ function ordered(r: DeletionResult): DeletionResult {
 
 export function actorOf(e: CloudTrailEvent): Actor {
   const u = asObject(e.userIdentity) ?? {};
-  const attributes = asObject(asObject(u.sessionContext)?.attributes);
-  const mfa = asString(attributes?.mfaAuthenticated);
+  const mfa = asString(asObject(asObject(u.sessionContext)?.attributes)?.mfaAuthenticated);
   const userAgent = asString(e.userAgent);
-  const actor: Actor = {
-    console: asString(e.sessionCredentialFromConsole) === 'true' || (userAgent !== undefined && /^(console|signin)\.([a-z0-9-]+\.)?amazonaws\.com$|^AWS Internal$/.test(userAgent)),
+  const type = asString(u.type);
+  const arn = asString(u.arn);
+  const accessKeyId = asString(u.accessKeyId);
+  const sourceIPAddress = asString(e.sourceIPAddress);
+  const invokedBy = asString(u.invokedBy);
+  const mfaAuthenticated = mfa === 'true' ? true : mfa === 'false' ? false : undefined;
+  // Console credentials: CloudTrail says so since 2021; older records only show it in the user agent.
+  const console = asString(e.sessionCredentialFromConsole) === 'true' || (userAgent !== undefined && /^(console|signin)\.([a-z0-9-]+\.)?amazonaws\.com$|^AWS Internal$/.test(userAgent));
+  return {
+    ...(type ? { type } : {}),
+    ...(arn ? { arn } : {}),
+    ...(accessKeyId ? { accessKeyId } : {}),
+    ...(sourceIPAddress ? { sourceIPAddress } : {}),
+    ...(userAgent ? { userAgent } : {}),
+    ...(mfaAuthenticated !== undefined ? { mfaAuthenticated } : {}),
+    console,
+    ...(invokedBy ? { invokedBy } : {}),
   };
-  const set = <K extends keyof Actor>(k: K, v: Actor[K] | undefined) => {
-    if (v !== undefined) actor[k] = v;
-  };
-  set('type', asString(u.type));
-  set('arn', asString(u.arn));
-  set('accessKeyId', asString(u.accessKeyId));
-  set('sourceIPAddress', asString(e.sourceIPAddress));
-  set('userAgent', userAgent);
-  set('mfaAuthenticated', mfa === 'true' ? true : mfa === 'false' ? false : undefined);
-  set('invokedBy', asString(u.invokedBy));
-  const { type, arn, accessKeyId, sourceIPAddress, userAgent: ua, mfaAuthenticated, console, invokedBy } = actor;
-  return { ...(type ? { type } : {}), ...(arn ? { arn } : {}), ...(accessKeyId ? { accessKeyId } : {}), ...(sourceIPAddress ? { sourceIPAddress } : {}), ...(ua ? { userAgent: ua } : {}), ...(mfaAuthenticated !== undefined ? { mfaAuthenticated } : {}), console, ...(invokedBy ? { invokedBy } : {}) };
 }

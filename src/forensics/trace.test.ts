@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../errors.js';
-import { loadFixture } from '../../test/helpers/scenario.js';
+import { apiEvent, assumeRole, assumedRole, iamUser, loadFixture, sourced } from '../../test/helpers/scenario.js';
 import { parseTraceTarget, traceCredentials, traceMatcher } from './trace.js';
 import { renderTraceReport } from './summary.js';
 
@@ -58,4 +58,23 @@ test('real: an example key used by two unrelated principals gives two separate t
 test('the trace matcher pre-filters on the key and on issuing calls', () => {
   const m = traceMatcher(parseTraceTarget('ASIA36EV31F1RB3OA8IG'));
   assert.deepEqual(m.needles, [['ASIA36EV31F1RB3OA8IG', '"AssumeRole', '"GetSessionToken"', '"GetFederationToken"']]);
+});
+
+test('two people who assume the same role with the same session name are traced apart by key', async () => {
+  const roleArn = 'arn:aws:iam::111122223333:role/Admin';
+  const alice = iamUser('111122223333', 'alice', 'AKIAALICEEXAMPLE0001');
+  const bob = iamUser('111122223333', 'bob', 'AKIABOBEXAMPLE000001');
+  const session = (key: string) => assumedRole('111122223333', 'Admin', 'ops', key);
+  const events = [
+    assumeRole({ caller: alice, roleArn, sessionName: 'ops', issuedKey: 'ASIAALICESESSION0001', eventTime: '2026-03-14T03:00:00Z' }),
+    assumeRole({ caller: bob, roleArn, sessionName: 'ops', issuedKey: 'ASIABOBSESSION000001', eventTime: '2026-03-14T03:01:00Z' }),
+    apiEvent({ eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', eventTime: '2026-03-14T03:05:00Z', userIdentity: session('ASIABOBSESSION000001'), readOnly: true }),
+    apiEvent({ eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', eventTime: '2026-03-14T03:06:00Z', userIdentity: session('ASIAALICESESSION0001'), readOnly: true }),
+    apiEvent({ eventSource: 's3.amazonaws.com', eventName: 'GetBucketPolicy', eventTime: '2026-03-14T03:07:00Z', userIdentity: session('ASIAALICESESSION0001'), readOnly: true }),
+  ];
+  const report = await traceCredentials(parseTraceTarget('arn:aws:sts::111122223333:assumed-role/Admin/ops'), sourced(events));
+  assert.deepEqual(report.results.map((r) => [r.accessKeyId, r.events, r.origin.arn]), [
+    ['ASIABOBSESSION000001', 1, 'arn:aws:iam::111122223333:user/bob'],
+    ['ASIAALICESESSION0001', 2, 'arn:aws:iam::111122223333:user/alice'],
+  ]);
 });
