@@ -224,3 +224,19 @@ test('GetSessionToken keys of an IAM user show the hop; root ends at root', () =
   assert.equal(root.type, 'Root');
   assert.equal(root.complete, true);
 });
+
+test('a caller-side copy logged without credentials still names the caller of a cross-account AssumeRole', () => {
+  const user = iamUser('111122223333', 'ops-admin', 'AKIAOPSADMINEXAMPLE1');
+  const callerCopy = assumeRole({ caller: user, roleArn: 'arn:aws:iam::444455556666:role/Admin', sessionName: 's', issuedKey: 'ASIAXACCTEXAMPLE0001', eventTime: '2026-03-14T03:55:02Z', recipientAccountId: '111122223333', sharedEventID: '5ba1d2f0-0000-4000-8000-0000000000b2' });
+  const ownerCopy = roleOwnerCopy(callerCopy);
+  callerCopy.responseElements = null;
+  const index = indexOf(sourced([ownerCopy, callerCopy]));
+  const origin = attribute(assumedRole('444455556666', 'Admin', 's', 'ASIAXACCTEXAMPLE0001'), Date.parse('2026-03-14T04:00:00Z'), index);
+  assert.equal(origin.complete, true);
+  assert.equal(origin.arn, 'arn:aws:iam::111122223333:user/ops-admin');
+
+  // A copy from another caller account under the same sharedEventID is not the same call.
+  const impostor = { ...callerCopy, userIdentity: iamUser('999988887777', 'x', 'AKIAIMPOSTOREXAMPLE1') };
+  const index2 = indexOf(sourced([ownerCopy, impostor]));
+  assert.equal(attribute(assumedRole('444455556666', 'Admin', 's', 'ASIAXACCTEXAMPLE0001'), Date.parse('2026-03-14T04:00:00Z'), index2).complete, false);
+});

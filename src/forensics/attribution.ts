@@ -129,10 +129,7 @@ export function attribute(identity: UserIdentity | undefined, whenMs: number, in
         chain.unshift(stepOf(r.issued, r.copies));
         sourceIdentity ??= r.issued.sourceIdentity;
         let caller = r.issued.caller;
-        if (caller.type === 'AWSAccount') {
-          const callerCopy = r.copies.find((c) => c.caller.type !== 'AWSAccount');
-          if (callerCopy) caller = callerCopy.caller;
-        }
+        if (caller.type === 'AWSAccount') caller = index.callerOf(r.issued) ?? caller;
         current = caller;
         time = r.issued.issuedAt;
         sourceIdentity ??= sessionSourceIdentity(current);
@@ -151,9 +148,10 @@ export function attribute(identity: UserIdentity | undefined, whenMs: number, in
  */
 export function originOfIssuance(credential: IssuedCredential, index: CredentialIndex, opts?: AttributionOptions): Origin {
   const copies = index.copiesOf(credential);
-  const callerCopy = copies.find((c) => c.caller.type !== 'AWSAccount') ?? credential;
-  const origin = attribute(callerCopy.caller, callerCopy.issuedAt, index, opts);
-  origin.chain.push(stepOf(callerCopy, copies));
+  const record = copies.find((c) => c.caller.type !== 'AWSAccount') ?? credential;
+  const caller = index.callerOf(record) ?? record.caller;
+  const origin = attribute(caller, record.issuedAt, index, opts);
+  origin.chain.push(stepOf(record, copies));
   origin.sourceIdentity ??= credential.sourceIdentity;
   if (origin.sourceIdentity === undefined) delete origin.sourceIdentity;
   return origin;

@@ -104,7 +104,10 @@ export class CredentialIndex {
   /** Adds the event if it issued credentials; returns whether it did. Duplicate records are kept once. */
   add(sourced: SourcedEvent): boolean {
     const credential = issuedCredentialOf(sourced);
-    if (!credential) return false;
+    if (!credential) {
+      this.addCallerCopy(sourced.event);
+      return isIssuingEvent(sourced.event);
+    }
     const identity = [credential.eventID, credential.recipientAccountId, credential.issuedAt, credential.accessKeyId, credential.caller.type].join('|');
     if (this.seen.has(identity)) return true;
     this.seen.add(identity);
@@ -142,6 +145,31 @@ export class CredentialIndex {
   /** Forward walk: sessions that carry a person's sourceIdentity. */
   withSourceIdentity(sourceIdentity: string): readonly IssuedCredential[] {
     return this.bySourceIdentity.get(sourceIdentity) ?? [];
+  }
+
+  private readonly callerCopies = new Map<string, UserIdentity>();
+
+  /**
+   * The caller's copy of a cross-account call may be logged without the credentials; it still names the
+   * caller, which is all the role owner's copy lacks. Kept by sharedEventID.
+   */
+  private addCallerCopy(e: CloudTrailEvent): void {
+    const shared = asString(e.sharedEventID);
+    const caller = asObject(e.userIdentity) as UserIdentity | undefined;
+    if (!isIssuingEvent(e) || asString(e.errorCode) || !shared || !caller || caller.type === 'AWSAccount') return;
+    if (!this.callerCopies.has(shared)) this.callerCopies.set(shared, caller);
+  }
+
+  /** Who made a cross-account call, from any copy that names the caller. */
+  callerOf(credential: IssuedCredential): UserIdentity | undefined {
+    if (credential.caller.type !== 'AWSAccount') return credential.caller;
+    const withCredentials = this.copiesOf(credential).find((c) => c.caller.type !== 'AWSAccount');
+    if (withCredentials) return withCredentials.caller;
+    const shared = credential.sharedEventID;
+    const other = shared ? this.callerCopies.get(shared) : undefined;
+    // The copy must be the same call: same caller account as the owner's copy records.
+    if (other && credential.caller.accountId && other.accountId && other.accountId !== credential.caller.accountId) return undefined;
+    return other;
   }
 
   /** The other account's record(s) of a cross-account call. */
