@@ -240,3 +240,20 @@ test('a caller-side copy logged without credentials still names the caller of a 
   const index2 = indexOf(sourced([ownerCopy, impostor]));
   assert.equal(attribute(assumedRole('444455556666', 'Admin', 's', 'ASIAXACCTEXAMPLE0001'), Date.parse('2026-03-14T04:00:00Z'), index2).complete, false);
 });
+
+test('root credentials from AssumeRoot lead back to the management-account principal', () => {
+  const admin = assumedRole('111122223333', 'OrgAdmin', 'carol', 'ASIAORGADMINEXAMPLE1');
+  const issue = apiEvent({
+    eventSource: 'sts.amazonaws.com', eventName: 'AssumeRoot', eventTime: '2026-03-14T03:00:00Z', userIdentity: admin, recipientAccountId: '111122223333', readOnly: true,
+    requestParameters: { targetPrincipal: '444455556666', taskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy' }, durationSeconds: 900 },
+    responseElements: { credentials: { accessKeyId: 'ASIAROOTTASKEXAMPLE1', expiration: 'Mar 14, 2026, 3:15:00 AM', sessionToken: 'x' }, sourceIdentity: null },
+  });
+  const orgAdminIssue = assumeRole({ caller: iamUser('111122223333', 'carol', 'AKIACAROLEXAMPLE0001'), roleArn: 'arn:aws:iam::111122223333:role/OrgAdmin', sessionName: 'carol', issuedKey: 'ASIAORGADMINEXAMPLE1', eventTime: '2026-03-14T02:55:00Z' });
+  const index = indexOf(sourced([orgAdminIssue, issue]));
+  const root = { type: 'Root', principalId: '444455556666', arn: 'arn:aws:iam::444455556666:root', accountId: '444455556666', accessKeyId: 'ASIAROOTTASKEXAMPLE1' };
+  const origin = attribute(root, Date.parse('2026-03-14T03:05:00Z'), index);
+  assert.equal(origin.arn, 'arn:aws:iam::111122223333:user/carol');
+  assert.deepEqual(origin.chain.map((s) => s.eventName), ['AssumeRole', 'AssumeRoot']);
+  // After the 15-minute lifetime the key no longer fits: the root user is the answer, not the old task session.
+  assert.equal(attribute(root, Date.parse('2026-03-14T03:30:00Z'), index).type, 'Root');
+});

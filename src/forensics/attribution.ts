@@ -75,8 +75,21 @@ export function attribute(identity: UserIdentity | undefined, whenMs: number, in
     const done = (origin: Omit<Origin, 'chain' | 'complete'>): Origin => withSourceIdentity({ ...origin, chain, complete: true }, sourceIdentity);
 
     switch (type) {
-      case 'Root':
+      case 'Root': {
+        // Root credentials from AssumeRoot (centralised root access) lead back to the management-account
+        // principal that asked for them; any other root session is the root user itself.
+        if (key && !visited.has(key)) {
+          visited.add(key);
+          const r = index.resolve({ accessKeyId: key, time, ...opt('account', asString(current.accountId)) });
+          if (r.issued?.eventName === 'AssumeRoot') {
+            chain.unshift(stepOf(r.issued, r.copies));
+            current = index.callerOf(r.issued) ?? r.issued.caller;
+            time = r.issued.issuedAt;
+            continue;
+          }
+        }
         return done({ type: 'Root', ...opt('arn', asString(current.arn)), ...opt('account', asString(current.accountId)) });
+      }
       case 'IAMUser': {
         // A temporary key on an IAM user comes from GetSessionToken (or a console sign-in, which logs no key).
         if (key && !visited.has(key)) {

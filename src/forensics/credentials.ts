@@ -12,7 +12,7 @@ import { asObject, asString, parseTime } from './values.js';
  */
 
 /** STS calls whose response carries `credentials.accessKeyId`. */
-export const ISSUING_EVENT_NAMES = ['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetSessionToken', 'GetFederationToken'] as const;
+export const ISSUING_EVENT_NAMES = ['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetSessionToken', 'GetFederationToken', 'AssumeRoot'] as const;
 export type IssuingEventName = (typeof ISSUING_EVENT_NAMES)[number];
 
 /** Longest lifetime STS allows per call, used when the expiration is missing or implausible. */
@@ -22,6 +22,8 @@ const MAX_LIFETIME_MS: Record<IssuingEventName, number> = {
   AssumeRoleWithWebIdentity: 12 * 3600_000,
   GetSessionToken: 36 * 3600_000,
   GetFederationToken: 36 * 3600_000,
+  // Centralised root access: a management-account principal gets short root credentials for a member account.
+  AssumeRoot: 900_000,
 };
 
 export function isIssuingEvent(event: Pick<CloudTrailEvent, 'eventSource' | 'eventName'>): boolean {
@@ -267,8 +269,13 @@ export function issuedCredentialOf(sourced: SourcedEvent): IssuedCredential | un
 
   const sessionArn = asString(asObject(response?.assumedRoleUser)?.arn) ?? asString(asObject(response?.federatedUser)?.arn);
   const roleArn = asString(request.roleArn);
+  const targetAccount = eventName === 'AssumeRoot' ? asString(request.targetPrincipal) : undefined;
   const account =
-    parseArn(sessionArn ?? '')?.account || parseArn(roleArn ?? '')?.account || (eventName.startsWith('Get') ? asString(caller.accountId) : undefined) || asString(e.recipientAccountId);
+    targetAccount ||
+    parseArn(sessionArn ?? '')?.account ||
+    parseArn(roleArn ?? '')?.account ||
+    (eventName.startsWith('Get') ? asString(caller.accountId) : undefined) ||
+    asString(e.recipientAccountId);
 
   const credential: IssuedCredential = { accessKeyId, eventName, issuedAt, expiresAt, caller, source: sourced.source, event: e };
   const set = <K extends keyof IssuedCredential>(k: K, v: IssuedCredential[K] | undefined) => {

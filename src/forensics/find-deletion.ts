@@ -55,7 +55,7 @@ export interface FindDeletionReport {
   issuingEvents: number;
 }
 
-const ISSUING_NEEDLES = ['"AssumeRole', '"GetSessionToken"', '"GetFederationToken"'];
+const ISSUING_NEEDLES = ['"AssumeRole', '"GetSessionToken"', '"GetFederationToken"', '"AssumeRoot"'];
 
 /** The issuing calls, for any scan that feeds a CredentialIndex. */
 export const issuingMatcher: RecordMatcher = { needles: [ISSUING_NEEDLES], matches: isIssuingEvent };

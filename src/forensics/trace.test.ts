@@ -57,7 +57,7 @@ test('real: an example key used by two unrelated principals gives two separate t
 
 test('the trace matcher pre-filters on the key and on issuing calls', () => {
   const m = traceMatcher(parseTraceTarget('ASIA36EV31F1RB3OA8IG'));
-  assert.deepEqual(m.needles, [['ASIA36EV31F1RB3OA8IG', '"AssumeRole', '"GetSessionToken"', '"GetFederationToken"']]);
+  assert.deepEqual(m.needles, [['ASIA36EV31F1RB3OA8IG', '"AssumeRole', '"GetSessionToken"', '"GetFederationToken"', '"AssumeRoot"']]);
 });
 
 test('two people who assume the same role with the same session name are traced apart by key', async () => {
