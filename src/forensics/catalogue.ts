@@ -153,6 +153,25 @@ export const DELETION_CATALOGUE: readonly DeletionRule[] = [
   { eventSource: 'bedrock.amazonaws.com', eventName: 'DeleteGuardrail', resourceType: 'bedrock:guardrail', label: 'Bedrock guardrail', targets: ['guardrailIdentifier'], arn: 'arn:{partition}:bedrock:{region}:{account}:guardrail/{id}', effect: 'deleted' },
 ];
 
+/**
+ * Destructive-looking calls that delete content inside a resource, never the resource: they name the
+ * container (a table, queue or bucket) in their parameters and resources[], and arrive by the thousand as
+ * data events. Left out of the heuristic fallback so "who deleted table orders" is not buried in DeleteItem.
+ */
+export const CONTENT_DELETIONS: ReadonlyArray<{ eventSource: string; eventName: string }> = [
+  { eventSource: 'dynamodb.amazonaws.com', eventName: 'DeleteItem' },
+  { eventSource: 'dynamodb.amazonaws.com', eventName: 'BatchWriteItem' },
+  { eventSource: 'sqs.amazonaws.com', eventName: 'DeleteMessage' },
+  { eventSource: 'sqs.amazonaws.com', eventName: 'DeleteMessageBatch' },
+  { eventSource: 's3.amazonaws.com', eventName: 'DeleteObjectTagging' },
+  { eventSource: 'logs.amazonaws.com', eventName: 'DeleteLogEvents' },
+  { eventSource: 'kinesis.amazonaws.com', eventName: 'DeleteRecords' },
+];
+
+export function isContentDeletion(eventSource: string, eventName: string): boolean {
+  return CONTENT_DELETIONS.some((c) => c.eventSource === eventSource && c.eventName === eventName);
+}
+
 /** Lambda (and a few older APIs) log the API version in the name: `DeleteFunction20150331v2`. */
 export function canonicalEventName(eventName: string): string {
   return eventName.replace(/\d{8}(v\d+)?$/, '');

@@ -75,3 +75,21 @@ test('a resource-ARN query matches requests that name the resource by its ARN or
   assert.equal(a.effect, 'disabled');
   assert.equal(resourceKey(a.resource), resourceKey(b.resource), 'the same trail, however it was named');
 });
+
+test('deleting an object is not deleting its bucket, and item deletes never count as table deletions', () => {
+  const deleteObject = apiEvent({
+    eventSource: 's3.amazonaws.com', eventName: 'DeleteObject', eventTime: '2026-03-14T04:00:00Z', userIdentity: actor,
+    requestParameters: { bucketName: 'reports', key: 'q1.csv' },
+    resources: [{ type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::reports/q1.csv' }, { accountId: '111122223333', type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::reports' }],
+  });
+  assert.equal(matchEvent(parseResourceQuery('reports'), deleteObject), undefined);
+  assert.equal(matchEvent(parseResourceQuery('arn:aws:s3:::reports'), deleteObject), undefined);
+  assert.equal(matchEvent(parseResourceQuery('q1.csv'), deleteObject)?.resource.type, 's3:object');
+
+  const deleteItem = apiEvent({
+    eventSource: 'dynamodb.amazonaws.com', eventName: 'DeleteItem', eventTime: '2026-03-14T04:00:00Z', userIdentity: actor,
+    requestParameters: { tableName: 'orders', key: { orderId: { S: 'ord-1' } } },
+    resources: [{ accountId: '111122223333', type: 'AWS::DynamoDB::Table', ARN: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' }],
+  });
+  assert.equal(matchEvent(parseResourceQuery('orders'), deleteItem), undefined);
+});

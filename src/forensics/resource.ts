@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import type { CloudTrailEvent } from '../records/types.js';
 import {
   DELETION_CATALOGUE,
+  isContentDeletion,
   isKnownType,
   looksDestructive,
   resourceTypes,
@@ -132,7 +133,7 @@ export function matchEvent(query: ResourceQuery, event: CloudTrailEvent): Resour
       }
     }
   }
-  if (!rule && !looksDestructive(event.eventName)) return undefined;
+  if (!rule && (!looksDestructive(event.eventName) || isContentDeletion(event.eventSource, event.eventName))) return undefined;
   if (rule && !typeMatches(query.type, rule)) return undefined;
 
   for (const entry of event.resources ?? []) {
@@ -140,7 +141,10 @@ export function matchEvent(query: ResourceQuery, event: CloudTrailEvent): Resour
     if (!arnText) continue;
     const arn = parseArn(arnText);
     if (!arn) continue;
-    const typed = rule ?? ruleForCfnType(asString(entry.type));
+    const entryType = asString(entry.type);
+    // S3 data events list the bucket next to the object: only the kind of resource the call destroys counts.
+    if (rule?.cfnType && entryType && entryType !== rule.cfnType) continue;
+    const typed = rule ?? ruleForCfnType(entryType);
     if (query.type && !(typed && typeMatches(query.type, typed))) continue;
     const candidate: Candidate = {
       names: namesFromArn(arn),
