@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
-import { loadFixture, sourced } from '../../test/helpers/scenario.js';
+import { apiEvent, iamUser, loadFixture, sourced } from '../../test/helpers/scenario.js';
 import { A, B, C, batchTerminate, chainedCrossAccount, failedThenSuccess, onlyInResources, samlUser, ssoUser } from '../../test/helpers/forensics-scenarios.js';
 import { findDeletionMatcher, findDeletions } from './find-deletion.js';
 import { parseResourceQuery } from './resource.js';
@@ -174,4 +174,17 @@ test('hostile log content cannot drive the terminal: escapes in names and sessio
   assert.equal(report.results.length, 1);
   assert.ok(!text.includes('\u001b') && !text.includes('\u0007'), 'no raw ESC or BEL reaches the terminal');
   assert.match(text, /build\\x1b\[2J/);
+});
+
+test('a cross-account deletion logged in both accounts is one result, placed in the owner account', async () => {
+  const outsider = iamUser(C, 'dev', 'AKIASTRANGEREXAMPLE1');
+  const callerCopy = apiEvent({ eventSource: 's3.amazonaws.com', eventName: 'DeleteObject', eventTime: '2026-03-14T08:00:00Z', userIdentity: outsider, recipientAccountId: C, requestParameters: { bucketName: 'shared-drop', key: 'report.pdf' }, sharedEventID: '5ba1d2f0-0000-4000-8000-0000000000c3' });
+  const ownerCopy = { ...structuredClone(callerCopy), recipientAccountId: A, eventID: 'evt-owner-copy-0000-0000-000000000001' };
+  for (const order of [[callerCopy, ownerCopy], [ownerCopy, callerCopy]]) {
+    const report = await run('report.pdf', order);
+    assert.equal(report.results.length, 1);
+    assert.equal(report.results[0]!.resource.account, A);
+    assert.equal(report.results[0]!.recipientAccountId, A);
+    assert.deepEqual(report.results[0]!.copies, [callerCopy.eventID]);
+  }
 });

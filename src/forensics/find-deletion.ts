@@ -37,6 +37,8 @@ export interface DeletionResult {
   origin: Origin;
   match: MatchKind;
   source: string;
+  /** eventIDs of the other account's record of the same cross-account call (same sharedEventID). */
+  copies?: string[];
 }
 
 export interface FindDeletionOptions {
@@ -100,15 +102,52 @@ export async function findDeletions(
   }
   if (identityEvents) for await (const sourced of identityEvents) index.add(sourced);
 
-  candidates.sort((a, b) => (parseTime(a.sourced.event.eventTime) ?? 0) - (parseTime(b.sourced.event.eventTime) ?? 0));
+  const calls = mergeCopies(candidates);
+  calls.sort((a, b) => (parseTime(a.sourced.event.eventTime) ?? 0) - (parseTime(b.sourced.event.eventTime) ?? 0));
   const results: DeletionResult[] = [];
   const resources = new Map<string, ResourceRef>();
-  for (const { sourced, match } of candidates) {
+  for (const { sourced, match, copies } of calls) {
     const key = resourceKey(match.resource);
     if (!resources.has(key)) resources.set(key, match.resource);
-    results.push(toResult(sourced, match.resource, match.match, match.effect, attributeEvent(sourced.event, index)));
+    const result = toResult(sourced, match.resource, match.match, match.effect, attributeEvent(sourced.event, index));
+    results.push(copies.length ? { ...result, copies } : result);
   }
   return { results, resources: [...resources.values()], issuingEvents: index.size };
+}
+
+type Candidate = { sourced: SourcedEvent; match: NonNullable<ReturnType<typeof matchEvent>> };
+
+/**
+ * A cross-account call is logged in both accounts under one sharedEventID. Reported once, from the copy
+ * in the account that owns the resource (where the recipient is not the caller's own account), because
+ * the caller's copy would place the resource in the caller's account.
+ */
+function mergeCopies(candidates: Candidate[]): Array<Candidate & { copies: string[] }> {
+  const out: Array<Candidate & { copies: string[] }> = [];
+  const byShared = new Map<string, Candidate & { copies: string[] }>();
+  for (const c of candidates) {
+    const e = c.sourced.event;
+    const shared = asString(e.sharedEventID);
+    if (!shared || shared === e.eventID) {
+      out.push({ ...c, copies: [] });
+      continue;
+    }
+    const key = `${shared}|${e.eventName}`;
+    const prior = byShared.get(key);
+    if (!prior) {
+      const entry = { ...c, copies: [] as string[] };
+      byShared.set(key, entry);
+      out.push(entry);
+      continue;
+    }
+    const ownerSide = (x: CloudTrailEvent) => asString(x.recipientAccountId) !== asString(asObject(x.userIdentity)?.accountId);
+    const keepNew = ownerSide(e) && !ownerSide(prior.sourced.event);
+    const dropped = keepNew ? prior.sourced.event : e;
+    if (keepNew) Object.assign(prior, { sourced: c.sourced, match: c.match });
+    const id = asString(dropped.eventID);
+    if (id) prior.copies.push(id);
+  }
+  return out;
 }
 
 function toResult(sourced: SourcedEvent, resource: ResourceRef, match: MatchKind, effect: DeletionEffect, origin: Origin): DeletionResult {
