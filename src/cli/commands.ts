@@ -8,6 +8,7 @@ export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./events.js'),
   () => import('./find-deletion.js'),
   () => import('./trace.js'),
+  () => import('./activity.js'),
   () => import('./count.js'),
   () => import('./insights.js'),
   () => import('./hunt.js'),

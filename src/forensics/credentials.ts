@@ -129,6 +129,11 @@ export class CredentialIndex {
     return this.byKey.get(accessKeyId) ?? [];
   }
 
+  /** Every indexed issuance (each record of a cross-account call separately). */
+  *all(): IterableIterator<IssuedCredential> {
+    for (const list of this.byKey.values()) yield* list;
+  }
+
   /** Every issuance of a session ARN (`assumed-role/R/S` or `federated-user/N`); one session name may be reused by many. */
   issuancesForSession(sessionArn: string): readonly IssuedCredential[] {
     return this.bySessionArn.get(sessionArn) ?? [];
@@ -137,6 +142,25 @@ export class CredentialIndex {
   /** Forward walk: keys issued by calls made with this key. */
   issuedWithKey(callerKey: string): readonly IssuedCredential[] {
     return this.byCallerKey.get(callerKey) ?? [];
+  }
+
+  /**
+   * Forward walk including calls known only from the role owner's copy (caller shown as `AWSAccount`),
+   * whose caller — and its key — comes from a credential-less caller-side copy with the same sharedEventID.
+   * One entry per call: the caller-side copy when it carries the credentials.
+   */
+  issuedBy(callerKey: string): IssuedCredential[] {
+    const calls = new Map<string, IssuedCredential>();
+    const keep = (c: IssuedCredential) => {
+      const id = c.sharedEventID ?? `${c.eventID ?? ''}|${c.issuedAt}|${c.accessKeyId}`;
+      const prior = calls.get(id);
+      if (!prior || prior.caller.type === 'AWSAccount') calls.set(id, c);
+    };
+    for (const c of this.issuedWithKey(callerKey)) keep(c);
+    for (const shared of this.sharedByCallerCopyKey.get(callerKey) ?? []) {
+      for (const c of this.byShared.get(shared) ?? []) if (c.caller.type === 'AWSAccount' && this.callerOf(c)?.accessKeyId === callerKey) keep(c);
+    }
+    return [...calls.values()];
   }
 
   /** Forward walk: keys issued by calls made by this principal ARN. */
@@ -150,6 +174,7 @@ export class CredentialIndex {
   }
 
   private readonly callerCopies = new Map<string, UserIdentity>();
+  private readonly sharedByCallerCopyKey = new Map<string, string[]>();
 
   /**
    * The caller's copy of a cross-account call may be logged without the credentials; it still names the
@@ -159,7 +184,10 @@ export class CredentialIndex {
     const shared = asString(e.sharedEventID);
     const caller = asObject(e.userIdentity) as UserIdentity | undefined;
     if (!isIssuingEvent(e) || asString(e.errorCode) || !shared || !caller || caller.type === 'AWSAccount') return;
-    if (!this.callerCopies.has(shared)) this.callerCopies.set(shared, caller);
+    if (this.callerCopies.has(shared)) return;
+    this.callerCopies.set(shared, caller);
+    const key = asString(caller.accessKeyId);
+    if (key) push(this.sharedByCallerCopyKey, key, shared);
   }
 
   /** Who made a cross-account call, from any copy that names the caller. */
@@ -225,7 +253,7 @@ export function inconsistency(c: IssuedCredential, use: KeyUse, lookBackMs: numb
 }
 
 /** Role names are case-insensitive in IAM; the rest of an ARN is compared exactly. */
-function sameArn(a: string, b: string): boolean {
+export function sameArn(a: string, b: string): boolean {
   if (a === b) return true;
   const pa = parseArn(a);
   const pb = parseArn(b);
@@ -238,7 +266,7 @@ function sameArn(a: string, b: string): boolean {
 }
 
 /** A role ARN with a path (`role/aws-reserved/sso.amazonaws.com/X`) and one without name the same role. */
-function sameRole(a: string, b: string): boolean {
+export function sameRole(a: string, b: string): boolean {
   const pa = parseArn(a);
   const pb = parseArn(b);
   if (!pa || !pb || pa.account !== pb.account) return false;

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { activityIndexMatcher, collectActivity, parseActivityTarget } from '../forensics/activity.js';
+import { renderActivityReport } from '../forensics/activity-render.js';
+import type { CliIO } from './io.js';
+import { addForensicsOptions, exitCode, forensicsScan, writeOut, type RawForensicsOptions } from './forensics-scan.js';
+
+interface RawActivityOptions extends RawForensicsOptions {
+  summary?: boolean;
+  followPersistence?: boolean;
+}
+
+export function register(program: Command, io: CliIO): void {
+  addForensicsOptions(
+    program
+      .command('activity')
+      .description('blast radius: everything a credential or person did, through every session it spawned (role chains, other accounts, new access keys)')
+      .argument('<who>', 'access key id (AKIA…/ASIA…), IAM user or role ARN, session ARN (assumed-role/…, federated-user/…), or a SAML/web-identity subject or Identity Center user name')
+      .argument('[source...]', 'files, folders, globs, - (stdin), s3://bucket[/prefix], history:REGION, logs:GROUP')
+      .option('--summary', 'print the summary alone, without the timeline')
+      .option('--follow-persistence', 'follow access keys created by the set (CreateAccessKey) into their own use (default)', true)
+      .option('--no-follow-persistence', 'report persistence, but do not follow the new keys'),
+  ).action(async (who: string, sources: string[], raw: RawActivityOptions) => {
+    process.exitCode = await runActivity(io, who, sources, raw);
+  });
+}
+
+export async function runActivity(io: CliIO, who: string, sourceArgs: string[], raw: RawActivityOptions): Promise<number> {
+  const target = parseActivityTarget(who);
+  const format = raw.output ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
+  if (raw.summary && format === 'ndjson') throw new UsageError('--summary applies to the terminal form; -o json is the summary as one object');
+  const scan = forensicsScan(io, sourceArgs, raw);
+  const spec = scan.session.spec;
+  const report = await collectActivity(
+    target,
+    scan.main(activityIndexMatcher(target)),
+    (matcher) => scan.main(matcher),
+    {
+      accept: scan.accept,
+      lookBackMs: scan.lookBackMs,
+      followPersistence: raw.followPersistence !== false,
+      ...(spec.start ? { startMs: spec.start.getTime() } : {}),
+      ...(spec.end ? { endMs: spec.end.getTime() } : {}),
+    },
+    scan.identity(),
+    who,
+  );
+  scan.session.stopProgress();
+  if (format === 'table') await writeOut(io, renderActivityReport(report, raw.summary === true));
+  else if (format === 'json') await writeOut(io, JSON.stringify(report.summary, null, 2) + '\n');
+  else await writeOut(io, report.events.map((x) => JSON.stringify(x) + '\n').join(''));
+  return exitCode(report.events.length > 0, scan.session);
+}
