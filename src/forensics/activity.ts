@@ -34,7 +34,7 @@ export function parseActivityTarget(text: string): ActivityTarget {
   if (t.startsWith('arn:')) {
     const arn = parseArn(t);
     const kind = arn?.resource.split('/')[0];
-    if (arn?.service === 'iam' && kind === 'user') return { kind: 'user', arn: t };
+    if (arn?.service === 'iam' && (kind === 'user' || kind === 'root')) return { kind: 'user', arn: t };
     if (arn?.service === 'iam' && kind === 'role') return { kind: 'role', arn: t };
     if (arn?.service === 'sts' && (kind === 'assumed-role' || kind === 'federated-user')) return { kind: 'session', arn: t };
     throw new UsageError(`${t}: expected an IAM user or role ARN, or an assumed-role/federated-user session ARN`);
@@ -104,7 +104,7 @@ export interface ViaStep {
 export type Branch = 'session' | 'persistence';
 
 /** How a credential joined the closure. */
-export type JoinedBy = 'target' | 'issued' | 'sourceIdentity' | 'CreateAccessKey';
+export type JoinedBy = 'target' | 'issued' | 'sourceIdentity' | 'CreateAccessKey' | 'CreateUser';
 
 /** One credential in the tree (a node of the summary's `tree`). */
 export interface ActivityNode {
@@ -237,6 +237,7 @@ export class ActivityClosure {
   private readonly persistenceEvents: SourcedEvent[] = [];
   readonly persistence: PersistenceAction[] = [];
   private readonly rootSourceIdentities = new Set<string>();
+  private readonly createdUsers: Node[] = [];
   private built = false;
 
   constructor(
@@ -319,18 +320,32 @@ export class ActivityClosure {
 
     for (let i = 0; i < queue.length; i++) {
       const node = queue[i]!;
-      const candidates = node.accessKeyId ? this.index.issuedBy(node.accessKeyId) : keyless;
+      // A created user may act with any key of its own, so its calls are looked for among all of them.
+      const candidates = node.joinedBy === 'CreateUser' ? [...this.index.all()] : node.accessKeyId ? this.index.issuedBy(node.accessKeyId) : keyless;
       for (const c of [...candidates].sort((a, b) => a.issuedAt - b.issuedAt)) {
         const caller = this.callerOf(c);
         if (caller && this.fits(node, caller, c.issuedAt, c.event.recipientAccountId)) addIssued(c, node, 'issued');
       }
-      for (const p of persistenceByKey.get(node.accessKeyId ?? '') ?? []) {
+      for (const p of node.joinedBy === 'CreateUser' ? this.persistenceEvents : persistenceByKey.get(node.accessKeyId ?? '') ?? []) {
         if (seenPersistence.has(p)) continue;
         const t = parseTime(p.event.eventTime);
         if (t === undefined || !this.fits(node, p.event.userIdentity ?? {}, t, p.event.recipientAccountId)) continue;
         seenPersistence.add(p);
         const action = this.persistenceAction(p.event, node);
         this.persistence.push(action);
+        if (action.followed && action.eventName === 'CreateUser' && action.userName) {
+          // A user the set created is theirs from its creation on, whichever key or console session it uses.
+          const account = asString(p.event.recipientAccountId) ?? asString(p.event.userIdentity?.accountId);
+          if (account) {
+            const arn = asString(asObject(asObject(p.event.responseElements)?.user)?.arn) ?? `arn:aws:iam::${account}:user/${action.userName}`;
+            const child = this.newNode(
+              { parent: node.id, depth: node.depth + 1, branch: 'persistence', joinedBy: 'CreateUser', principal: { type: 'IAMUser', arn, account }, via: node.via, fromMs: t },
+              undefined,
+            );
+            this.createdUsers.push(child);
+            queue.push(child);
+          }
+        }
         if (action.followed && action.accessKeyId) {
           const account = asString(p.event.recipientAccountId) ?? asString(p.event.userIdentity?.accountId);
           const userName = action.userName ?? (asString(p.event.userIdentity?.type) === 'IAMUser' ? asString(p.event.userIdentity?.userName) : undefined);
@@ -385,7 +400,7 @@ export class ActivityClosure {
       ...opt('roleName', asString(request.roleName)),
       ...opt('accessKeyId', newKey),
       by: by.id,
-      followed: newKey !== undefined && errorCode === null && this.opts.followPersistence !== false,
+      followed: (newKey !== undefined || (e.eventName === 'CreateUser' && userName !== undefined)) && errorCode === null && this.opts.followPersistence !== false,
     };
   }
 
@@ -396,8 +411,14 @@ export class ActivityClosure {
    */
   private fits(node: Node, u: UserIdentity, time: number, recipient: unknown): boolean {
     const key = asString(u.accessKeyId);
-    if (key !== node.accessKeyId) return false;
+    if (node.joinedBy !== 'CreateUser' && key !== node.accessKeyId) return false;
     if (node.joinedBy === 'target') return identityKey(u, recipient) === node.recorded && isTarget(this.target, u);
+    if (node.joinedBy === 'CreateUser') {
+      // Keys of the user known to the closure (CreateAccessKey) are their own branch, with their own via.
+      if (key && this.byKey.has(key)) return false;
+      const account = asString(u.accountId) ?? asString(recipient);
+      return time >= (node.fromMs ?? 0) && u.arn === node.principal.arn && account === node.principal.account;
+    }
     if (node.joinedBy === 'CreateAccessKey') {
       const account = asString(u.accountId) ?? asString(recipient);
       return time >= (node.fromMs ?? 0) && (!node.principal.arn || u.arn === node.principal.arn) && (!node.principal.account || account === node.principal.account);
@@ -420,11 +441,16 @@ export class ActivityClosure {
     const keyless = [...this.roots.values()].some((n) => !n.accessKeyId) || this.target.kind === 'name';
     const needles = [...keys].map((k) => `"${k}"`);
     if (keyless) needles.push(...needleFor(targetValue(this.target)));
+    const users = new Set(this.createdUsers.map((n) => n.principal.arn!));
+    for (const arn of users) needles.push(...needleFor(arn.split('/').pop()!));
     return {
       needles: needles.length ? [needles] : [['"\u0000never\u0000"']],
       matches: (e) => {
         const key = asString(e.userIdentity?.accessKeyId);
-        return (key !== undefined && keys.has(key)) || (keyless && !key && isTarget(this.target, e.userIdentity));
+        if (key !== undefined && keys.has(key)) return true;
+        if (keyless && !key && isTarget(this.target, e.userIdentity)) return true;
+        const arn = asString(e.userIdentity?.arn);
+        return arn !== undefined && users.has(arn);
       },
     };
   }
@@ -436,16 +462,18 @@ export class ActivityClosure {
     const t = parseTime(e.eventTime);
     if (t === undefined) return undefined;
     const key = asString(u.accessKeyId);
-    const candidates = key ? this.byKey.get(key) ?? [] : [...this.roots.values()].filter((n) => !n.accessKeyId);
+    const candidates = [...(key ? this.byKey.get(key) ?? [] : [...this.roots.values()].filter((n) => !n.accessKeyId)), ...this.createdUsers];
     return candidates.find((n) => this.fits(n, u, t, e.recipientAccountId));
   }
 
   /** The records of issuing calls in the closure that were logged only in the role owner's account. */
-  ownerCopies(): Array<{ copy: IssuedCredential; by: Node }> {
-    const out: Array<{ copy: IssuedCredential; by: Node }> = [];
+  ownerCopies(): Array<{ copy: IssuedCredential; by: Pick<Node, 'depth' | 'via' | 'branch' | 'principal'> }> {
+    const out: Array<{ copy: IssuedCredential; by: Pick<Node, 'depth' | 'via' | 'branch' | 'principal'> }> = [];
     for (const node of this.nodes) {
-      if (!node.issued || node.parent === undefined) continue;
-      for (const copy of this.index.copiesOf(node.issued)) if (copy.caller.type === 'AWSAccount') out.push({ copy, by: this.nodes[node.parent]! });
+      if (!node.issued) continue;
+      // A session joined by sourceIdentity alone was issued by a caller outside the closure: its call sits one level up.
+      const by = node.parent !== undefined ? this.nodes[node.parent]! : { depth: node.depth - 1, via: node.via.slice(0, -1), branch: node.branch, principal: {} };
+      for (const copy of this.index.copiesOf(node.issued)) if (copy.caller.type === 'AWSAccount') out.push({ copy, by });
     }
     return out;
   }

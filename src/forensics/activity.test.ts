@@ -1,0 +1,186 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RecordMatcher } from '../filter/matcher.js';
+import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
+import { activityIndexMatcher, collectActivity, parseActivityTarget, type ActivityOptions, type ActivityReport } from './activity.js';
+import { A, B, C, D, persistenceBranch, reusedExampleKey, samlSourceIdentity, sameSessionName, threeHopChain } from '../../test/helpers/activity-scenarios.js';
+import { loadFixture } from '../../test/helpers/scenario.js';
+
+/** Both passes as the CLI runs them, over in-memory records, with each pass's byte pre-filter applied too. */
+function passes(matcher: RecordMatcher, records: SourcedEvent[]): SourcedEvent[] {
+  return records.filter(({ event }) => {
+    const raw = JSON.stringify(event);
+    return matcher.needles.every((group) => group.some((n) => raw.includes(n))) && matcher.matches(event);
+  });
+}
+
+async function run(who: string, events: CloudTrailEvent[] | SourcedEvent[], opts: ActivityOptions = {}): Promise<ActivityReport> {
+  const records: SourcedEvent[] = events.map((e) => ('event' in e && 'source' in e ? (e as SourcedEvent) : { event: e as CloudTrailEvent, source: 'trail.json' }));
+  const target = parseActivityTarget(who);
+  let secondPasses = 0;
+  const report = await collectActivity(target, passes(activityIndexMatcher(target), records), (m) => {
+    secondPasses++;
+    return passes(m, records);
+  }, opts);
+  assert.equal(secondPasses, 1, 'one more pass for the whole key set, never one per hop');
+  return report;
+}
+
+const idsOf = (r: ActivityReport) => r.events.map((x) => x.eventID!).sort();
+const sorted = (xs: string[]) => [...xs].sort();
+
+test('<who> forms: keys, user/role/session ARNs, names; anything else is a usage error', () => {
+  assert.deepEqual(parseActivityTarget('AKIAIOSFODNN7EXAMPLE'), { kind: 'key', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' });
+  assert.equal(parseActivityTarget(`arn:aws:iam::${A}:user/alice`).kind, 'user');
+  assert.equal(parseActivityTarget(`arn:aws:iam::${A}:root`).kind, 'user');
+  assert.equal(parseActivityTarget(`arn:aws:iam::${A}:role/Admin`).kind, 'role');
+  assert.equal(parseActivityTarget(`arn:aws:sts::${A}:assumed-role/Admin/s`).kind, 'session');
+  assert.deepEqual(parseActivityTarget('jane.doe@example.com'), { kind: 'name', name: 'jane.doe@example.com' });
+  assert.throws(() => parseActivityTarget('arn:aws:s3:::bucket'), /expected an IAM user or role ARN/);
+  assert.throws(() => parseActivityTarget('two words'), /no spaces/);
+  assert.throws(() => parseActivityTarget(' '), /empty/);
+});
+
+test('a three-hop cross-account chain: every hop, both copies of each cross-account call, nothing of the stranger', async () => {
+  const sc = threeHopChain();
+  for (const who of [sc.aliceKey, `arn:aws:iam::${A}:user/alice`, 'alice']) {
+    const r = await run(who, sc.events);
+    assert.deepEqual(idsOf(r), sorted(sc.expected), who);
+    assert.deepEqual(r.summary.tree.map((n) => [n.depth, n.accessKeyId, n.principal.account]), [
+      [0, 'AKIAALICEEXAMPLEKEY1', A],
+      [1, 'ASIAJUMPALICE0000001', A],
+      [2, 'ASIADEPLOYALICE00001', B],
+      [3, 'ASIAAUDITALICE000001', C],
+    ]);
+  }
+  const r = await run(sc.aliceKey, sc.events);
+  const stop = r.events.find((x) => x.eventName === 'StopLogging')!;
+  assert.equal(stop.depth, 3);
+  assert.deepEqual(stop.via.map((v) => v.issuedAccessKeyId), ['ASIAJUMPALICE0000001', 'ASIADEPLOYALICE00001', 'ASIAAUDITALICE000001']);
+  assert.equal(stop.session, `arn:aws:sts::${C}:assumed-role/Audit/audit`);
+  // The owner's copy of hop 3 is reported at the depth of the session that made the call, marked as a copy.
+  const copies = r.events.filter((x) => x.eventName === 'AssumeRole' && x.copies);
+  assert.equal(copies.length, 4);
+  assert.deepEqual(copies.map((x) => x.depth).sort(), [1, 1, 2, 2]);
+  assert.deepEqual(r.summary.accounts.map((a) => a.name).sort(), [A, B, C].sort());
+  assert.deepEqual(r.summary.regions.map((x) => x.name).sort(), ['eu-west-1', 'us-east-1']);
+  assert.deepEqual(r.summary.errors, [{ name: 'AccessDenied', events: 1 }]);
+  assert.deepEqual(r.summary.resources.changed.map((c) => c.eventName), ['PutBucketPolicy']);
+  assert.deepEqual(r.summary.resources.deleted.map((c) => c.eventName), ['StopLogging']);
+  assert.equal(r.summary.firstSeen, '2026-03-14T08:00:00Z');
+  assert.equal(r.summary.lastSeen, '2026-03-14T08:08:00Z');
+});
+
+test('starting mid-chain follows forward only', async () => {
+  const sc = threeHopChain();
+  const r = await run('ASIADEPLOYALICE00001', sc.events);
+  assert.deepEqual(r.events.map((x) => x.eventName), ['PutBucketPolicy', 'AssumeRole', 'AssumeRole', 'StopLogging', 'DeleteTrail']);
+});
+
+test('a SAML user: sessions chained from the sign-in and a session known only by its sourceIdentity; bob stays out', async () => {
+  const sc = samlSourceIdentity();
+  const r = await run('jane.doe@example.com', sc.events);
+  assert.deepEqual(idsOf(r), sorted(sc.expected));
+  const reader = r.summary.tree.find((n) => n.accessKeyId === 'ASIAREADERJANE000001')!;
+  assert.equal(reader.joinedBy, 'sourceIdentity');
+  assert.equal(reader.sourceIdentity, 'jane.doe');
+  const ops = r.summary.tree.find((n) => n.accessKeyId === 'ASIAOPSJANE000000001')!;
+  assert.equal(ops.joinedBy, 'issued');
+  assert.equal(ops.depth, 2);
+  assert.ok(!r.events.some((x) => x.eventName === 'DeleteBucket'), "bob's deletion is not jane's");
+});
+
+test('persistence: the new user, login profile and access key are reported; the key is followed unless asked not to', async () => {
+  const sc = persistenceBranch();
+  const r = await run(`arn:aws:iam::${A}:user/mallory`, sc.events);
+  assert.deepEqual(idsOf(r), sorted(sc.expected));
+  assert.deepEqual(r.summary.persistence.map((p) => [p.eventName, p.userName, p.accessKeyId ?? null, p.followed]), [
+    ['CreateUser', 'backup-svc', null, true],
+    ['CreateLoginProfile', 'backup-svc', null, false],
+    ['CreateAccessKey', 'backup-svc', sc.newKey, true],
+  ]);
+  const later = r.events.filter((x) => x.branch === 'persistence').map((x) => x.eventName);
+  assert.deepEqual(later, ['GetObject', 'AssumeRole', 'UpdateFunctionCode20150331v2']);
+  const deploy = r.events.find((x) => x.eventName === 'UpdateFunctionCode20150331v2')!;
+  assert.deepEqual(deploy.via.map((v) => v.eventName), ['AssumeRole', 'CreateAccessKey', 'AssumeRole']);
+  assert.ok(!r.events.some((x) => x.accessKeyId?.startsWith('AKIADAVE')), "dave's own key rotation is not part of it");
+
+  const noFollow = await run(`arn:aws:iam::${A}:user/mallory`, sc.events, { followPersistence: false });
+  assert.deepEqual(idsOf(noFollow), sorted(sc.sessionOnly));
+  assert.equal(noFollow.summary.persistence.length, 3);
+  assert.ok(noFollow.summary.persistence.every((p) => !p.followed));
+});
+
+test('two people on one role and session name: each closure holds only its own session', async () => {
+  const sc = sameSessionName();
+  const ann = await run(`arn:aws:iam::${A}:user/ann`, sc.events);
+  assert.deepEqual(idsOf(ann), sorted(sc.expected));
+  const ben = await run('AKIABENEXAMPLEKEY001', sc.events);
+  assert.deepEqual(idsOf(ben), sorted(sc.otherExpected));
+  // Asked about the session ARN itself, both sessions are roots of their own, never one merged session.
+  const both = await run(`arn:aws:sts::${A}:assumed-role/Deployer/deploy`, sc.events);
+  assert.deepEqual(both.summary.tree.map((n) => [n.depth, n.accessKeyId]), [[0, 'ASIADEPLOYERANN00001'], [0, 'ASIADEPLOYERBEN00001']]);
+});
+
+test('a documentation key recurring in an unrelated file never joins: other account, other session, or used before issue', async () => {
+  const sc = reusedExampleKey();
+  const records = [...sc.mine.map((event) => ({ event, source: 'mine.json' })), ...sc.unrelated.map((event) => ({ event, source: 'unrelated.json' }))];
+  const r = await run(`arn:aws:iam::${A}:user/erin`, records);
+  assert.deepEqual(idsOf(r), sorted(sc.expected));
+  assert.equal(r.summary.unattributed, 3, "the other user's use of the key, the foreign session and the use before issue carry keys of the set but are not them");
+  assert.ok(r.events.every((x) => x.source === 'mine.json'));
+  // Asked about the key itself: two distinct principals use it, each its own root, and still no foreign session.
+  const byKey = await run('AKIAIOSFODNN7EXAMPLE', records);
+  assert.deepEqual(byKey.summary.tree.filter((n) => n.depth === 0).map((n) => n.principal.account).sort(), [A, D].sort());
+  assert.ok(!byKey.events.some((x) => x.eventName === 'PutBucketAcl'));
+});
+
+test('the window bounds where <who> starts, the flags bound what is reported', async () => {
+  const sc = threeHopChain();
+  const late = await run(sc.aliceKey, sc.events, { startMs: Date.parse('2026-03-14T09:00:00Z') });
+  assert.equal(late.events.length, 0);
+  const onlyC = await run(sc.aliceKey, sc.events, { accept: (e) => e.recipientAccountId === C });
+  assert.deepEqual(onlyC.events.map((x) => x.eventName), ['AssumeRole', 'StopLogging', 'DeleteTrail']);
+});
+
+test('real records: christophe assumes a role twice; both sessions are his, only one acts (stratus-red-team)', async () => {
+  const records = loadFixture('real/stratus-organizations-leave.json');
+  const user = records.find((s) => s.event.userIdentity?.type === 'IAMUser')!.event.userIdentity!;
+  const r = await run(String(user.arn), records);
+  const sessions = r.summary.tree.filter((n) => n.depth === 1).map((n) => n.accessKeyId);
+  assert.ok(sessions.includes('ASIAMOWPWQJ1QHWCWJXJ') && sessions.includes('ASIA36EV31F1RB3OA8IG'));
+  const leave = r.events.find((x) => x.eventName === 'LeaveOrganization')!;
+  assert.equal(leave.accessKeyId, 'ASIA36EV31F1RB3OA8IG');
+  assert.equal(leave.errorCode, 'AccessDenied');
+  assert.equal(leave.depth, 1);
+});
+
+test('real records: a federation token and the federated user it became (stratus-red-team)', async () => {
+  const records = loadFixture('real/stratus-sts-federation-token.json');
+  const r = await run('ASIASTJKC5GCM7ZE6LUP', records);
+  assert.ok(r.events.length > 0);
+  assert.ok(r.events.every((x) => x.accessKeyId === 'ASIASTJKC5GCM7ZE6LUP'));
+  const issuer = records.find((s) => s.event.eventName === 'GetFederationToken')!.event.userIdentity!;
+  const fromUser = await run(String(issuer.arn), records);
+  const fed = fromUser.summary.tree.find((n) => n.accessKeyId === 'ASIASTJKC5GCM7ZE6LUP')!;
+  assert.equal(fed.depth, 1);
+  assert.equal(fed.principal.type, 'FederatedUser');
+  assert.ok(fromUser.events.some((x) => x.accessKeyId === 'ASIASTJKC5GCM7ZE6LUP' && x.depth === 1));
+});
+
+test('real records: both copies of a cross-account AssumeRole (IAM user guide) are one call, reported twice as copies', async () => {
+  const records = [...loadFixture('real/iam-guide-02_AssumeRole-crossaccount-caller-side.json'), ...loadFixture('real/iam-guide-03_AssumeRole-crossaccount-role-owner-side.json')];
+  const caller = records.find((s) => s.event.userIdentity?.type !== 'AWSAccount')!.event.userIdentity!;
+  const r = await run(String(caller.accessKeyId ?? caller.arn), records);
+  assert.equal(r.events.length, 2);
+  assert.ok(r.events.every((x) => x.eventName === 'AssumeRole' && x.copies?.length === 1));
+  assert.notEqual(r.events[0]!.recipientAccountId, r.events[1]!.recipientAccountId);
+  assert.equal(r.summary.tree.length, 2);
+});
+
+test('nothing: a key never used nor issued yields no events and an empty tree', async () => {
+  const r = await run('AKIANOBODYEXAMPLE001', threeHopChain().events);
+  assert.equal(r.events.length, 0);
+  assert.equal(r.summary.tree.length, 0);
+  assert.equal(B.length, 12);
+});
