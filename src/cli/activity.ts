@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { activityIndexMatcher, collectActivity, parseActivityTarget } from '../forensics/activity.js';
 import { renderActivityReport } from '../forensics/activity-render.js';
+import type { SourcedEvent } from '../records/types.js';
+import type { ScanHit } from '../pipeline/scan.js';
+import type { ScanScope } from '../source/types.js';
 import type { CliIO } from './io.js';
 import { addForensicsOptions, exitCode, forensicsScan, writeOut, type RawForensicsOptions } from './forensics-scan.js';
 
@@ -31,9 +34,15 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
   if (raw.summary && format === 'ndjson') throw new UsageError('--summary applies to the terminal form; -o json is the summary as one object');
   const scan = forensicsScan(io, sourceArgs, raw);
   const spec = scan.session.spec;
+  // The chain may start in an account or region the flags leave out, so pass 1 reads every account and
+  // region of the window (widened by the look-back); the flags bound only what is reported.
+  const indexScope: ScanScope = {};
+  if (spec.start) indexScope.start = new Date(spec.start.getTime() - scan.lookBackMs);
+  if (spec.end) indexScope.end = spec.end;
+  const indexPass = scan.session.scan({ extra: activityIndexMatcher(target), useFlags: false, scope: indexScope, dedup: false });
   const report = await collectActivity(
     target,
-    scan.main(activityIndexMatcher(target)),
+    sourced(indexPass),
     (matcher) => scan.main(matcher),
     {
       accept: scan.accept,
@@ -50,4 +59,8 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
   else if (format === 'json') await writeOut(io, JSON.stringify(report.summary, null, 2) + '\n');
   else await writeOut(io, report.events.map((x) => JSON.stringify(x) + '\n').join(''));
   return exitCode(report.events.length > 0, scan.session);
+}
+
+async function* sourced(hits: AsyncIterable<ScanHit>): AsyncIterable<SourcedEvent> {
+  for await (const hit of hits) yield { event: hit.event, source: hit.source };
 }

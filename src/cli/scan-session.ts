@@ -48,7 +48,13 @@ export class ScanSession {
     return args.map((a) => resolveSource(a, this.resolveCtx));
   }
 
+  private readonly reported = new Set<string>();
+
   reportProblem = (p: InputProblem): void => {
+    // Commands that read the sources twice (activity) would otherwise report each unreadable input twice.
+    const id = `${p.source}\n${p.problem}`;
+    if (this.reported.has(id)) return;
+    this.reported.add(id);
     this.problems++;
     this.progressLine?.clear();
     this.io.stderr.write(formatProblem(p));

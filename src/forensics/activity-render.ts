@@ -15,7 +15,7 @@ export function renderActivitySummary(s: ActivitySummary): string {
   const children = new Map<number | undefined, ActivityNode[]>();
   for (const n of s.tree) (children.get(n.parent) ?? children.set(n.parent, []).get(n.parent)!).push(n);
   const walk = (n: ActivityNode, indent: string) => {
-    const how = n.depth === 0 ? '' : n.joinedBy === 'CreateAccessKey' ? '─CreateAccessKey→ [persistence] ' : n.joinedBy === 'sourceIdentity' ? `─${n.via[n.via.length - 1]?.eventName ?? '?'} (sourceIdentity ${n.sourceIdentity ?? '?'})→ ` : `─${n.via[n.via.length - 1]?.eventName ?? '?'}→ `;
+    const how = n.depth === 0 ? '' : n.joinedBy === 'CreateAccessKey' || n.joinedBy === 'CreateUser' ? `─${n.joinedBy}→ [persistence] ` : n.joinedBy === 'sourceIdentity' ? `─${n.via[n.via.length - 1]?.eventName ?? '?'} (sourceIdentity ${n.sourceIdentity ?? '?'})→ ` : `─${n.via[n.via.length - 1]?.eventName ?? '?'}→ `;
     const when = n.issuedAt ? ` issued ${n.issuedAt}` : '';
     const seen = n.events ? `, ${n.events} event${n.events === 1 ? '' : 's'} ${n.firstSeen} – ${n.lastSeen}` : ', not seen used';
     out.push(`${indent}${how}${n.principal.type ?? '?'} ${shortPrincipal(n.principal.arn)} [${n.accessKeyId ?? 'no key'}]${n.principal.account ? ` @${n.principal.account}` : ''}${when}${seen}`);

@@ -348,14 +348,18 @@ export class ActivityClosure {
         }
         if (action.followed && action.accessKeyId) {
           const account = asString(p.event.recipientAccountId) ?? asString(p.event.userIdentity?.accountId);
-          const userName = action.userName ?? (asString(p.event.userIdentity?.type) === 'IAMUser' ? asString(p.event.userIdentity?.userName) : undefined);
+          // Without userName in the request the key is the caller's own (an IAM user's, or the root user's).
+          const forUser = asString(asObject(p.event.requestParameters)?.userName);
+          const caller = p.event.userIdentity ?? {};
+          const ownType = asString(caller.type) === 'Root' ? 'Root' : 'IAMUser';
+          const arn = forUser ? (account ? `arn:aws:iam::${account}:user/${forUser}` : undefined) : asString(caller.arn);
           const child = this.newNode(
             {
               parent: node.id,
               depth: node.depth + 1,
               branch: 'persistence',
               joinedBy: 'CreateAccessKey',
-              principal: { type: 'IAMUser', ...opt('arn', account && userName ? `arn:aws:iam::${account}:user/${userName}` : undefined), ...opt('account', account) },
+              principal: { type: forUser ? 'IAMUser' : ownType, ...opt('arn', arn), ...opt('account', account) },
               via: [...node.via, viaOf(asString(p.event.eventID), 'CreateAccessKey', action.accessKeyId)],
               fromMs: t,
             },
@@ -505,7 +509,8 @@ export async function collectActivity(
 ): Promise<ActivityReport> {
   const closure = new ActivityClosure(target, opts);
   for await (const s of indexEvents) closure.addIndexEvent(s);
-  if (identityEvents) for await (const s of identityEvents) closure.index.add(s);
+  // Issuing calls from --identity-source may be <WHO>'s own (the first hops of its chain).
+  if (identityEvents) for await (const s of identityEvents) closure.addIndexEvent(s);
   closure.build();
 
   const out: ActivityEvent[] = [];
@@ -606,7 +611,8 @@ function summarize(who: string, target: ActivityTarget, closure: ActivityClosure
     c.events++;
     if (x.errorCode) c.errors++;
     const e = x.event;
-    const write = String(e.readOnly) === 'false';
+    // Records without readOnly (older or hand-made ones) are judged by the verb.
+    const write = e.readOnly === undefined ? !/^(Describe|Get|List|Head|Lookup|Search|Scan|Query|Select|BatchGet|ConsoleLogin)/.test(x.eventName) : String(e.readOnly) === 'false';
     if (!write || isIssuingEvent(e) || x.eventSource === 'signin.amazonaws.com') continue;
     writes++;
     if (x.errorCode) continue;
