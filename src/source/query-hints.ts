@@ -1,0 +1,42 @@
+/**
+ * What the user's filters say, in the plain terms an API source can push down to a server. Fields AND
+ * together; the values inside one field OR together. Only exact values belong here (no wildcards, no
+ * substrings): a server query built from a field must return a superset of the events that ctrail's own
+ * filters accept, and ctrail filters everything that comes back again. Leave a field out when the filter
+ * cannot be stated exactly; the source then simply asks for more.
+ *
+ * The time window and the account/region/category scope come from `ScanScope`, not from here.
+ */
+export interface QueryHints {
+  /** `eventID` values. */
+  eventIds?: readonly string[];
+  /** `userIdentity.accessKeyId` values. */
+  accessKeyIds?: readonly string[];
+  /** Resource names or ARNs as CloudTrail's event history indexes them (its `Resources` list). */
+  resourceNames?: readonly string[];
+  /** `eventName` values, spelled exactly (`DeleteBucket`, not `Delete*`). */
+  eventNames?: readonly string[];
+  /** `eventSource` values (`s3.amazonaws.com`). */
+  eventSources?: readonly string[];
+  /**
+   * User names as event history indexes them: an IAM user's name, or an assumed-role session's name.
+   * Give this only when the user's filter is exactly such a name, not an ARN pattern.
+   */
+  usernames?: readonly string[];
+  /** `readOnly` is exactly this. */
+  readOnly?: boolean;
+}
+
+/** The lead's name for the same shape, kept so either import reads naturally. */
+export type HistoryQueryHints = QueryHints;
+
+/** True when a value would be read by a server as a pattern rather than a literal. */
+export function isLiteral(value: string): boolean {
+  return value.length > 0 && !/[*?]/.test(value);
+}
+
+export function literalValues(values: readonly string[] | undefined): string[] | undefined {
+  if (!values || values.length === 0) return undefined;
+  if (!values.every(isLiteral)) return undefined;
+  return [...new Set(values)];
+}
