@@ -61,6 +61,8 @@ export function resolvedRegion(opts: AwsOptions): string {
 
 /** Errors that mean the run cannot work at all (exit 2), as opposed to one unreadable object. */
 export function asConfigErrorIfFatal(err: unknown, what: string): ConfigError | undefined {
+  // A source that already decided the run cannot go on (unknown log group, no such region).
+  if (err instanceof ConfigError) return err;
   const name = err instanceof Error ? err.name : '';
   switch (name) {
     case 'CredentialsProviderError':

@@ -5,6 +5,7 @@ import { ConfigError, UsageError, type InputProblem } from '../errors.js';
 import { LimiterRegistry } from './api-pacing.js';
 import {
   CloudWatchLogsSource,
+  logMessageLine,
   logsFilterPattern,
   parseCloudTrailStreamName,
   parseLogsArg,
@@ -58,6 +59,14 @@ test('CloudTrail stream names select streams by account and region; other names 
   ]);
   assert.deepEqual(selectStreams(names, { accounts: ['444455556666'] }), ['444455556666_CloudTrail_us-east-1', 'hand-made-stream']);
   assert.deepEqual(selectStreams(names, {}, '111122223333_CloudTrail_e'), ['111122223333_CloudTrail_eu-west-1']);
+});
+
+test('a log message that is not a JSON object is wrapped so the record stage reports it', () => {
+  assert.equal(logMessageLine('{"eventName":"X"}'), '{"eventName":"X"}\n');
+  assert.equal(logMessageLine('{\n  "eventName": "X"\n}'), '{   "eventName": "X" }\n');
+  assert.equal(logMessageLine('START RequestId: 1'), '{"cloudWatchLogsMessage":"START RequestId: 1"}\n');
+  assert.equal(logMessageLine('42'), '{"cloudWatchLogsMessage":"42"}\n');
+  assert.equal(logMessageLine('{"truncated":'), '{"cloudWatchLogsMessage":"{\\"truncated\\":"}\n');
 });
 
 test('logsFilterPattern translates only what CloudWatch Logs matches exactly', () => {
@@ -145,7 +154,7 @@ function logsSource(arg: string, extra: Partial<CloudWatchLogsSourceOptions> = {
   return new CloudWatchLogsSource({ target, clientFor: motoClient, limiters: new LimiterRegistry(), ...extra });
 }
 
-const idsOf = (lines: string[]) => lines.filter((l) => l !== NOT_AN_EVENT).map((l) => (JSON.parse(l) as { eventID: string }).eventID);
+const idsOf = (lines: string[]) => lines.filter((l) => !l.includes(NOT_AN_EVENT)).map((l) => (JSON.parse(l) as { eventID: string }).eventID);
 
 test('moto: the whole group, one unit per CloudTrail stream, every event once with its stream as provenance', async () => {
   const { byUnit, problems } = await read(logsSource(`logs:${GROUP}`));
@@ -157,7 +166,7 @@ test('moto: the whole group, one unit per CloudTrail stream, every event once wi
     assert.deepEqual(idsOf(lines).sort(), expected.map((e) => e.eventID).sort(), unit);
   }
   // A message that is not an event is passed on for the decode stage to count and report.
-  assert.ok(byUnit.get(`logs:${GROUP}/${CORPUS_ACCOUNT}_CloudTrail_eu-west-1`)!.includes(NOT_AN_EVENT));
+  assert.ok(byUnit.get(`logs:${GROUP}/${CORPUS_ACCOUNT}_CloudTrail_eu-west-1`)!.includes(JSON.stringify({ cloudWatchLogsMessage: NOT_AN_EVENT })));
   const first = JSON.parse(byUnit.get(`logs:${GROUP}/${CORPUS_ACCOUNT}_CloudTrail_us-east-1`)![0]!) as CorpusEvent;
   assert.deepEqual(first, corpus.find((e) => e.eventID === first.eventID));
 });

@@ -132,6 +132,7 @@ export function logsFilterPattern(hints: QueryHints): string | undefined {
 export interface CloudWatchLogsSourceOptions {
   target: LogsTarget;
   aws?: AwsOptions;
+  /** Used when the scan scope carries no hints of its own. */
   hints?: QueryHints;
   onProgress?: ProgressListener;
   limiters?: LimiterRegistry;
@@ -224,7 +225,7 @@ export class CloudWatchLogsSource implements Source {
     } catch (err) {
       const name = err instanceof Error ? err.name : '';
       if (name === 'ResourceNotFoundException') {
-        throw new ConfigError(`${this.label}: no such log group in ${this.opts.target.region}`);
+        throw new ConfigError(`${this.label}: no such log group in ${this.opts.target.region} (the region comes from a log-group ARN, or else the first --region)`);
       }
       const fatal = asConfigErrorIfFatal(err, this.label);
       if (fatal) throw fatal;
@@ -237,7 +238,7 @@ export class CloudWatchLogsSource implements Source {
   private streamUnit(stream: StreamInfo, scope: ScanScope): InputUnit {
     const name = `${this.label}/${stream.name}`;
     const encoder = new TextEncoder();
-    const filterPattern = logsFilterPattern(this.opts.hints ?? {});
+    const filterPattern = logsFilterPattern(scope.hints ?? this.opts.hints ?? {});
     const start = scope.start?.getTime();
     const end = scope.end?.getTime();
     const spanStart = start ?? stream.firstEventTimestamp;
@@ -296,7 +297,7 @@ export class CloudWatchLogsSource implements Source {
               }
               if (ev.timestamp !== undefined) latest = Math.max(latest ?? -Infinity, ev.timestamp);
               if (ev.message === undefined) continue;
-              text += ndjsonLine(ev.message);
+              text += logMessageLine(ev.message);
               events += 1;
             }
             nextToken = page.nextToken || undefined;
@@ -315,6 +316,22 @@ export class CloudWatchLogsSource implements Source {
       },
     };
   }
+}
+
+/**
+ * A log event's message as one NDJSON line. A message that is not a JSON object (another program writing
+ * to the group, a truncated event) is wrapped in one, `{"cloudWatchLogsMessage": "..."}`, so the record
+ * stage counts and reports it as a record that is not a CloudTrail event, and the lines after it are read.
+ */
+export function logMessageLine(message: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    value = undefined;
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return ndjsonLine(message);
+  return JSON.stringify({ cloudWatchLogsMessage: message }) + '\n';
 }
 
 export function describeLogsError(err: unknown): string {

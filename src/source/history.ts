@@ -124,12 +124,12 @@ export function historyShortfall(hints: QueryHints, scope: ScanScope, now: Date 
   const reasons: string[] = [];
   const oldest = new Date(now.getTime() - HISTORY_RETENTION_DAYS * 86_400_000);
   if (scope.start && scope.start < oldest) {
-    reasons.push(`it keeps ${HISTORY_RETENTION_DAYS} days, so nothing before ${oldest.toISOString().slice(0, 10)} is there`);
+    reasons.push(`keeps ${HISTORY_RETENTION_DAYS} days (nothing before ${oldest.toISOString().slice(0, 10)})`);
   }
   const askedData = (hints.eventNames ?? []).filter((n) => dataEventNames.has(n));
   if (scope.categories?.includes('data') || askedData.length > 0) {
-    const which = askedData.length > 0 ? ` (${askedData.join(', ')})` : '';
-    reasons.push(`it holds management events only, so data events${which} are not there`);
+    const which = askedData.length > 0 ? `: ${askedData.join(', ')}` : '';
+    reasons.push(`holds management events only (no data events${which})`);
   }
   return reasons;
 }
@@ -138,6 +138,7 @@ export interface HistorySourceOptions {
   /** Regions to read, already validated; see `parseHistoryArg`. */
   regions: string[];
   aws?: AwsOptions;
+  /** Used when the scan scope carries no hints of its own. */
   hints?: QueryHints;
   notices?: NoticeSink;
   onProgress?: ProgressListener;
@@ -199,12 +200,12 @@ export class HistorySource implements Source {
   }
 
   async *units(scope: ScanScope, signal?: AbortSignal): AsyncIterable<UnitOrProblem> {
-    const hints = this.opts.hints ?? {};
+    const hints = scope.hints ?? this.opts.hints ?? {};
     const now = this.opts.now?.() ?? new Date();
     const shortfall = historyShortfall(hints, scope, now);
     if (shortfall.length > 0 && !this.noticed) {
       this.noticed = true;
-      this.opts.notices?.notice(`${this.label}: event history ${shortfall.join('; ')}; read the trail's bucket for the rest`);
+      this.opts.notices?.notice(`${this.label}: event history ${shortfall.join(' and ')}; read the trail's S3 bucket or log group for the rest`);
     }
     const plan = planLookup(hints, scope);
     if (plan.series.length === 0) return;

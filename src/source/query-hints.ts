@@ -40,3 +40,26 @@ export function literalValues(values: readonly string[] | undefined): string[] |
   if (!values.every(isLiteral)) return undefined;
   return [...new Set(values)];
 }
+
+/**
+ * The part of the command-line filters that a server can apply with exactly ctrail's meaning. `--user`
+ * and `--resource` are left out on purpose: ctrail matches them against several fields (ARN, role name,
+ * session name, request parameters) while event history's Username and ResourceName index one derived
+ * value each, so pushing them down could lose events.
+ */
+export function hintsFromSpec(spec: {
+  eventNames?: readonly string[];
+  eventSources?: readonly string[];
+  accessKeys?: readonly string[];
+  readOnly?: boolean;
+}): QueryHints {
+  const hints: QueryHints = {};
+  const names = literalValues(spec.eventNames);
+  if (names) hints.eventNames = names;
+  const sources = literalValues(spec.eventSources);
+  if (sources) hints.eventSources = sources;
+  const keys = literalValues(spec.accessKeys);
+  if (keys) hints.accessKeyIds = keys;
+  if (spec.readOnly !== undefined) hints.readOnly = spec.readOnly;
+  return hints;
+}
