@@ -31,16 +31,17 @@ export const HISTORY_RETENTION_DAYS = 90;
 export const LOOKUP_ATTRIBUTE_CHOICE: ReadonlyArray<{
   attribute: LookupAttributeKey;
   hint: keyof QueryHints;
-  flag: string;
+  /** The ctrail option that fills the hint, or who does when no flag does. */
+  filledBy: string;
   why: string;
 }> = [
-  { attribute: 'EventId', hint: 'eventIds', flag: '--event-id', why: 'names single events' },
-  { attribute: 'AccessKeyId', hint: 'accessKeyIds', flag: '--access-key-id', why: 'one credential, usually few events' },
-  { attribute: 'ResourceName', hint: 'resourceNames', flag: '--resource', why: 'one resource, usually few events' },
-  { attribute: 'EventName', hint: 'eventNames', flag: '--event-name', why: 'one API action' },
-  { attribute: 'Username', hint: 'usernames', flag: '--user', why: 'one principal, may be busy' },
-  { attribute: 'EventSource', hint: 'eventSources', flag: '--event-source', why: 'a whole service' },
-  { attribute: 'ReadOnly', hint: 'readOnly', flag: '--read-only / --write-only', why: 'roughly halves the stream' },
+  { attribute: 'EventId', hint: 'eventIds', filledBy: 'commands that look up known events', why: 'names single events' },
+  { attribute: 'AccessKeyId', hint: 'accessKeyIds', filledBy: '--access-key (and trace)', why: 'one credential, usually few events' },
+  { attribute: 'ResourceName', hint: 'resourceNames', filledBy: 'find-deletion (a resource name or ARN)', why: 'one resource, usually few events' },
+  { attribute: 'EventName', hint: 'eventNames', filledBy: '--event-name (exact names; a glob is not pushed down)', why: 'one API action' },
+  { attribute: 'Username', hint: 'usernames', filledBy: 'commands that know an exact history user name (not --user)', why: 'one principal, may be busy' },
+  { attribute: 'EventSource', hint: 'eventSources', filledBy: '--event-source (exact values)', why: 'a whole service' },
+  { attribute: 'ReadOnly', hint: 'readOnly', filledBy: '--read-only / --write-only', why: 'roughly halves the stream' },
 ];
 
 /** One query series: all pages of one LookupEvents query (one attribute value, one category). */
