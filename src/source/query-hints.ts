@@ -63,3 +63,26 @@ export function hintsFromSpec(spec: {
   if (spec.readOnly !== undefined) hints.readOnly = spec.readOnly;
   return hints;
 }
+
+/**
+ * Both sets of hints at once (AND), e.g. the user's flags and a command's own query (find-deletion's
+ * destructive event names). Where both name values for a field, the common values are kept; if there are
+ * none in common no event can match, and either side alone is still a correct (superset) query.
+ */
+export function andHints(a: QueryHints, b: QueryHints): QueryHints {
+  const out: QueryHints = { ...a };
+  const lists = ['eventIds', 'accessKeyIds', 'resourceNames', 'eventNames', 'eventSources', 'usernames'] as const;
+  for (const key of lists) {
+    const left = a[key];
+    const right = b[key];
+    if (!right?.length) continue;
+    if (!left?.length) {
+      out[key] = right;
+      continue;
+    }
+    const common = left.filter((v) => right.includes(v));
+    out[key] = common.length ? common : left;
+  }
+  if (out.readOnly === undefined && b.readOnly !== undefined) out.readOnly = b.readOnly;
+  return out;
+}
