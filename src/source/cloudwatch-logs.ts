@@ -248,7 +248,6 @@ export class CloudWatchLogsSource implements Source {
       name,
       sortKey: name,
       async *open(signal?: AbortSignal) {
-        const seen = new Set<string>();
         const startedAt = Date.now();
         let pages = 0;
         let events = 0;
@@ -291,10 +290,6 @@ export class CloudWatchLogsSource implements Source {
             let text = '';
             let latest: number | undefined;
             for (const ev of page.events ?? []) {
-              if (ev.eventId) {
-                if (seen.has(ev.eventId)) continue;
-                seen.add(ev.eventId);
-              }
               if (ev.timestamp !== undefined) latest = Math.max(latest ?? -Infinity, ev.timestamp);
               if (ev.message === undefined) continue;
               text += logMessageLine(ev.message);

@@ -252,6 +252,7 @@ export class HistorySource implements Source {
     const start = scope.start && scope.start > retentionStart ? scope.start : undefined;
     const spanStart = (start ?? retentionStart).getTime();
     const span = Math.max(1, end.getTime() - spanStart);
+    const dedupe = plan.series.length > 1;
     const seen = new Set<string>();
     const startedAt = Date.now();
     let pages = 0;
@@ -297,7 +298,8 @@ export class HistorySource implements Source {
             if (ev.EventTime) oldest = Math.min(oldest ?? Infinity, ev.EventTime.getTime());
             if (!ev.CloudTrailEvent) continue;
             const id = ev.EventId;
-            if (id) {
+            // Only several series can return the same event; one series never repeats one.
+            if (id && dedupe) {
               if (seen.has(id)) continue;
               seen.add(id);
             }
