@@ -1,4 +1,4 @@
-import { createGunzip, constants as zlibConstants } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import { Readable, type Transform } from 'node:stream';
 import { createRequire } from 'node:module';
@@ -89,8 +89,9 @@ export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded>
   }
   const transform =
     compression === 'gzip'
-      ? // Flush on truncated input so every complete record before the cut still reaches the user.
-        createGunzip({ chunkSize: 256 * 1024, finishFlush: zlibConstants.Z_SYNC_FLUSH })
+      ? // A truncated stream must fail ("unexpected end of file") so the input is reported as damaged;
+        // the records decoded before the cut have already been passed on by then.
+        createGunzip({ chunkSize: 256 * 1024 })
       : await zstdTransform();
   const source = Readable.from(rest, { objectMode: false });
   source.on('error', (err) => transform.destroy(err));

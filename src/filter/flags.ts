@@ -21,19 +21,20 @@ export function compileFilters(spec: FilterSpec): RecordMatcher {
 
   if (spec.eventNames?.length) {
     const tests = spec.eventNames.map(valueMatcher);
-    add(spec.eventNames.map(valueNeedle), (e) => tests.some((t) => t(e.eventName)));
+    add(spec.eventNames.map((v) => valueNeedle(v)), (e) => tests.some((t) => t(e.eventName)));
   }
   if (spec.eventSources?.length) {
     const tests = spec.eventSources.map(valueMatcher);
-    add(spec.eventSources.map(valueNeedle), (e) => tests.some((t) => t(e.eventSource)));
+    add(spec.eventSources.map((v) => valueNeedle(v)), (e) => tests.some((t) => t(e.eventSource)));
   }
   if (spec.users?.length) {
     const tests = spec.users.map(valueMatcher);
-    add(spec.users.map(valueNeedle), (e) => principalValues(e).some((v) => tests.some((t) => t(v))));
+    // Session names are matched as the tail of an ARN or principal id, so only the end of the needle is anchored.
+    add(spec.users.map((u) => valueNeedle(u, { anchorStart: false })), (e) => principalValues(e).some((v) => tests.some((t) => t(v))));
   }
   if (spec.accessKeys?.length) {
     const keys = new Set(spec.accessKeys);
-    add(spec.accessKeys.map(valueNeedle), (e) => keys.has(e.userIdentity?.accessKeyId ?? ''));
+    add(spec.accessKeys.map((v) => valueNeedle(v)), (e) => keys.has(e.userIdentity?.accessKeyId ?? ''));
   }
   if (spec.sourceIps?.length) {
     const tests = spec.sourceIps.map(ipMatcher);
@@ -41,11 +42,11 @@ export function compileFilters(spec: FilterSpec): RecordMatcher {
   }
   if (spec.regions?.length) {
     const regions = new Set(spec.regions);
-    add(spec.regions.map(valueNeedle), (e) => regions.has(e.awsRegion));
+    add(spec.regions.map((v) => valueNeedle(v)), (e) => regions.has(e.awsRegion));
   }
   if (spec.accounts?.length) {
     const accounts = new Set(spec.accounts);
-    add(spec.accounts.map(valueNeedle), (e) => accounts.has(e.recipientAccountId ?? '') || accounts.has(e.userIdentity?.accountId ?? ''));
+    add(spec.accounts.map((v) => valueNeedle(v)), (e) => accounts.has(e.recipientAccountId ?? '') || accounts.has(e.userIdentity?.accountId ?? ''));
   }
   if (spec.errors !== undefined) {
     const want = spec.errors;
@@ -62,7 +63,7 @@ export function compileFilters(spec: FilterSpec): RecordMatcher {
   }
   if (spec.resources?.length) {
     const tests = spec.resources.map(valueMatcher);
-    add(spec.resources.map(valueNeedle), (e) => resourceValues(e).some((v) => tests.some((t) => t(v))));
+    add(spec.resources.map((v) => valueNeedle(v)), (e) => resourceValues(e).some((v) => tests.some((t) => t(v))));
   }
   if (spec.start || spec.end) {
     const from = spec.start?.getTime() ?? -Infinity;
@@ -73,14 +74,19 @@ export function compileFilters(spec: FilterSpec): RecordMatcher {
     });
   }
   if (spec.match?.length) {
-    // The needle is the test: a raw substring of the record's JSON text, checked on bytes by the scanner.
-    parts.push({ needles: [spec.match], matches: () => true });
+    // Defined on the event's compact JSON (as CloudTrail writes it), so a pretty-printed copy matches too;
+    // the needle is the text's longest run that no whitespace or escaping can split.
+    const texts = spec.match;
+    add(texts.map(matchNeedle), (e) => {
+      const json = JSON.stringify(e);
+      return texts.some((t) => json.includes(t));
+    });
   }
   return parts.length ? allOf(parts) : matchAll;
 }
 
 /** Longest needle that survives any JSON writer's escaping; quoted where the value's edge is fixed. */
-export function valueNeedle(pattern: string): string | undefined {
+export function valueNeedle(pattern: string, opts: { anchorStart?: boolean } = {}): string | undefined {
   const pieces = pattern.split(/([*?])/);
   let best: { text: string; start: boolean; end: boolean } | undefined;
   pieces.forEach((piece, idx) => {
@@ -91,7 +97,7 @@ export function valueNeedle(pattern: string): string | undefined {
     runs.forEach((run, r) => {
       if (!run) return;
       const text = run;
-      const start = atStart && r === 0;
+      const start = atStart && r === 0 && opts.anchorStart !== false;
       const end = atEnd && r === runs.length - 1;
       const score = text.length + (start ? 1 : 0) + (end ? 1 : 0);
       const bestScore = best ? best.text.length + (best.start ? 1 : 0) + (best.end ? 1 : 0) : -1;
@@ -101,6 +107,11 @@ export function valueNeedle(pattern: string): string | undefined {
   if (!best) return undefined;
   const b = best as { text: string; start: boolean; end: boolean };
   return (b.start ? '"' : '') + b.text + (b.end ? '"' : '');
+}
+
+function matchNeedle(text: string): string | undefined {
+  const runs = text.split(/[\s"\\/]|[^\x20-\x7e]/).filter(Boolean);
+  return runs.sort((a, b) => b.length - a.length)[0];
 }
 
 export function hasError(e: CloudTrailEvent): boolean {

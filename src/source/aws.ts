@@ -1,6 +1,3 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigError, describeError } from '../errors.js';
 
 /** What the user said about AWS access. Everything else comes from the SDK's standard chain. */
@@ -11,52 +8,12 @@ export interface AwsOptions {
   endpointUrl?: string;
 }
 
-const DEFAULT_REGION = 'us-east-1';
-
-function regionFor(opts: AwsOptions): string {
-  return opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
-}
-
-function hasCustomS3Endpoint(opts: AwsOptions): boolean {
-  return Boolean(opts.endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
-}
-
-export function createS3Client(opts: AwsOptions): S3Client {
-  return new S3Client({
-    region: regionFor(opts),
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
-    // Local S3-compatible servers (and many private endpoints) only speak path-style addressing.
-    forcePathStyle: hasCustomS3Endpoint(opts),
-    followRegionRedirects: true,
-    maxAttempts: 5,
-  });
-}
-
-/** `maxAttempts: 1` suits callers that pace and retry throttling themselves (the API sources). */
-export interface ClientTuning {
-  maxAttempts?: number;
-}
-
-export function createCloudTrailClient(opts: AwsOptions, region?: string, tuning: ClientTuning = {}): CloudTrailClient {
-  return new CloudTrailClient({
-    region: region ?? regionFor(opts),
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    maxAttempts: tuning.maxAttempts ?? 5,
-  });
-}
-
-/** Endpoint from AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL, as the SDK resolves it itself. */
-export function createCloudWatchLogsClient(opts: AwsOptions, region?: string, tuning: ClientTuning = {}): CloudWatchLogsClient {
-  return new CloudWatchLogsClient({
-    region: region ?? regionFor(opts),
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    maxAttempts: tuning.maxAttempts ?? 5,
-  });
-}
-
-export function resolvedRegion(opts: AwsOptions): string {
-  return regionFor(opts);
+/**
+ * The region a call goes to when the source does not name one, without loading the SDK (the same rule as
+ * the client factories in aws-clients.ts).
+ */
+export function regionFromOptions(opts: AwsOptions): string {
+  return opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }
 
 /** Errors that mean the run cannot work at all (exit 2), as opposed to one unreadable object. */

@@ -1,12 +1,7 @@
-import {
-  DescribeLogStreamsCommand,
-  FilterLogEventsCommand,
-  type CloudWatchLogsClient,
-  type FilterLogEventsCommandInput,
-} from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient, FilterLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigError, UsageError, describeError } from '../errors.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
-import { asConfigErrorIfFatal, createCloudWatchLogsClient, resolvedRegion, type AwsOptions } from './aws.js';
+import { asConfigErrorIfFatal, regionFromOptions, type AwsOptions } from './aws.js';
 import {
   defaultRetryPolicy,
   estimateEta,
@@ -60,7 +55,7 @@ export function parseLogsArg(arg: string, aws: AwsOptions = {}): LogsTarget {
     if (parts.length > 2) throw new UsageError(`${arg}: too many ':' (expected logs:LOG_GROUP[:STREAM_PREFIX])`);
     group = parts[0]!;
     streamPrefix = parts[1] || undefined;
-    region = resolvedRegion(aws);
+    region = regionFromOptions(aws);
   }
   if (!GROUP_NAME.test(group)) throw new UsageError(`${arg}: ${JSON.stringify(group)} is not a log group name`);
   if (streamPrefix !== undefined && !STREAM_NAME.test(streamPrefix)) {
@@ -172,7 +167,7 @@ export class CloudWatchLogsSource implements Source {
   /** A client per listing or stream read, destroyed when it is done, so no socket outlives the scan. */
   private async withClient<T>(use: (client: CloudWatchLogsClient) => Promise<T>): Promise<T> {
     const injected = this.opts.clientFor?.(this.opts.target.region);
-    const client = injected ?? createCloudWatchLogsClient(this.opts.aws ?? {}, this.opts.target.region, { maxAttempts: 1 });
+    const client = injected ?? (await newLogsClient(this.opts.aws ?? {}, this.opts.target.region));
     try {
       return await use(client);
     } finally {
@@ -194,6 +189,7 @@ export class CloudWatchLogsSource implements Source {
     const prefix = listingPrefix(scope, streamPrefix);
     const out: StreamInfo[] = [];
     let nextToken: string | undefined;
+    const { DescribeLogStreamsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
     await this.withClient(async (client) => {
       do {
         const page = await this.paced(
@@ -254,8 +250,9 @@ export class CloudWatchLogsSource implements Source {
         let requests = 0;
         let throttled = 0;
         let nextToken: string | undefined;
+        const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
         const injected = source.opts.clientFor?.(source.opts.target.region);
-        const client = injected ?? createCloudWatchLogsClient(source.opts.aws ?? {}, source.opts.target.region, { maxAttempts: 1 });
+        const client = injected ?? (await newLogsClient(source.opts.aws ?? {}, source.opts.target.region));
         const report = (fraction: number | undefined, done: boolean) =>
           source.opts.onProgress?.({
             source: name,
@@ -311,6 +308,12 @@ export class CloudWatchLogsSource implements Source {
       },
     };
   }
+}
+
+/** The SDK loads on first use: runs over local files never pay for it. */
+async function newLogsClient(aws: AwsOptions, region: string): Promise<CloudWatchLogsClient> {
+  const { createCloudWatchLogsClient } = await import('./aws-clients.js');
+  return createCloudWatchLogsClient(aws, region, { maxAttempts: 1 });
 }
 
 /**

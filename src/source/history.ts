@@ -1,7 +1,7 @@
-import { LookupEventsCommand, type CloudTrailClient, type LookupAttributeKey, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient, LookupAttributeKey, LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import { UsageError, describeError } from '../errors.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
-import { asConfigErrorIfFatal, createCloudTrailClient, resolvedRegion, type AwsOptions } from './aws.js';
+import { asConfigErrorIfFatal, regionFromOptions, type AwsOptions } from './aws.js';
 import {
   RateLimiter,
   defaultRetryPolicy,
@@ -163,7 +163,7 @@ export function parseHistoryArg(arg: string, fallbackRegions: readonly string[],
     ? rest.split(',').map((r) => r.trim())
     : fallbackRegions.length > 0
       ? [...fallbackRegions]
-      : [resolvedRegion(aws)];
+      : [regionFromOptions(aws)];
   if (regions.some((r) => r === '')) throw new UsageError(`${arg}: empty region in the list`);
   regions = [...new Set(regions)];
   for (const r of regions) requireKnownRegion(r, arg);
@@ -246,7 +246,9 @@ export class HistorySource implements Source {
     const rate = this.opts.requestsPerSecond ?? LOOKUP_EVENTS_RATE;
     const creds = this.opts.aws?.profile ?? '';
     const limiter: RateLimiter = (this.opts.limiters ?? sharedLimiters).get(`cloudtrail|${creds}|${region}`, rate);
-    const client = this.opts.clientFor?.(region) ?? createCloudTrailClient(this.opts.aws ?? {}, region, { maxAttempts: 1 });
+    // The SDK loads on first use: runs over local files never pay for it.
+    const { LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
+    const client = this.opts.clientFor?.(region) ?? (await import('./aws-clients.js')).createCloudTrailClient(this.opts.aws ?? {}, region, { maxAttempts: 1 });
     const end = scope.end && scope.end < now ? scope.end : now;
     const retentionStart = new Date(now.getTime() - HISTORY_RETENTION_DAYS * 86_400_000);
     const start = scope.start && scope.start > retentionStart ? scope.start : undefined;

@@ -1,9 +1,8 @@
 import { statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { AwsOptions } from './aws.js';
-import { createS3Client } from './aws.js';
 import { FileSource, GlobSource, StdinSource, folderSource } from './local.js';
-import { S3Store, parseS3Uri } from './store.js';
+import { LazyS3Store, lazyS3Client } from './store.js';
 import { TrailSource } from './trail-source.js';
 import type { Source } from './types.js';
 import type { NoticeSink, ProgressListener } from './api-pacing.js';
@@ -16,7 +15,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 export interface ResolveContext {
   aws: AwsOptions;
   /** One S3 client for all s3:// sources of a run, created on first use. */
-  s3?: S3Client;
+  s3?: () => Promise<S3Client>;
   /** Every `--region` value: `history:` alone reads these. */
   regions?: string[];
   /** Said once on stderr, e.g. "event history holds management events only". */
@@ -41,9 +40,8 @@ export function resolveSource(arg: string, ctx: ResolveContext): Source {
   }
   if (arg === '-') return new StdinSource();
   if (arg.startsWith('s3://')) {
-    parseS3Uri(arg);
-    ctx.s3 ??= createS3Client(ctx.aws);
-    const store = new S3Store(arg, ctx.s3);
+    ctx.s3 ??= lazyS3Client(ctx.aws);
+    const store = new LazyS3Store(arg, ctx.s3);
     return new TrailSource(store, store.rootPrefix);
   }
   if (/^[a-z][a-z0-9+-]*:/i.test(arg) && !/^[a-z]:[\\/]/i.test(arg)) {

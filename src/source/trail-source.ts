@@ -33,10 +33,17 @@ export class TrailSource implements Source {
     const start = levelOf(this.root);
     if (start.level === 'free' && this.root !== '' && !this.root.endsWith('/')) {
       // `s3://bucket/some/key`: either one object or a folder named without its slash.
+      let found = false;
       for await (const e of this.store.list(this.root, { delimiter: '/', signal })) {
-        if ('object' in e && e.object.key === this.root) yield { unit: this.unit(e.object) };
-        else if ('commonPrefix' in e && e.commonPrefix === this.root + '/') yield* this.walk(e.commonPrefix, 'free', ctx);
+        if ('object' in e && e.object.key === this.root) {
+          found = true;
+          yield { unit: this.unit(e.object) };
+        } else if ('commonPrefix' in e && e.commonPrefix === this.root + '/') {
+          found = true;
+          yield* this.walk(e.commonPrefix, levelOf(e.commonPrefix).level, ctx);
+        }
       }
+      if (!found) yield { problem: { source: this.label, problem: 'no such object or prefix' } };
       return;
     }
     yield* this.walk(this.root, start.level, ctx, start.year, start.month);
