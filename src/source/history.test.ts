@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CloudTrailClient, LookupEventsCommand, InvalidLookupAttributesException, InvalidMaxResultsException } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  LookupEventsCommand,
+  InvalidLookupAttributesException,
+  InvalidMaxResultsException,
+  InvalidNextTokenException,
+  InvalidTimeRangeException,
+} from '@aws-sdk/client-cloudtrail';
 import { ConfigError, UsageError } from '../errors.js';
 import { LimiterRegistry, type ApiProgress } from './api-pacing.js';
 import {
@@ -122,8 +129,8 @@ test('parseHistoryArg: region lists, fallbacks, unknown regions are a config err
   assert.throws(() => parseHistoryArg('history:us-east-1,', []), UsageError);
 });
 
-test('stand-in keeps the real API rules: one attribute, MaxResults ≤ 50', async () => {
-  const standin = await startLookupEventsStandin({ events: [] });
+test('stand-in keeps the real API rules: one attribute, MaxResults ≤ 50, time range, tokens bound to their query', async () => {
+  const standin = await startLookupEventsStandin({ events: buildCorpus({ perRegion: 60, regions: ['us-east-1'], newest: NOW }), requestsPerSecond: 100 });
   const client = clientFactory(standin)('us-east-1');
   try {
     await assert.rejects(
@@ -137,8 +144,16 @@ test('stand-in keeps the real API rules: one attribute, MaxResults ≤ 50', asyn
       ),
       InvalidLookupAttributesException,
     );
-    await new Promise((r) => setTimeout(r, 1100));
     await assert.rejects(client.send(new LookupEventsCommand({ MaxResults: 51 })), InvalidMaxResultsException);
+    await assert.rejects(client.send(new LookupEventsCommand({ StartTime: NOW, EndTime: new Date(NOW.getTime() - 1000) })), InvalidTimeRangeException);
+    const first = await client.send(new LookupEventsCommand({}));
+    assert.equal(first.Events?.length, 50);
+    assert.ok(first.Events![0]!.EventTime instanceof Date);
+    assert.ok(['true', 'false'].includes(first.Events![0]!.ReadOnly!));
+    await assert.rejects(
+      client.send(new LookupEventsCommand({ NextToken: first.NextToken, LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'RunInstances' }] })),
+      InvalidNextTokenException,
+    );
   } finally {
     client.destroy();
     await standin.stop();
