@@ -6,4 +6,7 @@ type Register = (program: Command, io: CliIO) => void;
 
 export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./events.js'),
+  () => import('./count.js'),
+  () => import('./insights.js'),
+  () => import('./hunt.js'),
 ];

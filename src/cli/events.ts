@@ -4,21 +4,25 @@ import { parseFields } from '../output/fields.js';
 import { OutputWriter } from '../output/writer.js';
 import { addScanOptions, outputFormatFrom, type RawScanOptions } from './options.js';
 import { ScanSession } from './scan-session.js';
+import { addRuleOptions, ruleMatcherFrom, type RawRuleOptions } from './rule-options.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './exit.js';
 
 export function register(program: Command, io: CliIO): void {
-  addScanOptions(
-    program
-      .command('events')
-      .description('print the CloudTrail events that match the filters, from any mix of sources')
-      .argument('[source...]', 'files, folders, globs, - (stdin), s3://bucket[/prefix], history:REGION, logs:GROUP'),
-  ).action(async (sources: string[], raw: RawScanOptions) => {
+  addRuleOptions(
+    addScanOptions(
+      program
+        .command('events')
+        .description('print the CloudTrail events that match the filters, from any mix of sources')
+        .argument('[source...]', 'files, folders, globs, - (stdin), s3://bucket[/prefix], history:REGION, logs:GROUP'),
+    ),
+  ).action(async (sources: string[], raw: RawScanOptions & RawRuleOptions) => {
     process.exitCode = await runEvents(io, sources, raw);
   });
 }
 
-export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions): Promise<number> {
+export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions & RawRuleOptions): Promise<number> {
+  const extra = ruleMatcherFrom(raw);
   const session = new ScanSession(io, raw, sourceArgs);
   const format = outputFormatFrom(raw, io.stdoutIsTTY);
   const writer = new OutputWriter(io.stdout, () => session.controller.abort());
@@ -26,7 +30,7 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
   const printer = createPrinter(format, writer, printerOpts);
   const sorted: PrintedEvent[] | undefined = raw.sort === 'time' ? [] : undefined;
   try {
-    for await (const hit of session.scan()) {
+    for await (const hit of session.scan(extra ? { extra } : {})) {
       if (writer.closed) break;
       if (sorted) sorted.push(hit);
       else {
