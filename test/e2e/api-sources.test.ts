@@ -172,3 +172,16 @@ test('history: says once that data events and old windows are not there, and goe
   assert.match(notices[0]!, /90 days.*management events only \(no data events: GetObject\)/);
   assert.equal(r.stdout.split('\n').filter(Boolean).length, corpus.filter((e) => e.eventName === 'StopLogging').length);
 });
+
+test('count works unchanged on history: and logs: (same table as the trail folder)', async () => {
+  const args = ['--by', 'eventName', '--interval', '1d', '-o', 'csv', '-q', '--write-only'];
+  const outputs: string[] = [];
+  for (const source of [dir, `history:${REGIONS.join(',')}`, `logs:${GROUP}`]) {
+    const r = await runCli(['count', source, ...args], { env });
+    assert.equal(r.code, 0, `${source}: ${r.stderr}`);
+    outputs.push(r.stdout);
+  }
+  assert.ok(outputs[0]!.split('\n').filter(Boolean).length > 1);
+  assert.equal(outputs[1], outputs[0]);
+  assert.equal(outputs[2], outputs[0]);
+});
