@@ -114,6 +114,7 @@ test('historyShortfall names old windows and data events, and nothing otherwise'
   const old = historyShortfall({}, { start: new Date('2026-01-01T00:00:00Z') }, now);
   assert.equal(old.length, 1);
   assert.match(old[0]!, /90 days \(nothing before 2026-03-03\)/);
+  assert.equal(historyShortfall({}, { end: new Date('2025-12-01T00:00:00Z') }, now).length, 1);
   const data = historyShortfall({ eventNames: ['GetObject', 'DeleteBucket'] }, {}, now);
   assert.match(data[0]!, /management events only \(no data events: GetObject\)/);
   assert.equal(historyShortfall({}, { categories: ['management', 'data'] }, now).length, 1);

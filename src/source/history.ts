@@ -124,7 +124,7 @@ const dataEventNames = new Set(DATA_EVENT_NAMES.map((d) => d.eventName));
 export function historyShortfall(hints: QueryHints, scope: ScanScope, now: Date = new Date()): string[] {
   const reasons: string[] = [];
   const oldest = new Date(now.getTime() - HISTORY_RETENTION_DAYS * 86_400_000);
-  if (scope.start && scope.start < oldest) {
+  if ((scope.start && scope.start < oldest) || (scope.end && scope.end < oldest)) {
     reasons.push(`keeps ${HISTORY_RETENTION_DAYS} days (nothing before ${oldest.toISOString().slice(0, 10)})`);
   }
   const askedData = (hints.eventNames ?? []).filter((n) => dataEventNames.has(n));
