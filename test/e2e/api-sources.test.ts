@@ -22,6 +22,8 @@ const BAD_GROUP = 'CloudTrail/mixed';
 
 let dir: string;
 let corpus: CorpusEvent[];
+/** Insights events: in the trail folder (CloudTrail-Insight/) and in event history, not in the log group. */
+let insights: CorpusEvent[];
 let moto: MotoServer;
 let standin: LookupStandin;
 let env: NodeJS.ProcessEnv;
@@ -32,7 +34,8 @@ function writeTrailFolder(root: string, events: readonly CorpusEvent[]): void {
   for (const e of events) {
     const day = e.eventTime.slice(0, 10).replaceAll('-', '/');
     const hour = e.eventTime.slice(0, 13).replace(/[-:]/g, '');
-    const key = `AWSLogs/${CORPUS_ACCOUNT}/CloudTrail/${e.awsRegion}/${day}/${CORPUS_ACCOUNT}_CloudTrail_${e.awsRegion}_${hour}00Z_test.json.gz`;
+    const folder = e.eventCategory === 'Insight' ? 'CloudTrail-Insight' : 'CloudTrail';
+    const key = `AWSLogs/${CORPUS_ACCOUNT}/${folder}/${e.awsRegion}/${day}/${CORPUS_ACCOUNT}_${folder}_${e.awsRegion}_${hour}00Z_test.json.gz`;
     const list = files.get(key) ?? [];
     list.push(e);
     files.set(key, list);
@@ -46,10 +49,11 @@ function writeTrailFolder(root: string, events: readonly CorpusEvent[]): void {
 
 before(async () => {
   corpus = buildCorpus({ perRegion: 60, regions: REGIONS, newest: NOW });
+  insights = buildCorpus({ perRegion: 0, regions: REGIONS, newest: NOW, insightEvents: 3 });
   dir = mkdtempSync(join(tmpdir(), 'ctrail-api-e2e-'));
-  writeTrailFolder(dir, corpus);
+  writeTrailFolder(dir, [...corpus, ...insights]);
   moto = await startMoto({ accountId: CORPUS_ACCOUNT });
-  standin = await startLookupEventsStandin({ events: corpus });
+  standin = await startLookupEventsStandin({ events: [...corpus, ...insights] });
   const client = new CloudWatchLogsClient({
     region: 'us-east-1',
     endpoint: moto.endpoint,
@@ -184,4 +188,12 @@ test('count works unchanged on history: and logs: (same table as the trail folde
   assert.ok(outputs[0]!.split('\n').filter(Boolean).length > 1);
   assert.equal(outputs[1], outputs[0]);
   assert.equal(outputs[2], outputs[0]);
+});
+
+test('--category insight gives the same Insights events from history: as from the trail folder', async () => {
+  const args = ['--category', 'insight', '--event-name', 'RunInstances'];
+  const expected = insights.map((e) => e.eventID).sort();
+  assert.ok(expected.length > 0);
+  assert.deepEqual(await eventIds(dir, args), expected);
+  assert.deepEqual(await eventIds(`history:${REGIONS.join(',')}`, args), expected);
 });

@@ -3,7 +3,8 @@ import type { CorpusEvent } from './lookup-events-standin.js';
 /**
  * A deterministic, realistic CloudTrail corpus with recent timestamps (CloudWatch Logs refuses events older
  * than 14 days; event history keeps 90), for loading the same events into event history, a log group and
- * a trail folder. Shapes follow CloudTrail's record format (eventVersion 1.09 fields).
+ * a trail folder. Shapes follow CloudTrail's record format (eventVersion 1.09 fields; Insights events as in
+ * fixtures/real/streamalert/insights-log-file.json).
  */
 export const CORPUS_ACCOUNT = '111122223333';
 
@@ -110,8 +111,6 @@ export function buildCorpus(opts: CorpusOptions): CorpusEvent[] {
         sharedEventID: `shared-${region}-${i}`,
         insightDetails: { state: 'Start', eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', insightType: 'ApiCallRateInsight' },
         eventCategory: 'Insight',
-        eventSource: 'ec2.amazonaws.com',
-        eventName: 'RunInstances',
       });
     }
   }

@@ -8,7 +8,13 @@ import { JsonApiError, startJsonApiStandin, type JsonApiRequest } from './json-a
  * management events only (Insights with EventCategory=insight), and 2 requests per second per account and
  * region, beyond which it answers ThrottlingException. The real @aws-sdk/client-cloudtrail talks to it.
  */
-export type CorpusEvent = Record<string, unknown> & { eventID: string; eventTime: string; eventName: string; eventSource: string; awsRegion: string };
+/** Insights events keep eventName/eventSource inside insightDetails, as CloudTrail writes them. */
+export type CorpusEvent = Record<string, unknown> & { eventID: string; eventTime: string; awsRegion: string; eventName?: string; eventSource?: string };
+
+function nameAndSource(e: CorpusEvent): { name: string; source: string } {
+  const d = (e.insightDetails ?? {}) as { eventName?: string; eventSource?: string };
+  return { name: e.eventName ?? d.eventName ?? '', source: e.eventSource ?? d.eventSource ?? '' };
+}
 
 export interface LookupStandinOptions {
   /** Events of every region; each goes to the region in its `awsRegion`. */
@@ -79,13 +85,13 @@ function attributeValues(event: CorpusEvent, attribute: Attribute): string[] {
     case 'ResourceName':
       return historyResources(event).map((r) => r.ResourceName);
     case 'EventName':
-      return [event.eventName];
+      return [nameAndSource(event).name];
     case 'Username': {
       const u = historyUsername(event);
       return u ? [u] : [];
     }
     case 'EventSource':
-      return [event.eventSource];
+      return [nameAndSource(event).source];
     case 'ReadOnly':
       return [String(event.readOnly === true)];
   }
@@ -183,11 +189,11 @@ export async function startLookupEventsStandin(opts: LookupStandinOptions): Prom
         const id = (e.userIdentity ?? {}) as Identity;
         return {
           EventId: e.eventID,
-          EventName: e.eventName,
+          EventName: nameAndSource(e).name,
           ReadOnly: String(e.readOnly === true),
           ...(id.accessKeyId ? { AccessKeyId: id.accessKeyId } : {}),
           EventTime: Date.parse(e.eventTime) / 1000,
-          EventSource: e.eventSource,
+          EventSource: nameAndSource(e).source,
           ...(historyUsername(e) ? { Username: historyUsername(e) } : {}),
           Resources: historyResources(e),
           CloudTrailEvent: JSON.stringify(e),
