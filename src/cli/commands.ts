@@ -9,4 +9,5 @@ export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./count.js'),
   () => import('./insights.js'),
   () => import('./hunt.js'),
+  () => import('./audit.js'),
 ];
