@@ -13,7 +13,7 @@ import {
   type RetryPolicy,
 } from './api-pacing.js';
 import { ndjsonLine } from './history.js';
-import type { QueryHints } from './query-hints.js';
+import { alternativesOf, type Pushdown, type QueryHints } from './query-hints.js';
 import { requireKnownRegion } from './regions.js';
 
 /** CloudWatch Logs' documented FilterLogEvents quota: 5 requests per second per account and region. */
@@ -104,7 +104,17 @@ function listingPrefix(scope: ScanScope, streamPrefix?: string): string | undefi
  * translated: ctrail's meaning of them is not a single JSON field. When the pattern would be too long the
  * least selective fields are dropped (the server then returns more, never less).
  */
-export function logsFilterPattern(hints: QueryHints): string | undefined {
+export function logsFilterPattern(pushdown: Pushdown): string | undefined {
+  const alternatives = alternativesOf(pushdown);
+  if (alternatives.length === 1) return patternFor(alternatives[0]!, FILTER_PATTERN_MAX);
+  // A union: every alternative needs a pattern of its own, or the server must send everything.
+  const parts = alternatives.map((h) => patternFor(h, FILTER_PATTERN_MAX));
+  if (parts.some((p) => p === undefined)) return undefined;
+  const pattern = `{ ${parts.map((p) => `(${p!.slice(2, -2)})`).join(' || ')} }`;
+  return pattern.length <= FILTER_PATTERN_MAX ? pattern : undefined;
+}
+
+function patternFor(hints: QueryHints, max: number): string | undefined {
   const groups: string[] = [];
   const field = (path: string, values: readonly string[] | undefined, literal: RegExp) => {
     if (!values?.length || !values.every((v) => literal.test(v))) return;
@@ -118,7 +128,7 @@ export function logsFilterPattern(hints: QueryHints): string | undefined {
   if (hints.readOnly !== undefined) groups.push(`$.readOnly IS ${hints.readOnly ? 'TRUE' : 'FALSE'}`);
   while (groups.length > 0) {
     const pattern = `{ ${groups.join(' && ')} }`;
-    if (pattern.length <= FILTER_PATTERN_MAX) return pattern;
+    if (pattern.length <= max) return pattern;
     groups.pop();
   }
   return undefined;

@@ -13,7 +13,7 @@ import {
   type ProgressListener,
   type RetryPolicy,
 } from './api-pacing.js';
-import { literalValues, type QueryHints } from './query-hints.js';
+import { alternativesOf, literalValues, type Pushdown, type QueryHints } from './query-hints.js';
 import { requireKnownRegion } from './regions.js';
 
 /** CloudTrail's documented LookupEvents quota: 2 requests per second per account and region. */
@@ -69,11 +69,29 @@ function historyCategories(scope: ScanScope): Array<'management' | 'insight'> {
 }
 
 /**
- * Maps filters to LookupEvents queries. A multi-valued filter becomes one series per value (the events
- * are deduplicated by eventID across series).
+ * Maps filters to LookupEvents queries. A multi-valued filter becomes one series per value; several
+ * alternatives (a union) become the series of each, and one alternative that cannot be pushed down makes
+ * the whole query a full read. Events found by several series are kept once (by eventID).
  */
-export function planLookup(hints: QueryHints, scope: ScanScope = {}): LookupPlan {
+export function planLookup(pushdown: Pushdown, scope: ScanScope = {}): LookupPlan {
   const categories = historyCategories(scope);
+  const plans = alternativesOf(pushdown).map((hints) => planOne(hints, categories));
+  if (plans.length === 1) return plans[0]!;
+  if (plans.some((p) => p.attribute === undefined)) return { series: categories.map((category) => ({ category })) };
+  const seen = new Set<string>();
+  const series = plans
+    .flatMap((p) => p.series)
+    .filter((s) => {
+      const key = `${s.category}|${s.attribute}|${s.value}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  const attributes = new Set(plans.map((p) => p.attribute));
+  return attributes.size === 1 ? { attribute: plans[0]!.attribute, hint: plans[0]!.hint, series } : { series };
+}
+
+function planOne(hints: QueryHints, categories: Array<'management' | 'insight'>): LookupPlan {
   for (const row of LOOKUP_ATTRIBUTE_CHOICE) {
     let values: string[] | undefined;
     if (row.hint === 'readOnly') {
@@ -121,13 +139,13 @@ export const DATA_EVENT_NAMES: ReadonlyArray<{ eventSource: string; eventName: s
 const dataEventNames = new Set(DATA_EVENT_NAMES.map((d) => d.eventName));
 
 /** Why the filters ask for more than event history holds (empty when they do not). */
-export function historyShortfall(hints: QueryHints, scope: ScanScope, now: Date = new Date()): string[] {
+export function historyShortfall(pushdown: Pushdown, scope: ScanScope, now: Date = new Date()): string[] {
   const reasons: string[] = [];
   const oldest = new Date(now.getTime() - HISTORY_RETENTION_DAYS * 86_400_000);
   if ((scope.start && scope.start < oldest) || (scope.end && scope.end < oldest)) {
     reasons.push(`keeps ${HISTORY_RETENTION_DAYS} days (nothing before ${oldest.toISOString().slice(0, 10)})`);
   }
-  const askedData = (hints.eventNames ?? []).filter((n) => dataEventNames.has(n));
+  const askedData = [...new Set(alternativesOf(pushdown).flatMap((h) => h.eventNames ?? []))].filter((n) => dataEventNames.has(n));
   if (scope.categories?.includes('data') || askedData.length > 0) {
     const which = askedData.length > 0 ? `: ${askedData.join(', ')}` : '';
     reasons.push(`holds management events only (no data events${which})`);

@@ -30,6 +30,18 @@ export interface QueryHints {
 /** The lead's name for the same shape, kept so either import reads naturally. */
 export type HistoryQueryHints = QueryHints;
 
+/**
+ * What a scan may push down: one set of hints, or several whose union the server is asked for (a command
+ * that needs deletions OR credential-issuing events). Each alternative must describe a superset of the
+ * events its part of the final matcher accepts.
+ */
+export type Pushdown = QueryHints | readonly QueryHints[];
+
+export function alternativesOf(pushdown: Pushdown | undefined): readonly QueryHints[] {
+  if (pushdown === undefined) return [{}];
+  return Array.isArray(pushdown) ? (pushdown.length ? pushdown : [{}]) : [pushdown as QueryHints];
+}
+
 /** True when a value would be read by a server as a pattern rather than a literal. */
 export function isLiteral(value: string): boolean {
   return value.length > 0 && !/[*?]/.test(value);

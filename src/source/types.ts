@@ -1,5 +1,5 @@
 import type { InputProblem } from '../errors.js';
-import type { QueryHints } from './query-hints.js';
+import type { Pushdown } from './query-hints.js';
 
 /**
  * One readable thing: a local file, an S3 object, stdin, or a page stream from an API source.
@@ -31,7 +31,7 @@ export interface ScanScope {
    * Filters an API source may push down to its server (LookupEvents attribute, CloudWatch Logs filter
    * pattern). They must describe a superset of what the final matcher accepts; the matcher still decides.
    */
-  hints?: QueryHints;
+  hints?: Pushdown;
 }
 
 export interface Source {
