@@ -1,15 +1,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { runCli } from '../helpers/cli.js';
 import { startMoto, type MotoServer } from '../helpers/moto.js';
 import { startLookupEventsStandin, type CorpusEvent, type LookupStandin } from '../helpers/lookup-events-standin.js';
 import { buildCorpus, CORPUS_ACCOUNT } from '../helpers/history-corpus.js';
 import { cloudTrailStreamName, loadLogGroup } from '../helpers/log-group.js';
+import { writeTrailFolder } from '../helpers/trail-folder.js';
 
 /**
  * One corpus in three places: a local trail folder, CloudTrail event history (the LookupEvents stand-in)
@@ -28,30 +28,11 @@ let moto: MotoServer;
 let standin: LookupStandin;
 let env: NodeJS.ProcessEnv;
 
-/** Writes the events as a trail delivers them: AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/…json.gz. */
-function writeTrailFolder(root: string, events: readonly CorpusEvent[]): void {
-  const files = new Map<string, CorpusEvent[]>();
-  for (const e of events) {
-    const day = e.eventTime.slice(0, 10).replaceAll('-', '/');
-    const hour = e.eventTime.slice(0, 13).replace(/[-:]/g, '');
-    const folder = e.eventCategory === 'Insight' ? 'CloudTrail-Insight' : 'CloudTrail';
-    const key = `AWSLogs/${CORPUS_ACCOUNT}/${folder}/${e.awsRegion}/${day}/${CORPUS_ACCOUNT}_${folder}_${e.awsRegion}_${hour}00Z_test.json.gz`;
-    const list = files.get(key) ?? [];
-    list.push(e);
-    files.set(key, list);
-  }
-  for (const [key, list] of files) {
-    const path = join(root, key);
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, gzipSync(JSON.stringify({ Records: list })));
-  }
-}
-
 before(async () => {
   corpus = buildCorpus({ perRegion: 60, regions: REGIONS, newest: NOW });
   insights = buildCorpus({ perRegion: 0, regions: REGIONS, newest: NOW, insightEvents: 3 });
   dir = mkdtempSync(join(tmpdir(), 'ctrail-api-e2e-'));
-  writeTrailFolder(dir, [...corpus, ...insights]);
+  writeTrailFolder(dir, [...corpus, ...insights], CORPUS_ACCOUNT);
   moto = await startMoto({ accountId: CORPUS_ACCOUNT });
   standin = await startLookupEventsStandin({ events: [...corpus, ...insights] });
   const client = new CloudWatchLogsClient({
