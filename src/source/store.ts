@@ -1,0 +1,179 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { UsageError } from '../errors.js';
+import { createS3Client, type AwsOptions } from './aws.js';
+
+/**
+ * A flat key space, as S3 has it: the trail layout, validate and mirror all think in keys. Local folders
+ * are presented the same way (keys are `/`-separated paths relative to the root), so one planner serves both.
+ */
+export interface StoredObject {
+  key: string;
+  size: number;
+  etag?: string;
+  lastModified?: Date;
+}
+
+export type ListEntry = { object: StoredObject } | { commonPrefix: string };
+
+export interface ObjectBody {
+  body: AsyncIterable<Uint8Array>;
+  metadata: Record<string, string>;
+  size?: number;
+  etag?: string;
+}
+
+export interface ObjectStore {
+  /** `s3://bucket` or an absolute folder path. */
+  readonly label: string;
+  /** The key prefix the user named (`s3://bucket/prefix`), without a leading slash. */
+  readonly rootPrefix: string;
+  /** Entries in key (byte) order. With a delimiter, keys under the next delimiter are folded into commonPrefix. */
+  list(prefix: string, opts?: { delimiter?: string; signal?: AbortSignal }): AsyncIterable<ListEntry>;
+  get(key: string, signal?: AbortSignal): Promise<ObjectBody>;
+  /** How a key is named in messages and results: `s3://bucket/key` or a path. */
+  display(key: string): string;
+}
+
+export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!m || !m[1]) throw new UsageError(`${uri}: not an S3 URI (expected s3://bucket[/prefix])`);
+  return { bucket: m[1], prefix: m[2] ?? '' };
+}
+
+export class S3Store implements ObjectStore {
+  readonly label: string;
+  readonly rootPrefix: string;
+  readonly bucket: string;
+  readonly client: S3Client;
+
+  constructor(uri: string, client: S3Client) {
+    const { bucket, prefix } = parseS3Uri(uri);
+    this.bucket = bucket;
+    this.rootPrefix = prefix;
+    this.label = `s3://${bucket}`;
+    this.client = client;
+  }
+
+  display(key: string): string {
+    return `s3://${this.bucket}/${key}`;
+  }
+
+  async *list(prefix: string, opts: { delimiter?: string; signal?: AbortSignal } = {}): AsyncIterable<ListEntry> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          ContinuationToken: token,
+          ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
+        }),
+        { abortSignal: opts.signal },
+      );
+      // S3 returns objects and common prefixes as two sorted lists; merge them so callers see key order.
+      const objects = (page.Contents ?? []).filter((o) => o.Key !== undefined);
+      const prefixes = (page.CommonPrefixes ?? []).map((p) => p.Prefix).filter((p): p is string => p !== undefined);
+      let i = 0;
+      let j = 0;
+      while (i < objects.length || j < prefixes.length) {
+        const o = objects[i];
+        const p = prefixes[j];
+        if (o && (p === undefined || o.Key! < p)) {
+          const entry: StoredObject = { key: o.Key!, size: o.Size ?? 0 };
+          if (o.ETag) entry.etag = o.ETag;
+          if (o.LastModified) entry.lastModified = o.LastModified;
+          yield { object: entry };
+          i++;
+        } else {
+          yield { commonPrefix: p! };
+          j++;
+        }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async get(key: string, signal?: AbortSignal): Promise<ObjectBody> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
+    const body = out.Body as AsyncIterable<Uint8Array> | undefined;
+    if (!body) throw new Error('empty response body');
+    const result: ObjectBody = { body, metadata: out.Metadata ?? {} };
+    if (out.ContentLength !== undefined) result.size = out.ContentLength;
+    if (out.ETag) result.etag = out.ETag;
+    return result;
+  }
+}
+
+function byteOrder(a: string, b: string): number {
+  // S3 lists keys in UTF-8 byte order; compare the same way so local and S3 runs print the same order.
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+export class LocalStore implements ObjectStore {
+  readonly label: string;
+  readonly rootPrefix = '';
+  readonly root: string;
+
+  constructor(dir: string) {
+    this.root = resolve(dir);
+    this.label = this.root;
+  }
+
+  display(key: string): string {
+    return join(this.root, ...key.split('/'));
+  }
+
+  async *list(prefix: string, opts: { delimiter?: string; signal?: AbortSignal } = {}): AsyncIterable<ListEntry> {
+    // Walk only the folder that can hold the prefix, then filter by the remaining partial name.
+    const slash = prefix.lastIndexOf('/');
+    const dirKey = slash >= 0 ? prefix.slice(0, slash + 1) : '';
+    const entries = await this.walk(dirKey, opts.delimiter === '/');
+    const matching = entries.filter((e) => (('object' in e) ? e.object.key : e.commonPrefix).startsWith(prefix));
+    matching.sort((a, b) => byteOrder('object' in a ? a.object.key : a.commonPrefix, 'object' in b ? b.object.key : b.commonPrefix));
+    yield* matching;
+  }
+
+  private async walk(dirKey: string, shallow: boolean): Promise<ListEntry[]> {
+    const out: ListEntry[] = [];
+    const visit = async (key: string): Promise<void> => {
+      let names: import('node:fs').Dirent[];
+      try {
+        names = await readdir(join(this.root, ...key.split('/').filter(Boolean)), { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+        throw err;
+      }
+      for (const d of names) {
+        const child = key + d.name;
+        if (d.isDirectory()) {
+          if (shallow) out.push({ commonPrefix: child + '/' });
+          else await visit(child + '/');
+        } else if (d.isFile() || d.isSymbolicLink()) {
+          const st = await stat(join(this.root, ...child.split('/'))).catch(() => undefined);
+          if (st?.isFile()) out.push({ object: { key: child, size: st.size, lastModified: st.mtime } });
+          else if (st?.isDirectory()) {
+            if (shallow) out.push({ commonPrefix: child + '/' });
+            else await visit(child + '/');
+          }
+        }
+      }
+    };
+    await visit(dirKey);
+    return out;
+  }
+
+  async get(key: string): Promise<ObjectBody> {
+    const path = join(this.root, ...key.split('/'));
+    if (!path.startsWith(this.root + sep) && path !== this.root) throw new UsageError(`${key}: outside ${this.root}`);
+    const st = await stat(path);
+    return { body: createReadStream(path, { highWaterMark: 1 << 20 }), metadata: {}, size: st.size };
+  }
+}
+
+export function openStore(uri: string, aws: AwsOptions, client?: S3Client): ObjectStore {
+  if (uri.startsWith('s3://')) return new S3Store(uri, client ?? createS3Client(aws));
+  return new LocalStore(uri);
+}
