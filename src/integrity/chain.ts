@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { describeError } from '../errors.js';
+import { CtrailError, describeError } from '../errors.js';
 import { describeAwsError } from '../source/aws.js';
 import { hashFirstGzipMember } from '../decode/gzip-members.js';
 import { DigestFormatError, isChainStart, parseDigest, signingString, type ParsedDigest } from './digest.js';
@@ -180,6 +180,7 @@ export class ChainWalker {
         ? await this.deps.backfillKeys(this.region, new Date(f.metadata['backfill-generation-timestamp'] ?? d.digestEndTime))
         : await this.deps.keys(this.region);
     } catch (err) {
+      if (err instanceof CtrailError) throw err;
       return { ...f, ok: false, kind: 'digest-error', message: describeError(err) };
     }
     if (this.backfill && !f.metadata['backfill-generation-timestamp']) {
