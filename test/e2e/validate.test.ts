@@ -53,7 +53,7 @@ function base(opts: { prefix?: string; hours?: number; key?: FixtureKey | ((i: n
 }
 
 async function runS3(sc: Scenario): Promise<CliResult> {
-  await s3.createBucket(sc.bucket);
+  await s3.createBucket(sc.bucket).catch(() => undefined);
   for (const [bucket, objects] of sc.fx.buckets) {
     if (bucket !== sc.bucket) await s3.createBucket(bucket).catch(() => undefined);
     for (const [key, obj] of objects) await s3.put(bucket, key, obj.body, obj.metadata);
