@@ -1,6 +1,14 @@
 import type { Command } from 'commander';
-import * as mirror from './mirror.js';
-import * as validate from './validate.js';
+import type { CliIO } from './io.js';
 
-/** One module per command; each adds itself to the program. */
-export const commandModules: Array<{ register(program: Command): void }> = [validate, mirror];
+/** Every command module exports `register`; adding a command is one line here. */
+type Register = (program: Command, io: CliIO) => void;
+
+export const commandModules: Array<() => Promise<{ register: Register }>> = [
+  () => import('./events.js'),
+  () => import('./count.js'),
+  () => import('./insights.js'),
+  () => import('./hunt.js'),
+  () => import('./validate.js'),
+  () => import('./mirror.js'),
+];

@@ -1,27 +1,51 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { CtrailError, describeError } from '../errors.js';
 import { commandModules } from './commands.js';
+import { processIO, type CliIO } from './io.js';
+import { EXIT } from './exit.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * The CLI edge: the only place that turns errors into messages and exit codes. Every failure becomes one
+ * line on stderr; a stack trace is printed only with CTRAIL_DEBUG=1.
+ */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<void> {
   const program = new Command('ctrail');
-  program.description('Fast, exact AWS CloudTrail log forensics').version(version());
-  program.exitOverride();
-  for (const m of commandModules) m.register(program);
+  program
+    .description('Fast, exact AWS CloudTrail log forensics')
+    .version(version())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeErr: (s) => io.stderr.write(s),
+      writeOut: (s) => io.stdout.write(s),
+      outputError: (s, write) => write('ctrail: ' + s.replace(/^error: /, '')),
+    });
+  for (const load of commandModules) (await load()).register(program, io);
+  for (const cmd of program.commands) cmd.exitOverride();
+
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    if (err instanceof Error && 'exitCode' in err && typeof (err as { exitCode: unknown }).exitCode === 'number' && (err as { code?: string }).code?.startsWith('commander.')) {
-      const code = (err as { exitCode: number }).exitCode;
-      process.exitCode = code === 0 ? 0 : 2;
-      return;
-    }
-    process.stderr.write(`ctrail: ${err instanceof CtrailError ? err.message : describeError(err)}\n`);
-    process.exitCode = 2;
+    process.exitCode = exitCodeFor(err, io);
   }
+}
+
+function exitCodeFor(err: unknown, io: CliIO): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+    return EXIT.USAGE; // commander has already printed the message
+  }
+  if (err instanceof CtrailError) {
+    io.stderr.write(`ctrail: ${err.message}\n`);
+    return EXIT.USAGE;
+  }
+  io.stderr.write(`ctrail: internal error: ${describeError(err)} (set CTRAIL_DEBUG=1 for details, and please report it)\n`);
+  if (process.env.CTRAIL_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+  return EXIT.USAGE;
 }

@@ -1,5 +1,3 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigError, describeError } from '../errors.js';
 
 /** What the user said about AWS access. Everything else comes from the SDK's standard chain. */
@@ -8,40 +6,6 @@ export interface AwsOptions {
   profile?: string;
   /** `--endpoint-url`: applies to S3 only, like the AWS CLI's flag on `aws s3`. */
   endpointUrl?: string;
-}
-
-const DEFAULT_REGION = 'us-east-1';
-
-function regionFor(opts: AwsOptions): string {
-  return opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
-}
-
-function hasCustomS3Endpoint(opts: AwsOptions): boolean {
-  return Boolean(opts.endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
-}
-
-export function createS3Client(opts: AwsOptions): S3Client {
-  return new S3Client({
-    region: regionFor(opts),
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
-    // Local S3-compatible servers (and many private endpoints) only speak path-style addressing.
-    forcePathStyle: hasCustomS3Endpoint(opts),
-    followRegionRedirects: true,
-    maxAttempts: 5,
-  });
-}
-
-export function createCloudTrailClient(opts: AwsOptions, region?: string): CloudTrailClient {
-  return new CloudTrailClient({
-    region: region ?? regionFor(opts),
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    maxAttempts: 5,
-  });
-}
-
-export function resolvedRegion(opts: AwsOptions): string {
-  return regionFor(opts);
 }
 
 /** Errors that mean the run cannot work at all (exit 2), as opposed to one unreadable object. */

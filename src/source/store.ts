@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from '../errors.js';
-import { createS3Client, type AwsOptions } from './aws.js';
+import type { AwsOptions } from './aws.js';
 
 /**
  * A flat key space, as S3 has it: the trail layout, validate and mirror all think in keys. Local folders
@@ -41,70 +41,6 @@ export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (!m || !m[1]) throw new UsageError(`${uri}: not an S3 URI (expected s3://bucket[/prefix])`);
   return { bucket: m[1], prefix: m[2] ?? '' };
-}
-
-export class S3Store implements ObjectStore {
-  readonly label: string;
-  readonly rootPrefix: string;
-  readonly bucket: string;
-  readonly client: S3Client;
-
-  constructor(uri: string, client: S3Client) {
-    const { bucket, prefix } = parseS3Uri(uri);
-    this.bucket = bucket;
-    this.rootPrefix = prefix;
-    this.label = `s3://${bucket}`;
-    this.client = client;
-  }
-
-  display(key: string): string {
-    return `s3://${this.bucket}/${key}`;
-  }
-
-  async *list(prefix: string, opts: { delimiter?: string; signal?: AbortSignal } = {}): AsyncIterable<ListEntry> {
-    let token: string | undefined;
-    do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          ContinuationToken: token,
-          ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
-        }),
-        { abortSignal: opts.signal },
-      );
-      // S3 returns objects and common prefixes as two sorted lists; merge them so callers see key order.
-      const objects = (page.Contents ?? []).filter((o) => o.Key !== undefined);
-      const prefixes = (page.CommonPrefixes ?? []).map((p) => p.Prefix).filter((p): p is string => p !== undefined);
-      let i = 0;
-      let j = 0;
-      while (i < objects.length || j < prefixes.length) {
-        const o = objects[i];
-        const p = prefixes[j];
-        if (o && (p === undefined || o.Key! < p)) {
-          const entry: StoredObject = { key: o.Key!, size: o.Size ?? 0 };
-          if (o.ETag) entry.etag = o.ETag;
-          if (o.LastModified) entry.lastModified = o.LastModified;
-          yield { object: entry };
-          i++;
-        } else {
-          yield { commonPrefix: p! };
-          j++;
-        }
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-  }
-
-  async get(key: string, signal?: AbortSignal): Promise<ObjectBody> {
-    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
-    const body = out.Body as AsyncIterable<Uint8Array> | undefined;
-    if (!body) throw new Error('empty response body');
-    const result: ObjectBody = { body, metadata: out.Metadata ?? {} };
-    if (out.ContentLength !== undefined) result.size = out.ContentLength;
-    if (out.ETag) result.etag = out.ETag;
-    return result;
-  }
 }
 
 function byteOrder(a: string, b: string): number {
@@ -173,7 +109,51 @@ export class LocalStore implements ObjectStore {
   }
 }
 
-export function openStore(uri: string, aws: AwsOptions, client?: S3Client): ObjectStore {
-  if (uri.startsWith('s3://')) return new S3Store(uri, client ?? createS3Client(aws));
+/**
+ * An S3 bucket as an ObjectStore. The SDK (half a second to load) is imported on the first request, so
+ * runs that only touch local files never pay for it.
+ */
+export class LazyS3Store implements ObjectStore {
+  readonly label: string;
+  readonly rootPrefix: string;
+  readonly bucket: string;
+  private real: Promise<ObjectStore> | undefined;
+
+  constructor(
+    uri: string,
+    private readonly client: () => Promise<S3Client>,
+  ) {
+    const { bucket, prefix } = parseS3Uri(uri);
+    this.bucket = bucket;
+    this.rootPrefix = prefix;
+    this.label = `s3://${bucket}`;
+  }
+
+  private store(): Promise<ObjectStore> {
+    this.real ??= Promise.all([import('./s3-store.js'), this.client()]).then(([m, c]) => new m.S3Store(this.bucket, c));
+    return this.real;
+  }
+
+  display(key: string): string {
+    return `s3://${this.bucket}/${key}`;
+  }
+
+  async *list(prefix: string, opts: { delimiter?: string; signal?: AbortSignal } = {}): AsyncIterable<ListEntry> {
+    yield* (await this.store()).list(prefix, opts);
+  }
+
+  async get(key: string, signal?: AbortSignal): Promise<ObjectBody> {
+    return (await this.store()).get(key, signal);
+  }
+}
+
+/** One S3 client per set of options, created on first use and shared by every s3:// source of a run. */
+export function lazyS3Client(aws: AwsOptions): () => Promise<S3Client> {
+  let client: Promise<S3Client> | undefined;
+  return () => (client ??= import('./aws-clients.js').then((m) => m.createS3Client(aws)));
+}
+
+export function openStore(uri: string, aws: AwsOptions, client?: () => Promise<S3Client>): ObjectStore {
+  if (uri.startsWith('s3://')) return new LazyS3Store(uri, client ?? lazyS3Client(aws));
   return new LocalStore(uri);
 }

@@ -11,6 +11,7 @@ test('local S3 server stores objects and logs requests', async () => {
     await s3.put('ctrail-test', 'a/x.json', '{}');
     const out = await s3.client.send(new ListObjectsV2Command({ Bucket: 'ctrail-test' }));
     assert.deepEqual(out.Contents?.map((o) => o.Key), ['a/x.json']);
+    await s3.settle();
     assert.ok(s3.requests.some((r) => r.method === 'PUT' && r.url.includes('a/x.json')));
   } finally {
     await s3.stop();

@@ -2,8 +2,19 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dummyAwsEnv } from './s3server.js';
 
+export interface MotoRequest {
+  method: string;
+  /** Path and query string, as the client sent them. */
+  url: string;
+  status: number;
+}
+
 export interface MotoServer {
   endpoint: string;
+  /** Every HTTP request the server has answered, from its access log, in order. */
+  requests: MotoRequest[];
+  /** Resolves once the access log has caught up with every request answered so far. */
+  settle(): Promise<void>;
   /** Environment for SDK clients (in-process or a child `ctrail`) talking to this server. */
   env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
@@ -37,8 +48,19 @@ export async function startMoto(opts: { accountId?: string } = {}): Promise<Moto
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  const requests: MotoRequest[] = [];
+  let partial = '';
+  // werkzeug logs one line per request: 127.0.0.1 - - [date] "GET /path?query HTTP/1.1" 200 -
+  const ACCESS = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3})/;
   child.stderr!.on('data', (b: Buffer) => {
-    stderr = (stderr + b.toString()).slice(-4000);
+    const text = partial + b.toString();
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = ACCESS.exec(line);
+      if (m) requests.push({ method: m[1]!, url: m[2]!, status: Number(m[3]) });
+      else stderr = (stderr + line + '\n').slice(-4000);
+    }
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
@@ -56,8 +78,19 @@ export async function startMoto(opts: { accountId?: string } = {}): Promise<Moto
     }
     await new Promise((r) => setTimeout(r, 150));
   }
+  requests.length = 0;
   return {
     endpoint,
+    requests,
+    settle: async () => {
+      // The log line is written after the response; a marker request flushes everything before it.
+      const marker = `/moto-api/?settle=${Date.now()}${Math.random()}`;
+      await fetch(endpoint + marker);
+      const deadline = Date.now() + 5000;
+      while (!requests.some((r) => r.url === marker) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const i = requests.findIndex((r) => r.url === marker);
+      if (i >= 0) requests.splice(i, 1);
+    },
     env: { ...dummyAwsEnv, AWS_ENDPOINT_URL: endpoint },
     stop: () =>
       new Promise<void>((resolve) => {

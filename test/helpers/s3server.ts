@@ -1,10 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { startMoto } from './moto.js';
 
 export interface S3RequestLog {
   method: string;
@@ -14,12 +9,13 @@ export interface S3RequestLog {
 export interface LocalS3 {
   endpoint: string;
   client: S3Client;
-  /** Every request the server has seen since start (or since the last clearLog). */
+  /** Requests the server answered since start (or the last clearLog); call settle() before reading. */
   requests: S3RequestLog[];
-  clearLog(): void;
+  settle(): Promise<void>;
+  clearLog(): Promise<void>;
   createBucket(name: string): Promise<void>;
   put(bucket: string, key: string, body: Buffer | string, metadata?: Record<string, string>): Promise<void>;
-  /** Environment for a child `ctrail` process talking to this server. */
+  /** Environment for a child `ctrail` process talking to this server (S3 only, via AWS_ENDPOINT_URL_S3). */
   env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
 }
@@ -34,39 +30,28 @@ export const dummyAwsEnv: NodeJS.ProcessEnv = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-/** Starts a real S3-protocol server (s3rver) on 127.0.0.1 with an empty store. */
+/**
+ * A real S3-protocol server on 127.0.0.1 (moto_server), with its access log, so tests can assert which keys
+ * were listed and fetched. (s3rver 3.7 was tried first: it loses common prefixes of keys more than one
+ * level below a delimiter listing's prefix, which is exactly what trail-layout discovery relies on.)
+ */
 export async function startS3Server(): Promise<LocalS3> {
-  const dir = mkdtempSync(join(tmpdir(), 'ctrail-s3-'));
-  const script = fileURLToPath(new URL('./s3rver-child.js', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, [script, dir], {
-    env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const requests: S3RequestLog[] = [];
-  const port = await new Promise<number>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      const msg = JSON.parse(line) as { port?: number; log?: S3RequestLog };
-      if (msg.port) resolve(msg.port);
-      if (msg.log) requests.push(msg.log);
-    });
-    child.once('exit', (code) => reject(new Error(`s3rver exited early with ${code}`)));
-    child.once('error', reject);
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
+  const moto = await startMoto();
   const client = new S3Client({
-    endpoint,
+    endpoint: moto.endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
     requestChecksumCalculation: 'WHEN_REQUIRED',
   });
   return {
-    endpoint,
+    endpoint: moto.endpoint,
     client,
-    requests,
-    clearLog: () => {
-      requests.length = 0;
+    requests: moto.requests,
+    settle: () => moto.settle(),
+    clearLog: async () => {
+      await moto.settle();
+      moto.requests.length = 0;
     },
     createBucket: async (name) => {
       await client.send(new CreateBucketCommand({ Bucket: name }));
@@ -74,15 +59,10 @@ export async function startS3Server(): Promise<LocalS3> {
     put: async (bucket, key, body, metadata) => {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
     },
-    env: { ...dummyAwsEnv, AWS_ENDPOINT_URL_S3: endpoint },
+    env: { ...dummyAwsEnv, AWS_ENDPOINT_URL_S3: moto.endpoint },
     stop: async () => {
       client.destroy();
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-      rmSync(dir, { recursive: true, force: true });
+      await moto.stop();
     },
   };
 }

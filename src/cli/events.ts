@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { createPrinter, type PrintedEvent } from '../output/printers.js';
+import { parseFields } from '../output/fields.js';
+import { OutputWriter } from '../output/writer.js';
+import { addScanOptions, outputFormatFrom, type RawScanOptions } from './options.js';
+import { ScanSession } from './scan-session.js';
+import { addRuleOptions, ruleMatcherFrom, type RawRuleOptions } from './rule-options.js';
+import type { CliIO } from './io.js';
+import { EXIT } from './exit.js';
+
+export function register(program: Command, io: CliIO): void {
+  addRuleOptions(
+    addScanOptions(
+      program
+        .command('events')
+        .description('print the CloudTrail events that match the filters, from any mix of sources')
+        .argument('[source...]', 'files, folders, globs, - (stdin), s3://bucket[/prefix], history:REGION, logs:GROUP'),
+    ),
+  ).action(async (sources: string[], raw: RawScanOptions & RawRuleOptions) => {
+    process.exitCode = await runEvents(io, sources, raw);
+  });
+}
+
+export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions & RawRuleOptions): Promise<number> {
+  const extra = ruleMatcherFrom(raw);
+  const session = new ScanSession(io, raw, sourceArgs);
+  const format = outputFormatFrom(raw, io.stdoutIsTTY);
+  const writer = new OutputWriter(io.stdout, () => session.controller.abort());
+  const printerOpts = raw.fields ? { fields: parseFields(raw.fields), color: io.color } : { color: io.color };
+  const printer = createPrinter(format, writer, printerOpts);
+  const sorted: PrintedEvent[] | undefined = raw.sort === 'time' ? [] : undefined;
+  try {
+    for await (const hit of session.scan(extra ? { extra } : {})) {
+      if (writer.closed) break;
+      if (sorted) sorted.push(hit);
+      else {
+        const wait = printer.print(hit);
+        if (wait) await wait;
+      }
+    }
+    if (sorted) {
+      // A stable sort keeps input order among events of the same second.
+      sorted.sort((a, b) => (a.event.eventTime < b.event.eventTime ? -1 : a.event.eventTime > b.event.eventTime ? 1 : 0));
+      for (const hit of sorted) {
+        if (writer.closed) break;
+        const wait = printer.print(hit);
+        if (wait) await wait;
+      }
+    }
+    session.stopProgress();
+    await printer.end();
+  } finally {
+    session.stopProgress();
+  }
+  if (writer.closed) return EXIT.OK; // the reader went away (`| head`): not an error
+  return session.finish() ? EXIT.SKIPPED : EXIT.OK;
+}

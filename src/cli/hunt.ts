@@ -1,0 +1,103 @@
+import { Option, type Command } from 'commander';
+import Table from 'cli-table3';
+import { UsageError, describeError } from '../errors.js';
+import { firingRules, huntMatcher, loadSigmaRules, type SigmaRule } from '../filter/dialects/sigma.js';
+import { principalLabel } from '../output/principal.js';
+import { neutralize } from '../output/sanitize.js';
+import { OutputWriter } from '../output/writer.js';
+import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
+import { ScanSession } from './scan-session.js';
+import type { CliIO } from './io.js';
+import { EXIT } from './exit.js';
+
+interface RawHuntOptions extends RawScanOptions {
+  rules: string[];
+}
+
+type HuntFormat = 'table' | 'ndjson';
+
+const collectRaw = (value: string, previous: string[] = []) => previous.concat(value);
+
+export function register(program: Command, io: CliIO): void {
+  const cmd = program
+    .command('hunt')
+    .description('run SigmaHQ rules for AWS CloudTrail over the sources; each hit names the rule, its level, id and author')
+    .argument('[source...]', 'files, folders, globs, - (stdin), s3://bucket[/prefix], history:REGION, logs:GROUP')
+    .requiredOption('--rules <dir|file>', 'Sigma rule file or folder (searched recursively for .yml/.yaml); repeatable', collectRaw);
+  addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))));
+  cmd
+    .addOption(new Option('-o, --output <format>', 'table or ndjson (default: table on a terminal, ndjson otherwise)').choices(['table', 'ndjson']))
+    .action(async (sources: string[], raw: RawHuntOptions) => {
+      process.exitCode = await runHunt(io, sources, raw);
+    });
+}
+
+function ruleInfo(r: SigmaRule): Record<string, unknown> {
+  return {
+    title: r.title,
+    ...(r.id ? { id: r.id } : {}),
+    ...(r.level ? { level: r.level } : {}),
+    ...(r.status ? { status: r.status } : {}),
+    ...(r.author ? { author: r.author } : {}),
+    file: r.file,
+    ...(r.references.length ? { references: r.references } : {}),
+    license: 'DRL-1.1',
+  };
+}
+
+export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptions): Promise<number> {
+  const rules: SigmaRule[] = [];
+  for (const path of raw.rules) {
+    let loaded;
+    try {
+      loaded = await loadSigmaRules(path);
+    } catch (err) {
+      throw new UsageError(`--rules ${path}: ${describeError(err)}`);
+    }
+    for (const s of loaded.skipped) {
+      io.stderr.write(`ctrail: rule ${neutralize(s.file)}${s.title ? ` (${neutralize(s.title)})` : ''} skipped: ${neutralize(s.reason)}\n`);
+    }
+    rules.push(...loaded.rules);
+  }
+  if (rules.length === 0) throw new UsageError(`--rules ${raw.rules.join(', ')}: no runnable Sigma rules for product aws / service cloudtrail`);
+  const session = new ScanSession(io, raw, sourceArgs);
+  const format: HuntFormat = (raw.output as HuntFormat | undefined) ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
+  const writer = new OutputWriter(io.stdout, () => session.controller.abort());
+  const head = ['time', 'level', 'rule', 'rule id', 'author', 'event', 'principal', 'source IP'];
+  let table = format === 'table' ? newTable(head, io.color) : undefined;
+  let rows = 0;
+  let hits = 0;
+  try {
+    for await (const hit of session.scan({ extra: huntMatcher(rules) })) {
+      if (writer.closed) break;
+      for (const rule of firingRules(rules, hit.event)) {
+        hits++;
+        if (format === 'ndjson') {
+          await writer.write(JSON.stringify({ rule: ruleInfo(rule), source: hit.source, event: hit.event }) + '\n');
+        } else {
+          const e = hit.event;
+          table!.push(
+            [e.eventTime, rule.level ?? '-', rule.title, rule.id ?? '-', rule.author ?? '-', `${e.eventSource.replace(/\.amazonaws\.com$/, '')}:${e.eventName}`, principalLabel(e), e.sourceIPAddress ?? ''].map(neutralize),
+          );
+          // Pages keep memory bounded and let a long hunt start printing early.
+          if (++rows >= 500) {
+            await writer.write(table!.toString() + '\n');
+            table = newTable(head, io.color);
+            rows = 0;
+          }
+        }
+      }
+    }
+  } finally {
+    session.stopProgress();
+  }
+  if (table && rows > 0) await writer.write(table.toString() + '\n');
+  await writer.end();
+  if (writer.closed) return EXIT.OK;
+  if (!raw.quiet) io.stderr.write(`ctrail: ${hits} hit${hits === 1 ? '' : 's'} from ${rules.length} Sigma rule${rules.length === 1 ? '' : 's'} (Detection Rule License 1.1; authors as listed)\n`);
+  return session.finish() ? EXIT.SKIPPED : EXIT.OK;
+}
+
+function newTable(head: string[], color: boolean): Table.Table {
+  return new Table({ head, style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] } });
+}

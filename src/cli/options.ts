@@ -1,0 +1,139 @@
+import { Command, Option } from 'commander';
+import { availableParallelism } from 'node:os';
+import { UsageError } from '../errors.js';
+import type { AwsOptions } from '../source/aws.js';
+import type { EventCategory, FilterSpec } from '../filter/spec.js';
+import type { OutputFormat } from '../output/printers.js';
+import { checkWindow, parseTime } from './time.js';
+
+/**
+ * Option groups shared by every command that scans events, so `events`, `find-deletion`, `count`, `hunt`
+ * … accept the same sources, window, scope and filters with the same meaning.
+ */
+export interface RawScanOptions {
+  profile?: string;
+  region?: string[];
+  endpointUrl?: string;
+  jobs?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+  start?: string;
+  end?: string;
+  account?: string[];
+  category?: string[];
+  eventName?: string[];
+  eventSource?: string[];
+  user?: string[];
+  accessKey?: string[];
+  sourceIp?: string[];
+  errors?: boolean;
+  readOnly?: boolean;
+  writeOnly?: boolean;
+  resource?: string[];
+  match?: string[];
+  output?: string;
+  fields?: string;
+  sort?: string;
+  dedup?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => previous.concat(value.split(',').map((v) => v.trim()).filter(Boolean));
+const collectRaw = (value: string, previous: string[] = []) => previous.concat(value);
+
+export function addAwsOptions(cmd: Command): Command {
+  return cmd
+    .option('--profile <name>', 'AWS profile from the shared config files')
+    .option('--region <region>', 'AWS region: filters events and prunes trail keys; repeat for several (the first is the API region)', collect)
+    .option('--endpoint-url <url>', 'S3 endpoint (e.g. a local S3-compatible server); also AWS_ENDPOINT_URL_S3');
+}
+
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('-j, --jobs <n>', 'inputs read at once (default: 4 per core)')
+    .option('-v, --verbose', 'say which inputs were skipped on purpose (digests, other products)')
+    .option('-q, --quiet', 'no progress line');
+}
+
+export function addWindowOptions(cmd: Command): Command {
+  return cmd
+    .option('--start <time>', 'events at or after this time: ISO 8601 or a duration ago (90m, 6h, 7d)')
+    .option('--end <time>', 'events at or before this time: ISO 8601 or a duration ago')
+    .option('--account <id>', 'recipientAccountId or userIdentity.accountId; repeatable; prunes trail keys', collect);
+}
+
+export function addFilterOptions(cmd: Command): Command {
+  return cmd
+    .option('--event-name <name>', 'eventName, exact or a glob like Delete*; repeatable (OR)', collect)
+    .option('--event-source <source>', 'eventSource, e.g. s3.amazonaws.com; repeatable', collect)
+    .option('--user <who>', 'principal ARN, user name, principal id, role or session name, access key; globs allowed; repeatable', collectRaw)
+    .option('--access-key <id>', 'userIdentity.accessKeyId; repeatable', collect)
+    .option('--source-ip <ip|cidr>', 'sourceIPAddress, an IP or a CIDR block; repeatable', collect)
+    .option('--errors', 'only calls that failed (errorCode present)')
+    .option('--no-errors', 'only calls that succeeded')
+    .option('--read-only', 'only read-only calls')
+    .option('--write-only', 'only write (mutating) calls')
+    .addOption(new Option('--category <category>', 'management, data or insight; repeatable').argParser(collect))
+    .option('--resource <value>', 'a resources[].ARN or any string under requestParameters; globs allowed; repeatable', collectRaw)
+    .option('--match <text>', 'raw substring anywhere in the record; repeatable (OR)', collectRaw);
+}
+
+export function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-o, --output <format>', 'ndjson, json, csv or table (default: table on a terminal, ndjson otherwise)').choices(['ndjson', 'json', 'csv', 'table']))
+    .option('--fields <paths>', 'comma-separated dotted paths to print, e.g. eventTime,userIdentity.arn')
+    .addOption(new Option('--sort <key>', 'sort by eventTime (buffers all matches); default is input order').choices(['time']))
+    .option('--no-dedup', 'keep repeated deliveries of the same eventID');
+}
+
+export function addScanOptions(cmd: Command): Command {
+  return addOutputOptions(addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd)))));
+}
+
+const CATEGORIES: EventCategory[] = ['management', 'data', 'insight'];
+
+export function filterSpecFrom(o: RawScanOptions, now = Date.now()): FilterSpec {
+  if (o.readOnly && o.writeOnly) throw new UsageError('--read-only and --write-only exclude each other');
+  const spec: FilterSpec = {};
+  if (o.eventName?.length) spec.eventNames = o.eventName;
+  if (o.eventSource?.length) spec.eventSources = o.eventSource;
+  if (o.user?.length) spec.users = o.user;
+  if (o.accessKey?.length) spec.accessKeys = o.accessKey;
+  if (o.sourceIp?.length) spec.sourceIps = o.sourceIp;
+  if (o.region?.length) spec.regions = o.region;
+  if (o.account?.length) {
+    for (const a of o.account) if (!/^\d{12}$/.test(a)) throw new UsageError(`--account ${a}: an account id has 12 digits`);
+    spec.accounts = o.account;
+  }
+  if (o.errors !== undefined) spec.errors = o.errors;
+  if (o.readOnly) spec.readOnly = true;
+  if (o.writeOnly) spec.readOnly = false;
+  if (o.category?.length) {
+    for (const c of o.category) if (!CATEGORIES.includes(c as EventCategory)) throw new UsageError(`--category ${c}: expected management, data or insight`);
+    spec.categories = o.category as EventCategory[];
+  }
+  if (o.resource?.length) spec.resources = o.resource;
+  if (o.match?.length) spec.match = o.match;
+  if (o.start) spec.start = parseTime(o.start, '--start', now);
+  if (o.end) spec.end = parseTime(o.end, '--end', now);
+  checkWindow(spec.start, spec.end);
+  return spec;
+}
+
+export function awsOptionsFrom(o: RawScanOptions): AwsOptions {
+  const aws: AwsOptions = {};
+  if (o.profile) aws.profile = o.profile;
+  if (o.region?.[0]) aws.region = o.region[0];
+  if (o.endpointUrl) aws.endpointUrl = o.endpointUrl;
+  return aws;
+}
+
+export function jobsFrom(o: RawScanOptions): number {
+  if (o.jobs === undefined) return Math.max(4, availableParallelism() * 4);
+  const n = Number(o.jobs);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new UsageError(`--jobs ${o.jobs}: expected a whole number from 1 to 1024`);
+  return n;
+}
+
+export function outputFormatFrom(o: RawScanOptions, isTTY: boolean): OutputFormat {
+  return (o.output as OutputFormat | undefined) ?? (isTTY ? 'table' : 'ndjson');
+}

@@ -1,0 +1,108 @@
+import type { Command } from 'commander';
+import { UsageError, type InputProblem } from '../errors.js';
+import { compileFilters } from '../filter/flags.js';
+import { allOf, type RecordMatcher } from '../filter/matcher.js';
+import type { FilterSpec } from '../filter/spec.js';
+import { newProgress, scanEvents, type ScanHit, type ScanProgress } from '../pipeline/scan.js';
+import { ProgressLine } from '../output/progress.js';
+import { neutralize } from '../output/sanitize.js';
+import { resolveSource, type ResolveContext } from '../source/resolve.js';
+import type { ScanScope, Source } from '../source/types.js';
+import { awsOptionsFrom, filterSpecFrom, jobsFrom, type RawScanOptions } from './options.js';
+import { formatProblem, type CliIO } from './io.js';
+
+/**
+ * Everything a scanning command needs between argv and its own logic: sources resolved, filters compiled,
+ * progress on stderr, problems printed as one line each and counted for the exit code, and a clean stop
+ * when stdout's reader goes away.
+ */
+export class ScanSession {
+  readonly spec: FilterSpec;
+  readonly progress: ScanProgress = newProgress();
+  readonly controller = new AbortController();
+  readonly sources: Source[];
+  readonly scope: ScanScope;
+  problems = 0;
+  private progressLine: ProgressLine | undefined;
+  private readonly jobs: number;
+  private readonly resolveCtx: ResolveContext;
+
+  constructor(
+    readonly io: CliIO,
+    readonly raw: RawScanOptions,
+    sourceArgs: string[],
+  ) {
+    this.spec = filterSpecFrom(raw);
+    this.jobs = jobsFrom(raw);
+    this.resolveCtx = { aws: awsOptionsFrom(raw) };
+    if (sourceArgs.length === 0) {
+      if (io.stdinIsTTY) throw new UsageError('no sources given (a path, s3://bucket/prefix, history:, logs:, or - for stdin)');
+      sourceArgs = ['-'];
+    }
+    this.sources = sourceArgs.map((a) => resolveSource(a, this.resolveCtx));
+    this.scope = scopeFrom(this.spec);
+  }
+
+  /** Sources given to a secondary option (e.g. --identity-source), resolved the same way. */
+  resolveExtra(args: string[]): Source[] {
+    return args.map((a) => resolveSource(a, this.resolveCtx));
+  }
+
+  reportProblem = (p: InputProblem): void => {
+    this.problems++;
+    this.progressLine?.clear();
+    this.io.stderr.write(formatProblem(p));
+  };
+
+  private skipped = (what: string, reason: string): void => {
+    if (!this.raw.verbose) return;
+    this.progressLine?.clear();
+    this.io.stderr.write(`ctrail: skipping ${neutralize(what)}: ${reason}\n`);
+  };
+
+  /** Runs the pipeline over the session's sources (or others), with the flags' matcher AND any extra one. */
+  scan(opts: { extra?: RecordMatcher; sources?: Source[]; scope?: ScanScope; useFlags?: boolean; dedup?: boolean } = {}): AsyncGenerator<ScanHit> {
+    const matchers = [opts.useFlags === false ? undefined : compileFilters(this.spec), opts.extra].filter((m): m is RecordMatcher => m !== undefined);
+    if (!this.progressLine && this.io.stderrIsTTY && !this.raw.quiet) {
+      this.progressLine = new ProgressLine(this.progress, this.io.stderr);
+      this.progressLine.start();
+    }
+    return scanEvents(
+      {
+        sources: opts.sources ?? this.sources,
+        scope: opts.scope ?? this.scope,
+        matcher: allOf(matchers),
+        jobs: this.jobs,
+        dedup: opts.dedup ?? this.raw.dedup !== false,
+      },
+      { problem: this.reportProblem, skipped: this.skipped, progress: this.progress },
+      this.controller.signal,
+    );
+  }
+
+  stopProgress(): void {
+    this.progressLine?.stop();
+    this.progressLine = undefined;
+  }
+
+  /** Prints the closing summary of skipped inputs; returns true when anything was skipped. */
+  finish(): boolean {
+    this.stopProgress();
+    if (this.problems > 0) {
+      this.io.stderr.write(`ctrail: ${this.problems} input problem${this.problems === 1 ? '' : 's'}; results may be incomplete\n`);
+    }
+    return this.problems > 0;
+  }
+}
+
+export function scopeFrom(spec: FilterSpec): ScanScope {
+  const scope: ScanScope = {};
+  if (spec.start) scope.start = spec.start;
+  if (spec.end) scope.end = spec.end;
+  if (spec.accounts) scope.accounts = spec.accounts;
+  if (spec.regions) scope.regions = spec.regions;
+  if (spec.categories) scope.categories = spec.categories;
+  return scope;
+}
+
+export type { Command };

@@ -1,0 +1,100 @@
+import { createGunzip } from 'node:zlib';
+import * as zlib from 'node:zlib';
+import { Readable, type Transform } from 'node:stream';
+import { createRequire } from 'node:module';
+
+/**
+ * Turns a unit's raw bytes into plain bytes. The compression is sniffed from the first bytes, never taken
+ * from a file name: CloudTrail copies are often renamed, re-compressed or delivered without extensions.
+ */
+export type Compression = 'gzip' | 'zstd' | 'plain';
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+export function sniffCompression(head: Uint8Array): Compression {
+  if (head.length >= 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) return 'gzip';
+  if (head.length >= 4 && ZSTD_MAGIC.every((b, i) => head[i] === b)) return 'zstd';
+  return 'plain';
+}
+
+/** Reads enough of the stream to sniff, then yields every chunk (the sniffed ones first). */
+async function peek(
+  input: AsyncIterable<Uint8Array>,
+  want: number,
+): Promise<{ head: Buffer; rest: AsyncIterable<Uint8Array> }> {
+  const it = input[Symbol.asyncIterator]();
+  const seen: Buffer[] = [];
+  let total = 0;
+  let done = false;
+  while (total < want) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const b = Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+    seen.push(b);
+    total += b.length;
+  }
+  const head = Buffer.concat(seen);
+  async function* rest(): AsyncIterable<Uint8Array> {
+    if (head.length) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  return { head, rest: rest() };
+}
+
+type ZstdStreams = { ZstdDecompressTransform: new () => Transform };
+let zstdStreams: Promise<ZstdStreams> | undefined;
+
+function loadZstdCodec(): Promise<ZstdStreams> {
+  // zstd-codec is an Emscripten build that initialises asynchronously; load it once, and only when needed.
+  zstdStreams ??= new Promise((resolve) => {
+    const require = createRequire(import.meta.url);
+    const mod = require('zstd-codec/lib/zstd-stream.js') as { run(cb: (s: ZstdStreams) => void): void };
+    mod.run(resolve);
+  });
+  return zstdStreams;
+}
+
+async function zstdTransform(): Promise<Transform> {
+  // Node 22.15+ has native zstd; prefer it when present, it is several times faster than the wasm codec.
+  const native = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
+  if (typeof native === 'function') return native();
+  const streams = await loadZstdCodec();
+  return new streams.ZstdDecompressTransform();
+}
+
+export interface Decoded {
+  compression: Compression;
+  bytes: AsyncIterable<Buffer>;
+}
+
+export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded> {
+  const { head, rest } = await peek(input, 4);
+  const compression = sniffCompression(head);
+  if (compression === 'plain') {
+    return {
+      compression,
+      bytes: (async function* () {
+        for await (const chunk of rest) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      })(),
+    };
+  }
+  const transform =
+    compression === 'gzip'
+      ? // A truncated stream must fail ("unexpected end of file") so the input is reported as damaged;
+        // the records decoded before the cut have already been passed on by then.
+        createGunzip({ chunkSize: 256 * 1024 })
+      : await zstdTransform();
+  const source = Readable.from(rest, { objectMode: false });
+  source.on('error', (err) => transform.destroy(err));
+  source.pipe(transform);
+  return { compression, bytes: transform as AsyncIterable<Buffer> };
+}

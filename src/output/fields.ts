@@ -1,0 +1,43 @@
+import type { CloudTrailEvent } from '../records/types.js';
+
+/** `--fields eventTime,userIdentity.arn,resources.0.ARN`: dotted paths, numeric segments index arrays. */
+export type FieldPath = string[];
+
+export function parseFields(spec: string): FieldPath[] {
+  return spec
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean)
+    .map((f) => f.split('.'));
+}
+
+export function getPath(value: unknown, path: FieldPath): unknown {
+  let v: unknown = value;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[seg];
+  }
+  return v;
+}
+
+/** Keeps the event's shape for the chosen paths, so `jq '.userIdentity.arn'` works on projected output too. */
+export function project(event: CloudTrailEvent, paths: FieldPath[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const path of paths) {
+    const v = getPath(event, path);
+    if (v === undefined) continue;
+    let node = out;
+    path.forEach((seg, i) => {
+      if (i === path.length - 1) node[seg] = v;
+      else node = (node[seg] ??= {}) as Record<string, unknown>;
+    });
+  }
+  return out;
+}
+
+/** Flat text for a cell: strings as is, other values as compact JSON. */
+export function cellText(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}

@@ -1,0 +1,156 @@
+import Table from 'cli-table3';
+import chalk from 'chalk';
+import type { CloudTrailEvent } from '../records/types.js';
+import { cellText, getPath, project, type FieldPath } from './fields.js';
+import { principalLabel } from './principal.js';
+import { neutralize } from './sanitize.js';
+import type { OutputWriter } from './writer.js';
+
+export type OutputFormat = 'ndjson' | 'json' | 'csv' | 'table';
+
+export interface PrintedEvent {
+  event: CloudTrailEvent;
+  raw?: Buffer;
+}
+
+/** The sink (ripgrep's printer): it knows how to show an event, not where events come from. */
+export interface EventPrinter {
+  print(hit: PrintedEvent): Promise<void> | undefined;
+  end(): Promise<void>;
+}
+
+export interface PrinterOptions {
+  fields?: FieldPath[];
+  /** Colour and control-character neutralising apply only when a person reads a terminal. */
+  color: boolean;
+}
+
+interface Column {
+  header: string;
+  value(e: CloudTrailEvent): string;
+}
+
+const DEFAULT_COLUMNS: Column[] = [
+  { header: 'time', value: (e) => e.eventTime },
+  { header: 'account', value: (e) => e.recipientAccountId ?? e.userIdentity?.accountId ?? '' },
+  { header: 'region', value: (e) => e.awsRegion },
+  { header: 'source', value: (e) => e.eventSource.replace(/\.amazonaws\.com$/, '') },
+  { header: 'event', value: (e) => e.eventName },
+  { header: 'principal', value: principalLabel },
+  { header: 'source IP', value: (e) => e.sourceIPAddress ?? '' },
+  { header: 'error', value: (e) => e.errorCode ?? '' },
+];
+
+function columnsFor(fields: FieldPath[] | undefined): Column[] {
+  if (!fields?.length) return DEFAULT_COLUMNS;
+  return fields.map((path) => ({ header: path.join('.'), value: (e) => cellText(getPath(e, path)) }));
+}
+
+export function createPrinter(format: OutputFormat, out: OutputWriter, opts: PrinterOptions): EventPrinter {
+  switch (format) {
+    case 'ndjson':
+      return new NdjsonPrinter(out, opts.fields);
+    case 'json':
+      return new JsonArrayPrinter(out, opts.fields);
+    case 'csv':
+      return new CsvPrinter(out, columnsFor(opts.fields));
+    case 'table':
+      return new TablePrinter(out, columnsFor(opts.fields), opts.color);
+  }
+}
+
+function eventJson(hit: PrintedEvent, fields: FieldPath[] | undefined): string {
+  if (fields?.length) return JSON.stringify(project(hit.event, fields));
+  // The record's own bytes when we have them: exactly what AWS wrote, and no re-serialising cost.
+  return hit.raw ? hit.raw.toString('utf8') : JSON.stringify(hit.event);
+}
+
+class NdjsonPrinter implements EventPrinter {
+  constructor(
+    private readonly out: OutputWriter,
+    private readonly fields: FieldPath[] | undefined,
+  ) {}
+  print(hit: PrintedEvent) {
+    return this.out.write(eventJson(hit, this.fields) + '\n');
+  }
+  async end() {
+    await this.out.end();
+  }
+}
+
+class JsonArrayPrinter implements EventPrinter {
+  private first = true;
+  constructor(
+    private readonly out: OutputWriter,
+    private readonly fields: FieldPath[] | undefined,
+  ) {}
+  print(hit: PrintedEvent) {
+    const sep = this.first ? '[\n' : ',\n';
+    this.first = false;
+    return this.out.write(sep + eventJson(hit, this.fields));
+  }
+  async end() {
+    this.out.write(this.first ? '[]\n' : '\n]\n');
+    await this.out.end();
+  }
+}
+
+function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+class CsvPrinter implements EventPrinter {
+  private headerDone = false;
+  constructor(
+    private readonly out: OutputWriter,
+    private readonly columns: Column[],
+  ) {}
+  print(hit: PrintedEvent) {
+    if (!this.headerDone) {
+      this.headerDone = true;
+      this.out.write(this.columns.map((c) => csvCell(c.header)).join(',') + '\n');
+    }
+    return this.out.write(this.columns.map((c) => csvCell(c.value(hit.event))).join(',') + '\n');
+  }
+  async end() {
+    if (!this.headerDone) this.out.write(this.columns.map((c) => csvCell(c.header)).join(',') + '\n');
+    await this.out.end();
+  }
+}
+
+/** Rows are rendered in pages so a long result starts printing early and memory stays bounded. */
+const TABLE_PAGE = 500;
+
+class TablePrinter implements EventPrinter {
+  private rows: string[][] = [];
+  private errorColumn: number;
+  constructor(
+    private readonly out: OutputWriter,
+    private readonly columns: Column[],
+    private readonly color: boolean,
+  ) {
+    this.errorColumn = columns.findIndex((c) => c.header === 'error');
+  }
+  print(hit: PrintedEvent) {
+    this.rows.push(this.columns.map((c) => neutralize(c.value(hit.event))));
+    if (this.rows.length >= TABLE_PAGE) return this.flushPage();
+    return undefined;
+  }
+  private flushPage() {
+    const table = new Table({
+      head: this.columns.map((c) => c.header),
+      style: { head: this.color ? ['cyan'] : [], border: this.color ? ['grey'] : [] },
+    });
+    for (const row of this.rows) {
+      if (this.color && this.errorColumn >= 0 && row[this.errorColumn]) {
+        table.push(row.map((cell, i) => (i === this.errorColumn ? chalk.red(cell) : cell)));
+      } else table.push(row);
+    }
+    this.rows = [];
+    return this.out.write(table.toString() + '\n');
+  }
+  async end() {
+    if (this.rows.length) await this.flushPage();
+    await this.out.end();
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Runs producers concurrently but delivers their items strictly in producer order, so the output of a
+ * scan is the same bytes whatever the concurrency. A producer ahead of the head buffers at most
+ * `highWater` items and then waits, which keeps memory flat when the consumer (stdout) is slow.
+ */
+interface Lane<T> {
+  items: T[];
+  done: boolean;
+  error?: unknown;
+  /** Resolves the producer's wait for room. */
+  room?: () => void;
+  /** Resolves the consumer's wait for data. */
+  data?: () => void;
+}
+
+export async function* orderedMerge<T>(
+  producers: AsyncIterable<() => AsyncIterable<T>>,
+  concurrency: number,
+  highWater = 1024,
+): AsyncGenerator<T> {
+  const lanes: Lane<T>[] = [];
+  let head = 0;
+  let listingDone = false;
+  let listingError: unknown;
+  let wakeConsumer: (() => void) | undefined;
+  let wakeLister: (() => void) | undefined;
+  let stopped = false;
+
+  const running = () => lanes.length - head - lanes.slice(head).filter((l) => l.done).length;
+
+  const runLane = async (lane: Lane<T>, make: () => AsyncIterable<T>) => {
+    try {
+      for await (const item of make()) {
+        if (stopped) break;
+        lane.items.push(item);
+        lane.data?.();
+        lane.data = undefined;
+        while (lane.items.length >= highWater && !stopped && lanes[head] !== lane) {
+          await new Promise<void>((r) => (lane.room = r));
+        }
+      }
+    } catch (err) {
+      lane.error = err;
+    }
+    lane.done = true;
+    lane.data?.();
+    lane.data = undefined;
+    wakeConsumer?.();
+    wakeLister?.();
+  };
+
+  const lister = (async () => {
+    try {
+      for await (const make of producers) {
+        if (stopped) break;
+        while (running() >= concurrency && !stopped) await new Promise<void>((r) => (wakeLister = r));
+        if (stopped) break;
+        const lane: Lane<T> = { items: [], done: false };
+        lanes.push(lane);
+        void runLane(lane, make);
+        wakeConsumer?.();
+      }
+    } catch (err) {
+      listingError = err;
+    }
+    listingDone = true;
+    wakeConsumer?.();
+  })();
+
+  try {
+    for (;;) {
+      const lane = lanes[head];
+      if (!lane) {
+        if (listingDone) break;
+        await new Promise<void>((r) => (wakeConsumer = r));
+        continue;
+      }
+      if (lane.items.length) {
+        const batch = lane.items;
+        lane.items = [];
+        lane.room?.();
+        lane.room = undefined;
+        for (const item of batch) yield item;
+        continue;
+      }
+      if (lane.done) {
+        lanes[head] = undefined as unknown as Lane<T>; // release the lane's memory
+        head++;
+        const next = lanes[head];
+        next?.room?.();
+        wakeLister?.();
+        if (lane.error !== undefined) throw lane.error;
+        continue;
+      }
+      await new Promise<void>((r) => (lane.data = r));
+    }
+    if (listingError !== undefined) throw listingError;
+  } finally {
+    stopped = true;
+    for (const l of lanes) l?.room?.();
+    wakeLister?.();
+    await lister.catch(() => undefined);
+  }
+}

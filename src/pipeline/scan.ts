@@ -1,0 +1,143 @@
+import type { InputProblem } from '../errors.js';
+import type { RecordMatcher } from '../filter/matcher.js';
+import { decode } from '../decode/decode.js';
+import { newStats, searchRecords, type RecordHit } from '../records/search.js';
+import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
+import type { InputUnit, ScanScope, Source } from '../source/types.js';
+import { orderedMerge } from './ordered.js';
+
+/**
+ * source → decode → split → pre-filter → parse → match, for many inputs at once, with results delivered in
+ * input order. This file only wires stages; each stage knows its own inputs and outputs.
+ */
+export interface ScanPlan {
+  sources: Source[];
+  scope: ScanScope;
+  matcher: RecordMatcher;
+  /** Inputs in flight at once. */
+  jobs: number;
+  /** Drop repeated deliveries of the same eventID among matched events. */
+  dedup: boolean;
+}
+
+export interface ScanHit extends RecordHit {
+  /** The file, object or API stream the event came from. */
+  source: string;
+}
+
+/** Live counters, read by the progress display; never used for decisions. */
+export interface ScanProgress {
+  unitsListed: number;
+  unitsDone: number;
+  /** Sum of known input sizes, and whether listing has finished (only then is an ETA meaningful). */
+  bytesTotal: number;
+  listingDone: boolean;
+  bytesRead: number;
+  records: number;
+  matched: number;
+  problems: number;
+  startedAt: number;
+}
+
+export interface ScanHooks {
+  problem(p: InputProblem): void;
+  /** Inputs passed over on purpose (digests, other products' folders), for --verbose. */
+  skipped?(what: string, reason: string): void;
+  progress?: ScanProgress;
+}
+
+export function newProgress(): ScanProgress {
+  return { unitsListed: 0, unitsDone: 0, bytesTotal: 0, listingDone: false, bytesRead: 0, records: 0, matched: 0, problems: 0, startedAt: Date.now() };
+}
+
+export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: AbortSignal): AsyncGenerator<ScanHit> {
+  const progress = hooks.progress ?? newProgress();
+  const report = (p: InputProblem) => {
+    progress.problems++;
+    hooks.problem(p);
+  };
+
+  async function* producers(): AsyncIterable<() => AsyncIterable<ScanHit[]>> {
+    for (const source of plan.sources) {
+      try {
+        for await (const item of source.units(plan.scope, signal)) {
+          if ('unit' in item) {
+            progress.unitsListed++;
+            progress.bytesTotal += item.unit.size ?? 0;
+            const unit = item.unit;
+            yield () => scanUnit(unit, plan.matcher, progress, report, signal);
+          } else if ('problem' in item) report(item.problem);
+          else hooks.skipped?.(item.skipped, item.reason);
+        }
+      } catch (err) {
+        const fatal = asConfigErrorIfFatal(err, source.label);
+        if (fatal) throw fatal;
+        report({ source: source.label, problem: `cannot list: ${describeAwsError(err)}` });
+      }
+    }
+    progress.listingDone = true;
+  }
+
+  const seen = plan.dedup ? new Set<string>() : undefined;
+  for await (const batch of orderedMerge(producers(), Math.max(1, plan.jobs), 64)) {
+    for (const hit of batch) {
+      if (seen) {
+        const id = hit.event.eventID;
+        if (typeof id === 'string') {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+      }
+      progress.matched++;
+      yield hit;
+    }
+  }
+}
+
+async function* scanUnit(
+  unit: InputUnit,
+  matcher: RecordMatcher,
+  progress: ScanProgress,
+  report: (p: InputProblem) => void,
+  signal?: AbortSignal,
+): AsyncIterable<ScanHit[]> {
+  const stats = newStats();
+  let recordsSeen = 0;
+  try {
+    const counted = (async function* () {
+      for await (const chunk of unit.open(signal)) {
+        progress.bytesRead += chunk.byteLength;
+        yield chunk;
+      }
+    })();
+    const decoded = await decode(counted);
+    for await (const hits of searchRecords(decoded.bytes, matcher, stats)) {
+      progress.records += stats.records - recordsSeen;
+      recordsSeen = stats.records;
+      yield hits.map((h) => ({ ...h, source: unit.name }));
+    }
+    progress.records += stats.records - recordsSeen;
+  } catch (err) {
+    if (signal?.aborted) return;
+    const fatal = asConfigErrorIfFatal(err, unit.name);
+    if (fatal) throw fatal;
+    report({ source: unit.name, problem: describeInputError(err, stats.records) });
+  } finally {
+    progress.unitsDone++;
+  }
+  for (const [reason, count] of stats.bad) {
+    report({ source: unit.name, problem: count === 1 ? `1 record skipped: ${reason}` : `${count} records skipped: ${reason}` });
+  }
+}
+
+function describeInputError(err: unknown, recordsBefore: number): string {
+  const code = (err as { code?: unknown }).code;
+  let text: string;
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || /unexpected end of file/.test(String((err as Error).message))) {
+    text = `corrupt or truncated gzip data (${(err as Error).message})`;
+  } else if (code === 'ENOENT') text = 'no such file';
+  else if (code === 'EACCES') text = 'permission denied';
+  else if (code === 'EISDIR') text = 'is a folder';
+  else text = describeAwsError(err);
+  return recordsBefore > 0 ? `${text}; the ${recordsBefore} records before it were read` : text;
+}

@@ -1,0 +1,192 @@
+/**
+ * Streaming record splitter. It finds the byte range of every record in decoded bytes without parsing
+ * JSON, so the pre-filter can reject most records before any allocation, and memory stays flat whatever
+ * the file size: only the record under construction is carried between chunks.
+ *
+ * It understands every container CloudTrail data arrives in:
+ *   {"Records":[{...},{...}]}        CloudTrail log files
+ *   {"Events":[{...}], "NextToken"}  `aws cloudtrail lookup-events` output
+ *   [{...},{...}]                    a bare array of events or envelopes
+ *   {...}\n{...}\n                   NDJSON (ctrail output, CloudTrail Lake exports, EventBridge archives)
+ *   {...}                            a single event or envelope
+ * What a record *is* (event, lookup entry, envelope) is decided after parsing, in unwrap.ts.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+
+/** Keys whose array value holds the records, in the containers we know. */
+const CONTAINER_KEYS = new Set(['Records', 'Events']);
+
+export const MAX_RECORD_BYTES = 128 * 1024 * 1024;
+
+export class SplitError extends Error {}
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+export class RecordSplitter {
+  private buf: Buffer = Buffer.alloc(0);
+  /** Scan position in buf. */
+  private pos = 0;
+  private depth = 0;
+  /** Depth that an item's opening brace brings us to; 0 while undecided at top level. */
+  private itemDepth = 0;
+  private itemStart = -1;
+  /** Top-level object that may turn out to be a container: we watch its depth-1 keys. */
+  private topIsObject = false;
+  private expectKey = false;
+  private lastKey = '';
+  /** Depth of the container array whose elements are items (0 = none). */
+  private containerDepth = 0;
+  private started = false;
+  private offsetBase = 0;
+
+  /** Feeds bytes; returns the records completed by them, as views into internal buffers. */
+  push(chunk: Buffer): Buffer[] {
+    if (this.pos >= this.buf.length && this.itemStart < 0) {
+      this.offsetBase += this.buf.length;
+      this.buf = chunk;
+      this.pos = 0;
+    } else {
+      const keepFrom = this.itemStart >= 0 ? Math.min(this.itemStart, this.pos) : this.pos;
+      const carry = this.buf.subarray(keepFrom);
+      this.offsetBase += keepFrom;
+      this.buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      this.pos -= keepFrom;
+      if (this.itemStart >= 0) this.itemStart -= keepFrom;
+    }
+    const out: Buffer[] = [];
+    this.scan(out);
+    if (this.itemStart >= 0 && this.buf.length - this.itemStart > MAX_RECORD_BYTES) {
+      throw new SplitError(`a record is larger than ${MAX_RECORD_BYTES >> 20} MiB; not CloudTrail JSON?`);
+    }
+    return out;
+  }
+
+  /** Call at end of input; throws if the input stopped in the middle of a record or container. */
+  end(): void {
+    if (!this.started) {
+      const rest = this.buf.subarray(this.pos);
+      if (rest.every(isSpace)) throw new SplitError('empty input');
+    }
+    if (this.depth > 0 || this.pos < this.buf.length) {
+      throw new SplitError(`truncated JSON at byte ${this.offsetBase + this.pos}`);
+    }
+  }
+
+  private scan(out: Buffer[]): void {
+    const buf = this.buf;
+    const len = buf.length;
+    let i = this.pos;
+    while (i < len) {
+      const b = buf[i]!;
+      if (b === QUOTE) {
+        const close = findStringEnd(buf, i + 1);
+        if (close < 0) break; // string continues in the next chunk: rescan it from its opening quote
+        if (this.topIsObject && this.depth === 1 && this.expectKey) {
+          this.lastKey = buf.toString('latin1', i + 1, close);
+          this.expectKey = false;
+        }
+        i = close + 1;
+        continue;
+      }
+      if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        if (this.depth === 0) this.startTopLevel(b, i);
+        else if (
+          b === OPEN_BRACKET &&
+          this.topIsObject &&
+          this.depth === 1 &&
+          this.containerDepth === 0 &&
+          CONTAINER_KEYS.has(this.lastKey)
+        ) {
+          // The top-level object is a container: drop it as an item and take its array's elements.
+          this.containerDepth = 2;
+          this.itemDepth = 3;
+          this.itemStart = -1;
+        }
+        this.depth++;
+        if (b === OPEN_BRACE && this.depth === this.itemDepth && this.itemStart < 0) this.itemStart = i;
+        if (this.topIsObject && this.depth === 1) this.expectKey = true;
+        i++;
+        continue;
+      }
+      if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        if (this.depth === 0) throw new SplitError(`unbalanced '${String.fromCharCode(b)}' at byte ${this.offsetBase + i}`);
+        if (b === CLOSE_BRACE && this.depth === this.itemDepth && this.itemStart >= 0) {
+          out.push(buf.subarray(this.itemStart, i + 1));
+          this.itemStart = -1;
+        }
+        this.depth--;
+        if (this.containerDepth && this.depth < this.containerDepth) {
+          this.containerDepth = 0;
+          this.itemDepth = -1; // rest of the container holds no records (e.g. NextToken)
+        }
+        if (this.depth === 0) this.finishTopLevel();
+        i++;
+        continue;
+      }
+      if (this.depth === 0) {
+        if (!isSpace(b) && b !== COMMA) {
+          if (!this.started && i === 0 && b === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+            i += 3; // UTF-8 byte order mark
+            continue;
+          }
+          throw new SplitError(`not JSON: unexpected ${describeByte(b)} at byte ${this.offsetBase + i}`);
+        }
+      } else if (this.topIsObject && this.depth === 1) {
+        if (b === COMMA) this.expectKey = true;
+        else if (b === COLON) this.expectKey = false;
+      }
+      i++;
+    }
+    this.pos = i;
+  }
+
+  private startTopLevel(b: number, i: number): void {
+    this.started = true;
+    this.containerDepth = 0;
+    this.lastKey = '';
+    if (b === OPEN_BRACKET) {
+      this.topIsObject = false;
+      this.itemDepth = 2;
+      this.itemStart = -1;
+    } else {
+      // Undecided: an item unless it proves to be a container.
+      this.topIsObject = true;
+      this.itemDepth = 1;
+      this.itemStart = i;
+    }
+  }
+
+  private finishTopLevel(): void {
+    this.topIsObject = false;
+    this.expectKey = false;
+    this.itemDepth = 0;
+  }
+}
+
+/** Index of the closing quote of a string whose content starts at `from`, or -1 if not in buf yet. */
+function findStringEnd(buf: Buffer, from: number): number {
+  let i = from;
+  for (;;) {
+    const q = buf.indexOf(QUOTE, i);
+    if (q < 0) return -1;
+    let backslashes = 0;
+    for (let k = q - 1; k >= from && buf[k] === BACKSLASH; k--) backslashes++;
+    if ((backslashes & 1) === 0) return q;
+    i = q + 1;
+  }
+}
+
+function describeByte(b: number): string {
+  if (b >= 0x21 && b < 0x7f) return `'${String.fromCharCode(b)}'`;
+  return `byte 0x${b.toString(16).padStart(2, '0')}`;
+}

@@ -1,0 +1,42 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { AwsOptions } from './aws.js';
+
+/**
+ * SDK client factories. Kept apart from aws.ts because loading the SDK costs half a second: commands that
+ * only read local files never import this module.
+ */
+const DEFAULT_REGION = 'us-east-1';
+
+function regionFor(opts: AwsOptions): string {
+  return opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
+}
+
+function hasCustomS3Endpoint(opts: AwsOptions): boolean {
+  return Boolean(opts.endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
+}
+
+export function createS3Client(opts: AwsOptions): S3Client {
+  return new S3Client({
+    region: regionFor(opts),
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
+    // Local S3-compatible servers (and many private endpoints) only speak path-style addressing.
+    forcePathStyle: hasCustomS3Endpoint(opts),
+    followRegionRedirects: true,
+    maxAttempts: 5,
+  });
+}
+
+export function createCloudTrailClient(opts: AwsOptions, region?: string): CloudTrailClient {
+  return new CloudTrailClient({
+    region: region ?? regionFor(opts),
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    maxAttempts: 5,
+  });
+}
+
+export function resolvedRegion(opts: AwsOptions): string {
+  return regionFor(opts);
+}
+
