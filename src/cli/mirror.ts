@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { processIO, type CliIO } from './io.js';
 import type { AwsOptions } from '../source/aws.js';
-import { mirrorTrail } from '../integrity/mirror.js';
-import { chooseKeySource, resolveSource } from '../integrity/setup.js';
-import { parseTime } from '../integrity/time.js';
 
 interface MirrorFlags {
   startTime?: string;
@@ -19,7 +17,7 @@ interface MirrorFlags {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIO = processIO()): void {
   program
     .command('mirror')
     .description('copy a trail\'s digests, log files, signatures and public keys for a window into a folder that `ctrail validate DIR` checks offline')
@@ -35,6 +33,10 @@ export function register(program: Command): void {
     .option('--metadata-only', 'keep files already in DIR (e.g. from aws s3 sync); add only signatures, keys and the manifest')
     .option('--jobs <n>', 'requests in flight', '16')
     .action(async (source: string, dir: string, flags: MirrorFlags) => {
+      // The SDK and the integrity code load only when this command runs.
+      const { mirrorTrail } = await import('../integrity/mirror.js');
+      const { chooseKeySource, resolveSource } = await import('../integrity/setup.js');
+      const { parseTime } = await import('../integrity/time.js');
       if (!source.startsWith('s3://')) throw new UsageError(`${source}: mirror reads from S3 (s3://bucket[/prefix])`);
       const jobs = Number(flags.jobs);
       if (!Number.isInteger(jobs) || jobs < 1 || jobs > 512) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number from 1 to 512`);
@@ -49,7 +51,7 @@ export function register(program: Command): void {
       const window = { start, end };
       const resolved = await resolveSource({ source, aws });
       const keys = await chooseKeySource({ publicKeys: flags.publicKeys, window, aws });
-      const progress = process.stderr.isTTY;
+      const progress = io.stderrIsTTY;
       const result = await mirrorTrail({
         view: resolved.view,
         prefix: resolved.prefix,
@@ -60,10 +62,10 @@ export function register(program: Command): void {
         jobs,
         metadataOnly: Boolean(flags.metadataOnly),
         keys,
-        ...(progress ? { onProgress: (t: string) => process.stderr.write(`\r\x1b[K${t}`) } : {}),
+        ...(progress ? { onProgress: (t: string) => io.stderr.write(`\r\x1b[K${t}`) } : {}),
       });
-      if (progress) process.stderr.write('\r\x1b[K');
-      process.stdout.write(`Mirrored ${result.manifest.source} to ${dir}: ${result.copied} objects copied, ${result.skipped} kept, ${Object.keys(result.manifest.publicKeys).length} public-key file(s)\n`);
+      if (progress) io.stderr.write('\r\x1b[K');
+      io.stdout.write(`Mirrored ${result.manifest.source} to ${dir}: ${result.copied} objects copied, ${result.skipped} kept, ${Object.keys(result.manifest.publicKeys).length} public-key file(s)\n`);
       process.exitCode = 0;
     });
 }

@@ -1,10 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
+import { processIO, type CliIO } from './io.js';
 import type { AwsOptions } from '../source/aws.js';
-import { renderJson, renderText, reportFails } from '../integrity/report.js';
-import { chooseKeySource, resolveSource } from '../integrity/setup.js';
-import { parseTime } from '../integrity/time.js';
-import { validateTrail } from '../integrity/validate.js';
 
 interface ValidateFlags {
   trailArn?: string;
@@ -25,7 +22,7 @@ interface ValidateFlags {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIO = processIO()): void {
   program
     .command('validate')
     .description('verify CloudTrail digest chains, signatures and log-file hashes (aws cloudtrail validate-logs, faster and offline)')
@@ -45,6 +42,11 @@ export function register(program: Command): void {
     .option('--verbose', 'also print every valid file')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (source: string | undefined, flags: ValidateFlags) => {
+      // The SDK and the integrity code load only when this command runs.
+      const { renderJson, renderText, reportFails } = await import('../integrity/report.js');
+      const { chooseKeySource, resolveSource } = await import('../integrity/setup.js');
+      const { parseTime } = await import('../integrity/time.js');
+      const { validateTrail } = await import('../integrity/validate.js');
       const jobs = Number(flags.jobs);
       if (!Number.isInteger(jobs) || jobs < 1 || jobs > 512) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number from 1 to 512`);
       const aws: AwsOptions = {
@@ -70,7 +72,7 @@ export function register(program: Command): void {
       if (start > end) throw new UsageError('Invalid time range specified: start-time must occur before end-time');
       const window = { start, end };
       const keys = await chooseKeySource({ publicKeys: flags.publicKeys, ...(resolved.localDir ? { localDir: resolved.localDir } : {}), window, aws });
-      const progress = process.stderr.isTTY && flags.output === 'text';
+      const progress = io.stderrIsTTY && flags.output === 'text';
       const report = await validateTrail({
         view: resolved.view,
         prefix: resolved.prefix,
@@ -83,15 +85,15 @@ export function register(program: Command): void {
         keys,
         viewFor: resolved.viewFor,
         now,
-        ...(progress ? { onProgress: (t: string) => process.stderr.write(`\r\x1b[K${t}`) } : {}),
+        ...(progress ? { onProgress: (t: string) => io.stderr.write(`\r\x1b[K${t}`) } : {}),
       });
-      if (progress) process.stderr.write('\r\x1b[K');
+      if (progress) io.stderr.write('\r\x1b[K');
       if (flags.output === 'json') {
-        process.stdout.write(`${JSON.stringify(renderJson(report), null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify(renderJson(report), null, 2)}\n`);
       } else {
         const text = renderText(report, Boolean(flags.verbose));
-        process.stderr.write(text.stderr.join(''));
-        process.stdout.write(text.stdout.join(''));
+        io.stderr.write(text.stderr.join(''));
+        io.stdout.write(text.stdout.join(''));
       }
       process.exitCode = reportFails(report) ? 1 : 0;
     });

@@ -27,7 +27,6 @@ export const PROBLEM_KINDS = {
   'copy': { fails: true, what: 'chain' },
   'copy-allowed': { fails: false, what: 'chain' },
   'org-trail': { fails: false, what: 'chain' },
-  'metadata-recovered': { fails: false, what: 'digest' },
 } as const satisfies Record<string, { fails: boolean; what: 'digest' | 'log' | 'chain' }>;
 
 export type ProblemKind = keyof typeof PROBLEM_KINDS;

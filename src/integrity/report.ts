@@ -1,3 +1,4 @@
+import { neutralize } from '../output/sanitize.js';
 import type { ChainReport } from './chain.js';
 import { PROBLEM_KINDS, problemFails, type Problem, type ProblemKind } from './problems.js';
 import type { ScopeReport, ValidationReport } from './validate.js';
@@ -6,10 +7,8 @@ function fmt(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Log content and keys are hostile: never let them move the cursor or recolour the terminal. */
-export function neutralise(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Keys and trail names are hostile: every field is neutralised on its own, then joined with the TABs we add. */
+const neutralise = neutralize;
 
 const REFERENCE_KINDS = new Set<ProblemKind>([
   'digest-not-found', 'digest-invalid-format', 'digest-signature-failed', 'digest-moved', 'digest-key-not-found',
@@ -26,7 +25,6 @@ const BEYOND_LABEL: Partial<Record<ProblemKind, string>> = {
   copy: 'COPY',
   'copy-allowed': 'COPY',
   'org-trail': 'NOTE',
-  'metadata-recovered': 'NOTE',
 };
 
 export interface TextOutput {
@@ -63,8 +61,8 @@ export function renderText(report: ValidationReport, verbose: boolean): TextOutp
   out.stdout.push(`Validating log files ${neutralise(what)} between ${fmt(report.window.start)} and ${fmt(report.window.end)}\n\n`);
   const multi = report.scopes.length > 1 || report.scopes.some((s) => s.chains.filter((c) => !c.backfill).length > 1);
   let lastWasStdout = false;
-  const err = (line: string) => {
-    out.stderr.push(`${lastWasStdout ? '\n' : ''}${neutralise(line)}\n\n`);
+  const err = (...fields: string[]) => {
+    out.stderr.push(`${lastWasStdout ? '\n' : ''}${fields.map(neutralise).join('\t')}\n\n`);
   };
   for (const n of report.notices) err(`${BEYOND_LABEL[n.kind]}: ${n.detail}`);
   for (const scope of report.scopes) {
@@ -80,13 +78,13 @@ export function renderText(report: ValidationReport, verbose: boolean): TextOutp
             lastWasStdout = true;
           }
         } else {
-          err(`${e.type === 'digest' ? pre + 'Digest file' : 'Log file'}\t${e.uri}\tINVALID: ${e.message}`);
+          err(e.type === 'digest' ? pre + 'Digest file' : 'Log file', e.uri, `INVALID: ${e.message}`);
           lastWasStdout = false;
         }
       }
-      for (const p of chain.problems) if (!REFERENCE_KINDS.has(p.kind)) err(beyondLine(p));
+      for (const p of chain.problems) if (!REFERENCE_KINDS.has(p.kind)) err(...beyondLine(p));
     }
-    for (const p of scope.problems) err(beyondLine(p));
+    for (const p of scope.problems) err(...beyondLine(p));
   }
   const summary: string[] = [];
   for (const scope of report.scopes) summary.push(...renderScopeSummary(report, scope, multi));
@@ -94,9 +92,9 @@ export function renderText(report: ValidationReport, verbose: boolean): TextOutp
   return out;
 }
 
-function beyondLine(p: Problem): string {
+function beyondLine(p: Problem): string[] {
   const label = PROBLEM_KINDS[p.kind].what === 'log' ? 'Log file' : PROBLEM_KINDS[p.kind].what === 'digest' ? 'Digest file' : 'Trail folder';
-  return `${label}\t${p.key}\t${BEYOND_LABEL[p.kind] ?? p.kind.toUpperCase()}: ${p.detail}`;
+  return [label, p.key, `${BEYOND_LABEL[p.kind] ?? p.kind.toUpperCase()}: ${p.detail}`];
 }
 
 function renderScopeSummary(report: ValidationReport, scope: ScopeReport, multi: boolean): string[] {

@@ -78,8 +78,7 @@ async function runMirror(sc: Scenario): Promise<CliResult> {
 
 /** Runs a scenario from S3 (through the stand-in) and from a mirror folder; both must say exactly the same. */
 async function both(sc: Scenario): Promise<CliResult> {
-  const viaS3 = await runS3(sc);
-  const viaMirror = await runMirror(sc);
+  const [viaS3, viaMirror] = await Promise.all([runS3(sc), runMirror(sc)]);
   assert.equal(viaMirror.stdout, viaS3.stdout, 'mirror and S3 print the same summary');
   assert.equal(viaMirror.stderr, viaS3.stderr, 'mirror and S3 print the same verdicts');
   assert.equal(viaMirror.code, viaS3.code);
