@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
-import type { AwsOptions } from '../source/aws.js';
+import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
 
 interface MirrorFlags {
   startTime?: string;
@@ -52,7 +52,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       const resolved = await resolveSource({ source, aws });
       const keys = await chooseKeySource({ publicKeys: flags.publicKeys, window, aws });
       const progress = io.stderrIsTTY;
-      const result = await mirrorTrail({
+      const result = await fatalAsConfig(resolved.view.uri(resolved.prefix), () => mirrorTrail({
         view: resolved.view,
         prefix: resolved.prefix,
         dir,
@@ -63,9 +63,18 @@ export function register(program: Command, io: CliIO = processIO()): void {
         metadataOnly: Boolean(flags.metadataOnly),
         keys,
         ...(progress ? { onProgress: (t: string) => io.stderr.write(`\r\x1b[K${t}`) } : {}),
-      });
+      }));
       if (progress) io.stderr.write('\r\x1b[K');
       io.stdout.write(`Mirrored ${result.manifest.source} to ${dir}: ${result.copied} objects copied, ${result.skipped} kept, ${Object.keys(result.manifest.publicKeys).length} public-key file(s)\n`);
       process.exitCode = 0;
     });
+}
+
+/** A missing bucket or rejected credentials means nothing could be checked: a configuration error (exit 2). */
+async function fatalAsConfig<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw asConfigErrorIfFatal(err, what) ?? err;
+  }
 }

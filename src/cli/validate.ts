@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
-import type { AwsOptions } from '../source/aws.js';
+import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
 
 interface ValidateFlags {
   trailArn?: string;
@@ -73,7 +73,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       const window = { start, end };
       const keys = await chooseKeySource({ publicKeys: flags.publicKeys, ...(resolved.localDir ? { localDir: resolved.localDir } : {}), window, aws });
       const progress = io.stderrIsTTY && flags.output === 'text';
-      const report = await validateTrail({
+      const report = await fatalAsConfig(resolved.view.uri(resolved.prefix), () => validateTrail({
         view: resolved.view,
         prefix: resolved.prefix,
         window,
@@ -86,7 +86,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
         viewFor: resolved.viewFor,
         now,
         ...(progress ? { onProgress: (t: string) => io.stderr.write(`\r\x1b[K${t}`) } : {}),
-      });
+      }));
       if (progress) io.stderr.write('\r\x1b[K');
       if (flags.output === 'json') {
         io.stdout.write(`${JSON.stringify(renderJson(report), null, 2)}\n`);
@@ -97,4 +97,13 @@ export function register(program: Command, io: CliIO = processIO()): void {
       }
       process.exitCode = reportFails(report) ? 1 : 0;
     });
+}
+
+/** A missing bucket or rejected credentials means nothing could be checked: a configuration error (exit 2). */
+async function fatalAsConfig<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw asConfigErrorIfFatal(err, what) ?? err;
+  }
 }

@@ -353,6 +353,11 @@ describe('ctrail validate: usage and configuration errors exit 2', () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /No public keys found between 2026-03-14T01:00:00Z and 2026-03-14T08:00:00Z/);
   });
+  test('an unknown bucket', async () => {
+    const r = await runCli(['validate', 's3://no-such-trail-bucket/', ...WINDOW], { env: { ...s3.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'ctrail: s3://no-such-trail-bucket/: bucket does not exist\n');
+  });
   test('an unknown trail', async () => {
     const ct = await startCloudTrailStandin({ keys: {}, trails: [] });
     try {
