@@ -7,14 +7,13 @@ import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
 import { createCloudTrailClient } from '../source/aws-clients.js';
 import { LocalStore, openStore, parseS3Uri } from '../source/store.js';
 import { parseDigest } from './digest.js';
-import { normalisePrefix, relativeToAwsLogs } from './layout.js';
+import { digestFolder, normalisePrefix, parseDigestKey, relativeToAwsLogs } from './layout.js';
 import { KEYS_DIR, readManifest, type MirrorManifest } from './manifest.js';
 import { ApiKeySource, StaticKeySource, type KeySource } from './public-keys.js';
 import type { Window } from './chain.js';
 import type { TrailInfo } from './validate.js';
 import { TrailView } from './view.js';
 import { discoverScopes } from './validate.js';
-import { listDigestFolder } from './chain.js';
 
 export interface SourceSpec {
   source?: string;
@@ -135,17 +134,17 @@ export async function resolveSource(spec: SourceSpec): Promise<ResolvedSource> {
 }
 
 async function calibrate(probe: TrailView): Promise<{ bucket: string; keyRoot: string } | undefined> {
-  const everything: Window = { start: new Date(0), end: new Date(8.64e15 - 3_600_001) };
   for (const scope of await discoverScopes(probe, '')) {
-    const keys = await listDigestFolder(probe, scope, everything).catch(() => []);
-    const newest = keys[keys.length - 1];
+    // The newest digest of the folder: keys sort chronologically within one region folder.
+    let newest: string | undefined;
+    for await (const o of probe.list(digestFolder(scope))) if (parseDigestKey(o.key) && (!newest || o.key > newest)) newest = o.key;
     if (!newest) continue;
     try {
-      const obj = await probe.get(newest.key);
+      const obj = await probe.get(newest);
       const parts: Buffer[] = [];
       for await (const c of obj.body) parts.push(Buffer.from(c));
       const d = parseDigest(gunzipSync(Buffer.concat(parts)));
-      if (d.digestS3Object.endsWith(newest.key)) return { bucket: d.digestS3Bucket, keyRoot: d.digestS3Object.slice(0, -newest.key.length) };
+      if (d.digestS3Object.endsWith(newest)) return { bucket: d.digestS3Bucket, keyRoot: d.digestS3Object.slice(0, -newest.length) };
     } catch {
       continue;
     }

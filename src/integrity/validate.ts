@@ -166,8 +166,8 @@ async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: 
   const problems: Problem[] = [];
   const folderUri = view.uri(digestFolder(scope));
   const standard = chains.filter((c) => !c.backfill);
-  // Digests for the last hour may not be delivered yet.
-  const cutoff = new Date(Math.min(window.end.getTime(), req.now.getTime() - HOUR));
+  // The digest covering the last hour or so may not be delivered yet (hourly, plus delivery delay).
+  const cutoff = new Date(Math.min(window.end.getTime(), req.now.getTime() - 2 * HOUR));
   if (!standard.length) {
     problems.push({ kind: 'no-digests', key: folderUri, detail: `no digest files between ${fmt(window.start)} and ${fmt(window.end)}` });
   }

@@ -97,3 +97,20 @@ test('mirror --metadata-only completes an aws s3 sync copy (signatures, keys, ma
     await ct.stop();
   }
 });
+
+test('a folder without a manifest learns its bucket and prefix from its newest digest', async () => {
+  const fx = await damagedTrail('no-manifest');
+  const ct = await startCloudTrailStandin({ keys: { 'us-east-1': [key] }, trails: [] });
+  const env = { ...s3.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint };
+  try {
+    const online = await runCli(['validate', 's3://no-manifest/p', ...WINDOW], { env });
+    const dir = join(tmp, 'no-manifest');
+    fx.writeMirror(dir, 'no-manifest', { keyRoot: 'p/', window: { start: new Date(0), end: new Date(0) }, keys: [key], manifest: false });
+    const offline = await runCli(['validate', dir, ...WINDOW]);
+    assert.equal(offline.stderr, online.stderr);
+    assert.equal(offline.stdout, online.stdout.replace('s3://no-manifest/p/', 's3://no-manifest/p/'));
+    assert.equal(offline.code, 1);
+  } finally {
+    await ct.stop();
+  }
+});
