@@ -61,6 +61,8 @@ export interface ChainDeps {
   allowCopy: boolean;
   /** How many digests may be fetched ahead of the walk. */
   prefetch: number;
+  /** Called after each digest or log file verdict (progress line). */
+  onChecked?: (what: 'digest' | 'log') => void;
 }
 
 type Fetched =
@@ -239,6 +241,7 @@ export class ChainWalker {
 
   private push(entry: WalkEntry): void {
     this.report.entries.push(entry);
+    if (entry.type === 'digest') this.deps.onChecked?.('digest');
   }
 
   private invalidDigest(uri: string, kind: ProblemKind, message: string): void {
@@ -261,6 +264,7 @@ export class ChainWalker {
         this.deps.limiter.run(async () => {
           const verdict = await checkLogFile(loc, ref.hashValue);
           Object.assign(entry, verdict);
+          this.deps.onChecked?.('log');
           if (verdict.valid) this.report.logs.valid++;
           else {
             this.report.logs.invalid++;

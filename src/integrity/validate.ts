@@ -123,11 +123,26 @@ export async function validateTrail(req: ValidateRequest): Promise<ValidationRep
   }
 
   let done = 0;
+  const checked = { digest: 0, log: 0 };
+  let lastShown = 0;
+  const show = () => {
+    req.onProgress?.(`${checked.digest} digests, ${checked.log} log files checked; ${done}/${scopes.length} account/region folders done`);
+  };
+  const onChecked = req.onProgress
+    ? (what: 'digest' | 'log') => {
+        checked[what]++;
+        const now = Date.now();
+        if (now - lastShown > 100) {
+          lastShown = now;
+          show();
+        }
+      }
+    : undefined;
   const scopeReports = await Promise.all(
     scopes.map(async (scope) => {
-      const r = await validateScope(req, scope, limiter);
+      const r = await validateScope(req, scope, limiter, onChecked);
       done++;
-      req.onProgress?.(`validated ${done}/${scopes.length} account/region folders`);
+      show();
       return r;
     }),
   );
@@ -135,7 +150,7 @@ export async function validateTrail(req: ValidateRequest): Promise<ValidationRep
   return { window, source: view.uri(req.prefix), ...(req.trail ? { trail: req.trail } : {}), scopes: reports, notices };
 }
 
-async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: Limiter): Promise<ScopeReport> {
+async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: Limiter, onChecked?: (what: 'digest' | 'log') => void): Promise<ScopeReport> {
   const { window, view } = req;
   const listed = await listDigestFolder(view, scope, window);
   const groups = new Map<string, typeof listed>();
@@ -151,7 +166,7 @@ async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: 
     ordered.map(([, keys]) => {
       const first = keys[0]!;
       const walker = new ChainWalker(
-        { window, limiter, keys: (r) => req.keys.keys(r), backfillKeys: (r, t) => req.keys.backfillKeys(r, t), viewFor: req.viewFor, allowCopy: req.allowCopy, prefetch: req.jobs },
+        { window, limiter, keys: (r) => req.keys.keys(r), backfillKeys: (r, t) => req.keys.backfillKeys(r, t), viewFor: req.viewFor, allowCopy: req.allowCopy, prefetch: req.jobs, ...(onChecked ? { onChecked } : {}) },
         view,
         keys,
         first.trailName,
