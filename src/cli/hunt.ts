@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { UsageError, describeError } from '../errors.js';
 import { firingRules, huntMatcher, loadSigmaRules, type SigmaRule } from '../filter/dialects/sigma.js';
 import { principalLabel } from '../output/principal.js';
+import { eventNameOf, eventSourceOf } from '../records/types.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
@@ -77,7 +78,7 @@ export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptio
         } else {
           const e = hit.event;
           table!.push(
-            [e.eventTime, rule.level ?? '-', rule.title, rule.id ?? '-', rule.author ?? '-', `${e.eventSource.replace(/\.amazonaws\.com$/, '')}:${e.eventName}`, principalLabel(e), e.sourceIPAddress ?? ''].map(neutralize),
+            [e.eventTime, rule.level ?? '-', rule.title, rule.id ?? '-', rule.author ?? '-', `${eventSourceOf(e).replace(/\.amazonaws\.com$/, '')}:${eventNameOf(e)}`, principalLabel(e), e.sourceIPAddress ?? ''].map(neutralize),
           );
           // Pages keep memory bounded and let a long hunt start printing early.
           if (++rows >= 500) {

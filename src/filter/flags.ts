@@ -1,4 +1,4 @@
-import type { CloudTrailEvent, JsonValue } from '../records/types.js';
+import { eventNameOf, eventSourceOf, type CloudTrailEvent, type JsonValue } from '../records/types.js';
 import type { EventCategory, FilterSpec } from './spec.js';
 import { allOf, matchAll, type RecordMatcher } from './matcher.js';
 import { valueMatcher } from './glob.js';
@@ -21,11 +21,11 @@ export function compileFilters(spec: FilterSpec): RecordMatcher {
 
   if (spec.eventNames?.length) {
     const tests = spec.eventNames.map(valueMatcher);
-    add(spec.eventNames.map((v) => valueNeedle(v)), (e) => tests.some((t) => t(e.eventName)));
+    add(spec.eventNames.map((v) => valueNeedle(v)), (e) => tests.some((t) => t(eventNameOf(e))));
   }
   if (spec.eventSources?.length) {
     const tests = spec.eventSources.map(valueMatcher);
-    add(spec.eventSources.map((v) => valueNeedle(v)), (e) => tests.some((t) => t(e.eventSource)));
+    add(spec.eventSources.map((v) => valueNeedle(v)), (e) => tests.some((t) => t(eventSourceOf(e))));
   }
   if (spec.users?.length) {
     const tests = spec.users.map(valueMatcher);

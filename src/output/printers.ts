@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import chalk from 'chalk';
-import type { CloudTrailEvent } from '../records/types.js';
+import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../records/types.js';
 import { cellText, getPath, project, type FieldPath } from './fields.js';
 import { principalLabel } from './principal.js';
 import { neutralize } from './sanitize.js';
@@ -34,8 +34,8 @@ const DEFAULT_COLUMNS: Column[] = [
   { header: 'time', value: (e) => e.eventTime },
   { header: 'account', value: (e) => e.recipientAccountId ?? e.userIdentity?.accountId ?? '' },
   { header: 'region', value: (e) => e.awsRegion },
-  { header: 'source', value: (e) => e.eventSource.replace(/\.amazonaws\.com$/, '') },
-  { header: 'event', value: (e) => e.eventName },
+  { header: 'source', value: (e) => eventSourceOf(e).replace(/\.amazonaws\.com$/, '') },
+  { header: 'event', value: (e) => eventNameOf(e) + (e.eventType === 'AwsCloudTrailInsight' ? ' (Insight)' : '') },
   { header: 'principal', value: principalLabel },
   { header: 'source IP', value: (e) => e.sourceIPAddress ?? '' },
   { header: 'error', value: (e) => e.errorCode ?? '' },

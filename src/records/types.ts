@@ -79,9 +79,37 @@ export interface SourcedEvent {
   source: string;
 }
 
-/** True when a parsed JSON value has the minimum shape of a CloudTrail event. */
+/**
+ * True when a parsed JSON value has the minimum shape of a CloudTrail event. Insights events are events
+ * too, although they keep eventSource and eventName inside insightDetails; read those two fields through
+ * eventNameOf/eventSourceOf wherever Insights events can appear.
+ */
 export function isCloudTrailEvent(value: unknown): value is CloudTrailEvent {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.eventName === 'string' && typeof v.eventSource === 'string' && typeof v.eventTime === 'string';
+  if (typeof v.eventTime !== 'string') return false;
+  if (typeof v.eventName === 'string' && typeof v.eventSource === 'string') return true;
+  return v.eventType === 'AwsCloudTrailInsight' && insightDetails(v) !== undefined;
+}
+
+interface InsightDetails {
+  eventName?: unknown;
+  eventSource?: unknown;
+}
+
+function insightDetails(v: Record<string, unknown>): InsightDetails | undefined {
+  const d = v.insightDetails;
+  return d !== null && typeof d === 'object' && !Array.isArray(d) ? (d as InsightDetails) : undefined;
+}
+
+export function eventNameOf(e: CloudTrailEvent): string {
+  if (typeof e.eventName === 'string') return e.eventName;
+  const n = insightDetails(e)?.eventName;
+  return typeof n === 'string' ? n : '';
+}
+
+export function eventSourceOf(e: CloudTrailEvent): string {
+  if (typeof e.eventSource === 'string') return e.eventSource;
+  const n = insightDetails(e)?.eventSource;
+  return typeof n === 'string' ? n : '';
 }

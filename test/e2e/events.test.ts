@@ -85,6 +85,17 @@ test('format: a bare JSON array, a single event, and NDJSON on stdin', async () 
   assert.deepEqual(names(dash.stdout), ['AssumeRole']);
 });
 
+test('format: an Insights log file is read with --category insight; its API is named inside insightDetails', async () => {
+  const file = join(real, 'streamalert/insights-log-file.json');
+  const r = await runCli(['events', file, '--category', 'insight', '--event-name', 'CompleteLifecycleAction', '--event-source', 'autoscaling.amazonaws.com']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(lines(r.stdout)[0]?.eventID, '49dfd327-5991-494b-98bf-6fe1eb3e3732');
+  const table = await runCli(['events', file, '-o', 'table']);
+  assert.match(table.stdout, /autoscaling.*CompleteLifecycleAction \(Insight\)/);
+  const mgmt = await runCli(['events', file, '--category', 'management']);
+  assert.equal(mgmt.stdout, '');
+});
+
 test('a folder is read recursively in key order, a glob matches files', async () => {
   const r = await runCli(['events', join(real, 'trailscraper'), '--no-dedup']);
   assert.deepEqual(names(r.stdout), ['DescribeLaunchConfigurations', 'AssumeRole', 'DescribeLaunchConfigurations', 'AssumeRole']);
