@@ -54,26 +54,8 @@ export class TrailView {
   async *folders(fullPrefix: string): AsyncIterable<string> {
     const rel = this.storeKey(fullPrefix);
     if (rel === undefined) return;
-    let any = false;
     for await (const e of this.store.list(rel, { delimiter: '/' })) {
-      if ('commonPrefix' in e) {
-        any = true;
-        yield this.keyRoot + e.commonPrefix;
-      }
-    }
-    if (any) return;
-    // Some S3-compatible servers (s3rver) drop common prefixes of deep trees; on real S3 an empty answer means
-    // no sub-folders, so this plain listing only sees the folder's own objects.
-    const seen = new Set<string>();
-    for await (const e of this.store.list(rel)) {
-      if (!('object' in e)) continue;
-      const slash = e.object.key.indexOf('/', rel.length);
-      if (slash < 0) continue;
-      const folder = e.object.key.slice(0, slash + 1);
-      if (!seen.has(folder)) {
-        seen.add(folder);
-        yield this.keyRoot + folder;
-      }
+      if ('commonPrefix' in e) yield this.keyRoot + e.commonPrefix;
     }
   }
 

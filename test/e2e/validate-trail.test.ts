@@ -45,7 +45,7 @@ test('--trail-arn resolves bucket, prefix and home region through DescribeTrails
     trails: [{ Name: 'main', TrailARN: ARN, HomeRegion: 'us-east-1', S3BucketName: 'arn-bucket', S3KeyPrefix: 'pre' }],
   });
   try {
-    const env = { ...s3.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint };
+    const env = { ...s3.env, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint };
     const r = await runCli(['validate', '--trail-arn', ARN, ...WINDOW], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
@@ -72,7 +72,7 @@ test('backfill digests are validated as their own chain with (backfill) counts',
   await upload(fx);
   const ct = await startCloudTrailStandin({ keys: { 'us-east-1': [key] }, trails: [] });
   try {
-    const env = { ...s3.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint };
+    const env = { ...s3.env, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint };
     const r = await runCli(['validate', 's3://backfill-bucket', '--verbose', ...WINDOW], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.includes(`(backfill) Digest file\ts3://backfill-bucket/${bf!.key}\tvalid\n`));

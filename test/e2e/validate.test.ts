@@ -61,7 +61,7 @@ async function runS3(sc: Scenario): Promise<CliResult> {
   const ct = await startCloudTrailStandin({ keys: sc.keys, trails: [] });
   try {
     return await runCli(['validate', `s3://${sc.bucket}/${sc.prefix ?? ''}`, ...WINDOW, ...(sc.args ?? [])], {
-      env: { ...s3.env, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint },
+      env: { ...s3.env, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint },
     });
   } finally {
     await ct.stop();
@@ -354,14 +354,14 @@ describe('ctrail validate: usage and configuration errors exit 2', () => {
     assert.match(r.stderr, /No public keys found between 2026-03-14T01:00:00Z and 2026-03-14T08:00:00Z/);
   });
   test('an unknown bucket', async () => {
-    const r = await runCli(['validate', 's3://no-such-trail-bucket/', ...WINDOW], { env: { ...s3.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } });
+    const r = await runCli(['validate', 's3://no-such-trail-bucket/', ...WINDOW], { env: s3.env });
     assert.equal(r.code, 2);
     assert.equal(r.stderr, 'ctrail: s3://no-such-trail-bucket/: bucket does not exist\n');
   });
   test('an unknown trail', async () => {
     const ct = await startCloudTrailStandin({ keys: {}, trails: [] });
     try {
-      const r = await runCli(['validate', '--trail-arn', `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/nope`, ...WINDOW], { env: { ...s3.env, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint } });
+      const r = await runCli(['validate', '--trail-arn', `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/nope`, ...WINDOW], { env: { ...s3.env, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint } });
       assert.equal(r.code, 2);
       assert.match(r.stderr, /A trail could not be found for arn:aws:cloudtrail:us-east-1:111111111111:trail\/nope/);
     } finally {
