@@ -7,6 +7,9 @@ import { newProgress, scanEvents, type ScanHit, type ScanProgress } from '../pip
 import { ProgressLine } from '../output/progress.js';
 import { neutralize } from '../output/sanitize.js';
 import { resolveSource, type ResolveContext } from '../source/resolve.js';
+import '../source/api-schemes.js';
+import { hintsFromSpec } from '../source/query-hints.js';
+import { ApiProgressBoard } from '../output/api-progress.js';
 import type { ScanScope, Source } from '../source/types.js';
 import { awsOptionsFrom, filterSpecFrom, jobsFrom, type RawScanOptions } from './options.js';
 import { formatProblem, type CliIO } from './io.js';
@@ -26,6 +29,8 @@ export class ScanSession {
   private progressLine: ProgressLine | undefined;
   private readonly jobs: number;
   private readonly resolveCtx: ResolveContext;
+  private readonly apiBoard = new ApiProgressBoard();
+  private readonly noticed = new Set<string>();
 
   constructor(
     readonly io: CliIO,
@@ -34,7 +39,12 @@ export class ScanSession {
   ) {
     this.spec = filterSpecFrom(raw);
     this.jobs = jobsFrom(raw);
-    this.resolveCtx = { aws: awsOptionsFrom(raw) };
+    this.resolveCtx = {
+      aws: awsOptionsFrom(raw),
+      ...(this.spec.regions ? { regions: this.spec.regions } : {}),
+      notices: { notice: this.notice },
+      apiProgress: this.apiBoard.update,
+    };
     if (sourceArgs.length === 0) {
       if (io.stdinIsTTY) throw new UsageError('no sources given (a path, s3://bucket/prefix, history:, logs:, or - for stdin)');
       sourceArgs = ['-'];
@@ -60,6 +70,14 @@ export class ScanSession {
     this.io.stderr.write(formatProblem(p));
   };
 
+  /** Something the user should know once (not a problem: the exit code does not change). */
+  notice = (message: string): void => {
+    if (this.noticed.has(message)) return;
+    this.noticed.add(message);
+    this.progressLine?.clear();
+    this.io.stderr.write(`ctrail: ${neutralize(message)}\n`);
+  };
+
   private skipped = (what: string, reason: string): void => {
     if (!this.raw.verbose) return;
     this.progressLine?.clear();
@@ -70,7 +88,7 @@ export class ScanSession {
   scan(opts: { extra?: RecordMatcher; sources?: Source[]; scope?: ScanScope; useFlags?: boolean; dedup?: boolean } = {}): AsyncGenerator<ScanHit> {
     const matchers = [opts.useFlags === false ? undefined : compileFilters(this.spec), opts.extra].filter((m): m is RecordMatcher => m !== undefined);
     if (!this.progressLine && this.io.stderrIsTTY && !this.raw.quiet) {
-      this.progressLine = new ProgressLine(this.progress, this.io.stderr);
+      this.progressLine = new ProgressLine(this.progress, this.io.stderr, 250, () => this.apiBoard.summary());
       this.progressLine.start();
     }
     return scanEvents(
@@ -108,6 +126,7 @@ export function scopeFrom(spec: FilterSpec): ScanScope {
   if (spec.accounts) scope.accounts = spec.accounts;
   if (spec.regions) scope.regions = spec.regions;
   if (spec.categories) scope.categories = spec.categories;
+  scope.hints = hintsFromSpec(spec);
   return scope;
 }
 
