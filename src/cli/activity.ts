@@ -21,8 +21,8 @@ export function register(program: Command, io: CliIO): void {
       .argument('<who>', 'access key id (AKIA…/ASIA…), IAM user or role ARN, session ARN (assumed-role/…, federated-user/…), or a SAML/web-identity subject or Identity Center user name')
       .argument('[source...]', 'files, folders, globs, - (stdin), s3://bucket[/prefix], history:REGION, logs:GROUP')
       .option('--summary', 'print the summary alone, without the timeline')
-      .option('--follow-persistence', 'follow access keys created by the set (CreateAccessKey) into their own use (default)', true)
-      .option('--no-follow-persistence', 'report persistence, but do not follow the new keys'),
+      .option('--follow-persistence', 'follow access keys (CreateAccessKey) and users (CreateUser) created by the set into their own use', true)
+      .option('--no-follow-persistence', 'report persistence, but do not follow the new keys and users'),
   ).action(async (who: string, sources: string[], raw: RawActivityOptions) => {
     process.exitCode = await runActivity(io, who, sources, raw);
   });

@@ -25,17 +25,17 @@ export function renderActivitySummary(s: ActivitySummary): string {
   out.push('', `Accounts: ${counts(s.accounts)}`, `Regions: ${counts(s.regions)}`, '', 'Calls:');
   for (const svc of s.services) out.push(`  ${svc.name} (${svc.events}): ${svc.calls.map((c) => `${c.name} ×${c.events}${c.errors ? ` (${c.errors} failed)` : ''}`).join(', ')}`);
   out.push(`Write calls: ${s.writes}. Errors: ${s.errors.length ? counts(s.errors) : 'none'}`);
-  for (const [label, list] of [['Created', s.resources.created], ['Changed', s.resources.changed], ['Deleted', s.resources.deleted]] as const) {
+  for (const [label, list] of [['Created', s.resources.created], ['Changed', s.resources.changed], ['Deleted or stopped', s.resources.deleted]] as const) {
     if (list.length) out.push(`${label}:`, ...list.map((r) => `  ${r.eventTime} ${r.eventName} ${r.resource}${r.account ? ` @${r.account}` : ''} ${r.region}`));
   }
   if (s.persistence.length) {
     out.push('Persistence:');
     for (const p of s.persistence) {
-      const what = [p.userName ? `user ${p.userName}` : '', p.roleName ? `role ${p.roleName}` : '', p.accessKeyId ? `new key ${p.accessKeyId}${p.followed ? ' (followed; may also be used by someone else)' : ''}` : ''].filter(Boolean).join(', ');
+      const what = [p.userName ? `user ${p.userName}${p.eventName === 'CreateUser' && p.followed ? ' (followed)' : ''}` : '', p.roleName ? `role ${p.roleName}` : '', p.accessKeyId ? `new key ${p.accessKeyId}${p.followed ? ' (followed; may also be used by someone else)' : ''}` : ''].filter(Boolean).join(', ');
       out.push(`  ${p.eventTime} ${p.eventName}${p.errorCode ? ` failed: ${p.errorCode}` : ''} ${what} by ${shortPrincipal(s.tree[p.by]?.principal.arn)}`);
     }
   }
-  out.push(`Source IPs: ${counts(s.sourceIPs)}`, `User agents: ${counts(s.userAgents)}`);
+  out.push('Source IPs:', ...s.sourceIPs.map((c) => `  ${c.name} (${c.events})`), 'User agents:', ...s.userAgents.map((c) => `  ${c.name} (${c.events})`));
   if (s.unattributed) out.push(`${s.unattributed} event${s.unattributed === 1 ? '' : 's'} used a key of the set but could not be proved to be this credential (another issuance fits, or none); left out.`);
   return out.map(neutralize).join('\n') + '\n';
 }

@@ -6,7 +6,7 @@ import { looksDestructive, ruleFor } from './catalogue.js';
 import { CredentialIndex, isIssuingEvent, sameArn, sameRole, type IssuedCredential } from './credentials.js';
 import { issuingMatcher } from './find-deletion.js';
 import { parseArn, serviceOf } from './resource.js';
-import { asObject, asString, isoTime, parseTime } from './values.js';
+import { asObject, asString, isoTime, parseTime, valuesAt } from './values.js';
 
 /**
  * The forward closure behind `ctrail activity`: starting from what <WHO> used, every key handed out by a
@@ -589,10 +589,17 @@ const CREATES = /^(Create|Run|Register|Import|Allocate|Launch|Copy|Restore|Publi
 
 /** The resource a write call names: resources[] first, then the first name/id/ARN-like request parameter. */
 function resourceOf(e: CloudTrailEvent): string {
+  // A catalogued deletion knows where its target is written.
+  const rule = ruleFor(e.eventSource, e.eventName);
+  for (const target of rule?.targets ?? []) {
+    const path = typeof target === 'string' ? target : target.path;
+    const value = valuesAt(e.requestParameters, path)[0];
+    if (value) return `${rule!.label} ${value}`;
+  }
   const listed = Array.isArray(e.resources) ? e.resources.map((r) => asString(asObject(r)?.ARN)).find((a) => a !== undefined) : undefined;
   if (listed) return listed;
   const request = asObject(e.requestParameters) ?? {};
-  for (const [k, v] of Object.entries(request)) if (/(Name|Id|Arn|ARN|Key)$/.test(k) && asString(v)) return `${k}=${String(v)}`;
+  for (const [k, v] of Object.entries(request)) if (/(Name|Id|Arn|ARN|Key|^name)$/.test(k) && asString(v)) return `${k}=${String(v)}`;
   const nested = Object.values(request).map(asObject).find((o) => o !== undefined);
   if (nested) for (const [k, v] of Object.entries(nested)) if (/(Name|Id|Arn|ARN|Key)$/.test(k) && asString(v)) return `${k}=${String(v)}`;
   return '?';

@@ -63,7 +63,7 @@ test('the terminal form: summary first, then the timeline; --summary drops the t
   assert.match(full.stdout, /\nTimeline/);
   const summary = await runCli(['activity', 'ops-admin', 'fixtures/demo', '--summary', '-o', 'table', '-q']);
   assert.doesNotMatch(summary.stdout, /Timeline/);
-  assert.match(summary.stdout, /Deleted:\n {2}2026-03-14T04:02:11Z DeleteTable arn:aws:dynamodb:us-east-1:111122223333:table\/orders/);
+  assert.match(summary.stdout, /Deleted or stopped:\n {2}2026-03-14T04:02:11Z DeleteTable DynamoDB table orders @111122223333 us-east-1/);
 });
 
 test('exit codes: 1 when nothing is found, 2 for usage errors, 3 when an input could not be read (each reported once)', async () => {
