@@ -4,6 +4,7 @@ import { activityIndexMatcher, collectActivity, parseActivityTarget } from '../f
 import { renderActivityReport } from '../forensics/activity-render.js';
 import type { SourcedEvent } from '../records/types.js';
 import type { ScanHit } from '../pipeline/scan.js';
+import { StdinSource } from '../source/local.js';
 import type { ScanScope } from '../source/types.js';
 import type { CliIO } from './io.js';
 import { addForensicsOptions, exitCode, forensicsScan, writeOut, type RawForensicsOptions } from './forensics-scan.js';
@@ -39,11 +40,13 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
   const indexScope: ScanScope = {};
   if (spec.start) indexScope.start = new Date(spec.start.getTime() - scan.lookBackMs);
   if (spec.end) indexScope.end = spec.end;
-  const indexPass = scan.session.scan({ extra: activityIndexMatcher(target), useFlags: false, scope: indexScope, dedup: false });
+  // Stdin can be read only once: keep its records in memory and run both passes over them.
+  const kept = scan.session.sources.some((s) => s instanceof StdinSource) ? await collect(scan.session.scan({ useFlags: false, scope: indexScope, dedup: false })) : undefined;
+  const indexMatcher = activityIndexMatcher(target);
   const report = await collectActivity(
     target,
-    sourced(indexPass),
-    (matcher) => scan.main(matcher),
+    kept ? kept.filter((s) => indexMatcher.matches(s.event)) : sourced(scan.session.scan({ extra: indexMatcher, useFlags: false, scope: indexScope, dedup: false })),
+    (matcher) => (kept ? kept.filter((s) => matcher.matches(s.event)) : scan.main(matcher)),
     {
       accept: scan.accept,
       lookBackMs: scan.lookBackMs,
@@ -63,4 +66,10 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
 
 async function* sourced(hits: AsyncIterable<ScanHit>): AsyncIterable<SourcedEvent> {
   for await (const hit of hits) yield { event: hit.event, source: hit.source };
+}
+
+async function collect(hits: AsyncIterable<ScanHit>): Promise<SourcedEvent[]> {
+  const out: SourcedEvent[] = [];
+  for await (const hit of hits) out.push({ event: hit.event, source: hit.source });
+  return out;
 }

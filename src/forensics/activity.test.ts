@@ -71,6 +71,17 @@ test('a three-hop cross-account chain: every hop, both copies of each cross-acco
   assert.equal(r.summary.lastSeen, '2026-03-14T08:08:00Z');
 });
 
+test("a caller-side copy logged without the credentials: the hop is followed through the role owner's copy", async () => {
+  const sc = threeHopChain();
+  const events = structuredClone(sc.events);
+  const callerCopies = events.filter((e) => e.eventName === 'AssumeRole' && e.sharedEventID && e.userIdentity?.type !== 'AWSAccount');
+  assert.equal(callerCopies.length, 2);
+  for (const e of callerCopies) e.responseElements = null;
+  const r = await run(sc.aliceKey, events);
+  assert.deepEqual(idsOf(r), sorted(sc.expected));
+  assert.equal(r.summary.tree.length, 4);
+});
+
 test('starting mid-chain follows forward only', async () => {
   const sc = threeHopChain();
   const r = await run('ASIADEPLOYALICE00001', sc.events);

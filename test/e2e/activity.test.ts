@@ -119,6 +119,14 @@ test('generated scenarios through the built CLI: each event set is exact', async
   assert.ok(got.every((x) => x.source.startsWith(join(root, 'mine'))));
 });
 
+test('stdin is read once and both passes run over it', async () => {
+  const chain = threeHopChain();
+  const r = await runCli(['activity', 'alice', '-', '-o', 'ndjson', '-q'], { input: chain.events.map((e) => JSON.stringify(e)).join('\n') + '\n' });
+  assert.equal(r.stderr, '');
+  assert.equal(r.code, 0);
+  assert.deepEqual(sorted(lines(r.stdout).map((x) => x.eventID!)), sorted(chain.expected));
+});
+
 test('--start bounds where <who> starts; --account bounds what is reported', async () => {
   const chain = threeHopChain();
   const dir = trailDir(chain.events);
