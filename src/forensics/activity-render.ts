@@ -26,7 +26,7 @@ export function renderActivitySummary(s: ActivitySummary): string {
   for (const svc of s.services) out.push(`  ${svc.name} (${svc.events}): ${svc.calls.map((c) => `${c.name} ×${c.events}${c.errors ? ` (${c.errors} failed)` : ''}`).join(', ')}`);
   out.push(`Write calls: ${s.writes}. Errors: ${s.errors.length ? counts(s.errors) : 'none'}`);
   for (const [label, list] of [['Created', s.resources.created], ['Changed', s.resources.changed], ['Deleted or stopped', s.resources.deleted]] as const) {
-    if (list.length) out.push(`${label}:`, ...list.map((r) => `  ${r.eventTime} ${r.eventName} ${r.resource}${r.account ? ` @${r.account}` : ''} ${r.region}`));
+    if (list.length) out.push(`${label}:`, ...capped(list.map((r) => `  ${r.eventTime} ${r.eventName} ${r.resource}${r.account ? ` @${r.account}` : ''} ${r.region}`)));
   }
   if (s.persistence.length) {
     out.push('Persistence:');
@@ -35,9 +35,15 @@ export function renderActivitySummary(s: ActivitySummary): string {
       out.push(`  ${p.eventTime} ${p.eventName}${p.errorCode ? ` failed: ${p.errorCode}` : ''} ${what} by ${shortPrincipal(s.tree[p.by]?.principal.arn)}`);
     }
   }
-  out.push('Source IPs:', ...s.sourceIPs.map((c) => `  ${c.name} (${c.events})`), 'User agents:', ...s.userAgents.map((c) => `  ${c.name} (${c.events})`));
+  out.push('Source IPs:', ...capped(s.sourceIPs.map((c) => `  ${c.name} (${c.events})`)), 'User agents:', ...capped(s.userAgents.map((c) => `  ${c.name} (${c.events})`)));
   if (s.unattributed) out.push(`${s.unattributed} event${s.unattributed === 1 ? '' : 's'} used a key of the set but could not be proved to be this credential (another issuance fits, or none); left out.`);
   return out.map(neutralize).join('\n') + '\n';
+}
+
+/** The terminal shows the first lines of a long list; -o json has all of them. */
+const LIST_LIMIT = 20;
+function capped(lines: string[]): string[] {
+  return lines.length <= LIST_LIMIT ? lines : [...lines.slice(0, LIST_LIMIT), `  … and ${lines.length - LIST_LIMIT} more (-o json lists all)`];
 }
 
 function counts(list: Count[]): string {

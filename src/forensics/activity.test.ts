@@ -5,6 +5,7 @@ import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
 import { activityIndexMatcher, collectActivity, parseActivityTarget, type ActivityOptions, type ActivityReport } from './activity.js';
 import { A, B, C, D, persistenceBranch, reusedExampleKey, samlSourceIdentity, sameSessionName, threeHopChain } from '../../test/helpers/activity-scenarios.js';
 import { loadFixture } from '../../test/helpers/scenario.js';
+import { renderActivityReport } from './activity-render.js';
 
 /** Both passes as the CLI runs them, over in-memory records, with each pass's byte pre-filter applied too. */
 function passes(matcher: RecordMatcher, records: SourcedEvent[]): SourcedEvent[] {
@@ -194,4 +195,21 @@ test('nothing: a key never used nor issued yields no events and an empty tree', 
   assert.equal(r.events.length, 0);
   assert.equal(r.summary.tree.length, 0);
   assert.equal(B.length, 12);
+});
+
+test('the terminal form neutralises escape sequences from the logs and shortens long lists', async () => {
+  const sc = threeHopChain();
+  const events = structuredClone(sc.events);
+  events.forEach((e, i) => {
+    e.userAgent = `evil\u001b[2J\u001b]0;pwned\u0007 #${i}`;
+    e.sourceIPAddress = `198.51.100.${i}`;
+  });
+  const extra = Array.from({ length: 25 }, (_, i) => ({ ...structuredClone(events[0]!), eventID: `extra-${i}`, eventTime: `2026-03-14T08:00:${String(i + 10).padStart(2, '0')}Z`, sourceIPAddress: `203.0.113.${i}` }));
+  const r = await run(sc.aliceKey, [...events, ...extra]);
+  const text = renderActivityReport(r, false);
+  assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), 'no raw control characters reach the terminal');
+  assert.match(text, /evil\\x1b\[2J\\x1b\]0;pwned\\x07 #0/);
+  assert.match(text, /Source IPs:\n( {2}\S+ \(\d+\)\n){20} {2}… and \d+ more \(-o json lists all\)/);
+  assert.equal(r.summary.sourceIPs.length, 25 + 10, 'json keeps every address');
+  assert.ok(renderActivityReport(r, true).indexOf('Timeline') < 0);
 });
