@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RecordMatcher } from '../filter/matcher.js';
 import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
 import { activityIndexMatcher, collectActivity, parseActivityTarget, type ActivityOptions, type ActivityReport } from './activity.js';
 import { A, B, C, D, persistenceBranch, reusedExampleKey, samlSourceIdentity, sameSessionName, threeHopChain } from '../../test/helpers/activity-scenarios.js';
 import { loadFixture } from '../../test/helpers/scenario.js';
+import { repoRoot } from '../../test/helpers/cli.js';
 import { renderActivityReport } from './activity-render.js';
 
 /** Both passes as the CLI runs them, over in-memory records, with each pass's byte pre-filter applied too. */
@@ -212,4 +215,22 @@ test('the terminal form neutralises escape sequences from the logs and shortens 
   assert.match(text, /Source IPs:\n( {2}\S+ \(\d+\)\n){20} {2}… and \d+ more \(-o json lists all\)/);
   assert.equal(r.summary.sourceIPs.length, 25 + 10, 'json keeps every address');
   assert.ok(renderActivityReport(r, true).indexOf('Timeline') < 0);
+});
+
+test('real records: root creates tracy_stone and her key; her RunInstances is a persistence branch (panther-analysis)', async () => {
+  const text = readFileSync(join(repoRoot, 'fixtures/activity/real/panther-compromised-root-creds__attacker_cloudtrail.json'), 'utf8');
+  const records = (JSON.parse(text) as { Records: CloudTrailEvent[] }).Records.map((event) => ({ event, source: 'panther.json' }));
+  const r = await run('arn:aws:iam::493859302102:root', records);
+  assert.equal(r.events.length, records.length, 'every record of this file is the root session or the user it created');
+  const run1 = r.events.find((x) => x.eventName === 'RunInstances')!;
+  assert.equal(run1.branch, 'persistence');
+  assert.equal(run1.session, 'arn:aws:iam::493859302102:user/tracy_stone');
+  assert.deepEqual(r.summary.persistence.map((p) => [p.eventName, p.userName, p.accessKeyId ?? null]), [
+    ['CreateAccessKey', 'Root', 'AKIA5ZZZK44445XXFFVB'],
+    ['CreateUser', 'tracy_stone', null],
+    ['CreateAccessKey', 'tracy_stone', 'AKIASWJJJ66ZZZII4IYY'],
+  ]);
+  const noFollow = await run('arn:aws:iam::493859302102:root', records, { followPersistence: false });
+  assert.ok(!noFollow.events.some((x) => x.eventName === 'RunInstances'));
+  assert.equal(noFollow.events.length, records.length - 1);
 });
