@@ -554,29 +554,27 @@ export async function collectActivity(
     push(event, source, node, node);
   }
   for (const { copy, by } of closure.ownerCopies()) push(copy.event, copy.source, by);
-  markCopies(out);
-  out.sort((a, b) => (parseTime(a.eventTime) ?? 0) - (parseTime(b.eventTime) ?? 0));
-  return { summary: summarize(who, target, closure, out, unattributed), events: out };
+  const reported = withCopies(out).sort((a, b) => (parseTime(a.eventTime) ?? 0) - (parseTime(b.eventTime) ?? 0));
+  return { summary: summarize(who, target, closure, reported, unattributed), events: reported };
 }
 
-function markCopies(events: ActivityEvent[]): void {
+/** Both records of a call logged in two accounts (same sharedEventID) name each other in `copies`. */
+function withCopies(events: ActivityEvent[]): ActivityEvent[] {
   const groups = new Map<string, ActivityEvent[]>();
   for (const x of events) {
     const shared = asString(x.event.sharedEventID);
-    if (shared) (groups.get(`${shared}|${x.eventName}`) ?? groups.set(`${shared}|${x.eventName}`, []).get(`${shared}|${x.eventName}`)!).push(x);
+    if (!shared) continue;
+    const id = `${shared}|${x.eventName}`;
+    (groups.get(id) ?? groups.set(id, []).get(id)!).push(x);
   }
-  for (const group of groups.values()) {
-    if (group.length < 2) continue;
-    for (const x of group) {
-      const others = group.filter((y) => y !== x && y.eventID).map((y) => y.eventID!);
-      if (others.length) {
-        // Keep `copies` before `source` and `event`, as documented.
-        const { source, event, ...rest } = x;
-        Object.keys(x).forEach((k) => delete (x as unknown as Record<string, unknown>)[k]);
-        Object.assign(x, rest, { copies: others, source, event });
-      }
-    }
-  }
+  return events.map((x) => {
+    const shared = asString(x.event.sharedEventID);
+    const others = shared ? (groups.get(`${shared}|${x.eventName}`) ?? []).filter((y) => y !== x && y.eventID).map((y) => y.eventID!) : [];
+    if (others.length === 0) return x;
+    // `copies` sits before `source` and `event`, as documented.
+    const { source, event, ...rest } = x;
+    return { ...rest, copies: others, source, event };
+  });
 }
 
 function tally(values: Iterable<string | undefined>): Count[] {
