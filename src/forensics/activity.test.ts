@@ -120,6 +120,10 @@ test('persistence: the new user, login profile and access key are reported; the 
   assert.deepEqual(deploy.via.map((v) => v.eventName), ['AssumeRole', 'CreateAccessKey', 'AssumeRole']);
   assert.ok(!r.events.some((x) => x.accessKeyId?.startsWith('AKIADAVE')), "dave's own key rotation is not part of it");
 
+  const twice = await run(`arn:aws:iam::${A}:user/mallory`, [...sc.events, ...sc.events]);
+  assert.equal(twice.summary.persistence.length, 3, 'a record delivered twice is one call');
+  assert.deepEqual(idsOf(twice), sorted(sc.expected));
+
   const noFollow = await run(`arn:aws:iam::${A}:user/mallory`, sc.events, { followPersistence: false });
   assert.deepEqual(idsOf(noFollow), sorted(sc.sessionOnly));
   assert.equal(noFollow.summary.persistence.length, 3);

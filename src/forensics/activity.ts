@@ -235,6 +235,7 @@ export class ActivityClosure {
   private readonly byKey = new Map<string, Node[]>();
   private readonly calls = new Set<string>();
   private readonly persistenceEvents: SourcedEvent[] = [];
+  private readonly persistenceSeen = new Set<string>();
   readonly persistence: PersistenceAction[] = [];
   private readonly rootSourceIdentities = new Set<string>();
   private readonly createdUsers: Node[] = [];
@@ -251,7 +252,12 @@ export class ActivityClosure {
   addIndexEvent(sourced: SourcedEvent): void {
     const e = sourced.event;
     this.index.add(sourced);
-    if (e.eventSource === 'iam.amazonaws.com' && (PERSISTENCE_EVENTS as readonly string[]).includes(e.eventName)) this.persistenceEvents.push(sourced);
+    if (persistenceMatcher.matches(e)) {
+      // A record delivered twice (overlapping files, a trail and its copy) is one call.
+      const id = [e.eventID, e.eventName, e.eventTime, e.recipientAccountId].join('|');
+      if (!e.eventID || !this.persistenceSeen.has(id)) this.persistenceEvents.push(sourced);
+      this.persistenceSeen.add(id);
+    }
     if (!isTarget(this.target, e.userIdentity)) return;
     const t = parseTime(e.eventTime);
     if (t === undefined || (this.opts.startMs !== undefined && t < this.opts.startMs) || (this.opts.endMs !== undefined && t > this.opts.endMs)) return;
