@@ -36,7 +36,7 @@ export function renderActivitySummary(s: ActivitySummary): string {
     }
   }
   out.push('Source IPs:', ...capped(s.sourceIPs.map((c) => `  ${c.name} (${c.events})`)), 'User agents:', ...capped(s.userAgents.map((c) => `  ${c.name} (${c.events})`)));
-  if (s.unattributed) out.push(`${s.unattributed} event${s.unattributed === 1 ? '' : 's'} used a key of the set but could not be proved to be this credential (another issuance fits, or none); left out.`);
+  if (s.unattributed) out.push(`${s.unattributed} event${s.unattributed === 1 ? '' : 's'} used a key of the set but could not be proved to be that credential (another principal, another issuance, or no issuance fits); left out.`);
   return out.map(neutralize).join('\n') + '\n';
 }
 
