@@ -2,13 +2,15 @@ import type { Command } from 'commander';
 import { UsageError, type InputProblem } from '../errors.js';
 import { compileFilters } from '../filter/flags.js';
 import { allOf, type RecordMatcher } from '../filter/matcher.js';
+import type { MatcherRecipe } from '../filter/recipe.js';
+import { workerOffload } from '../workers/offload.js';
 import type { FilterSpec } from '../filter/spec.js';
 import { newProgress, scanEvents, type ScanHit, type ScanProgress } from '../pipeline/scan.js';
 import { ProgressLine } from '../output/progress.js';
 import { neutralize } from '../output/sanitize.js';
 import { resolveSource, type ResolveContext } from '../source/resolve.js';
 import type { ScanScope, Source } from '../source/types.js';
-import { awsOptionsFrom, filterSpecFrom, jobsFrom, type RawScanOptions } from './options.js';
+import { awsOptionsFrom, filterSpecFrom, jobsFrom, threadsFrom, type RawScanOptions } from './options.js';
 import { formatProblem, type CliIO } from './io.js';
 
 /**
@@ -25,6 +27,7 @@ export class ScanSession {
   problems = 0;
   private progressLine: ProgressLine | undefined;
   private readonly jobs: number;
+  private readonly threads: number;
   private readonly resolveCtx: ResolveContext;
 
   constructor(
@@ -34,6 +37,7 @@ export class ScanSession {
   ) {
     this.spec = filterSpecFrom(raw);
     this.jobs = jobsFrom(raw);
+    this.threads = threadsFrom(raw);
     this.resolveCtx = { aws: awsOptionsFrom(raw) };
     if (sourceArgs.length === 0) {
       if (io.stdinIsTTY) throw new UsageError('no sources given (a path, s3://bucket/prefix, history:, logs:, or - for stdin)');
@@ -60,13 +64,22 @@ export class ScanSession {
     this.io.stderr.write(`ctrail: skipping ${neutralize(what)}: ${reason}\n`);
   };
 
-  /** Runs the pipeline over the session's sources (or others), with the flags' matcher AND any extra one. */
-  scan(opts: { extra?: RecordMatcher; sources?: Source[]; scope?: ScanScope; useFlags?: boolean; dedup?: boolean } = {}): AsyncGenerator<ScanHit> {
+  /**
+   * Runs the pipeline over the session's sources (or others), with the flags' matcher AND any extra one.
+   * Inputs are searched in worker threads when the extra matcher comes with its recipe (or there is none);
+   * an extra matcher alone can only run on this thread.
+   */
+  scan(
+    opts: { extra?: RecordMatcher; extraRecipe?: MatcherRecipe; sources?: Source[]; scope?: ScanScope; useFlags?: boolean; dedup?: boolean } = {},
+  ): AsyncGenerator<ScanHit> {
     const matchers = [opts.useFlags === false ? undefined : compileFilters(this.spec), opts.extra].filter((m): m is RecordMatcher => m !== undefined);
     if (!this.progressLine && this.io.stderrIsTTY && !this.raw.quiet) {
       this.progressLine = new ProgressLine(this.progress, this.io.stderr);
       this.progressLine.start();
     }
+    const offloadable = this.threads > 1 && (opts.extra === undefined || opts.extraRecipe !== undefined);
+    const recipe: MatcherRecipe = { ...opts.extraRecipe };
+    if (opts.useFlags !== false) recipe.flags = this.spec;
     return scanEvents(
       {
         sources: opts.sources ?? this.sources,
@@ -74,6 +87,7 @@ export class ScanSession {
         matcher: allOf(matchers),
         jobs: this.jobs,
         dedup: opts.dedup ?? this.raw.dedup !== false,
+        ...(offloadable ? { offload: workerOffload({ threads: this.threads, recipe }) } : {}),
       },
       { problem: this.reportProblem, skipped: this.skipped, progress: this.progress },
       this.controller.signal,
