@@ -1,7 +1,7 @@
 import type { InputProblem } from '../errors.js';
 import type { RecordMatcher } from '../filter/matcher.js';
 import { decode } from '../decode/decode.js';
-import { newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
+import { compileNeedles, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
 import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
 import type { InputUnit, ScanScope, Source } from '../source/types.js';
 import { orderedMerge } from './ordered.js';
@@ -32,8 +32,11 @@ export interface ScanPlan {
 export interface UnitOffload {
   /** False for inputs better searched in-process (unknown size, very large, API streams). */
   accepts(unit: InputUnit): boolean;
-  /** Like searchInput: yields hit batches in record order, counts into stats, throws what it would throw. */
-  search(input: AsyncIterable<Uint8Array>, stats: SearchStats, signal?: AbortSignal): AsyncIterable<RecordHit[]>;
+  /**
+   * Like searchInput: yields hit batches in record order, counts into stats, throws what it would throw.
+   * It may read `unit.localPath` itself instead of `input`; `read` counts the raw bytes it took.
+   */
+  search(unit: InputUnit, input: AsyncIterable<Uint8Array>, stats: SearchStats, read: (bytes: number) => void, signal?: AbortSignal): AsyncIterable<RecordHit[]>;
   close(): Promise<void>;
 }
 
@@ -120,6 +123,11 @@ export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: Abo
 /** decode → split → pre-filter → parse → match for one input's raw bytes. The task a worker runs. */
 export async function* searchInput(input: AsyncIterable<Uint8Array>, matcher: RecordMatcher, stats: SearchStats): AsyncGenerator<RecordHit[]> {
   const decoded = await decode(input);
+  if (decoded.whole && matcher.needles.length && looksLikeJson(decoded.whole) && !mayContainCandidates(decoded.whole, compileNeedles(matcher.needles))) {
+    // Nothing in this input can pass the pre-filter: skip splitting and parsing (its records go uncounted).
+    stats.bytes += decoded.whole.length;
+    return;
+  }
   yield* searchRecords(decoded.bytes, matcher, stats);
 }
 
@@ -140,7 +148,9 @@ async function* scanUnit(
       }
     })();
     const offload = plan.offload?.accepts(unit) ? plan.offload : undefined;
-    const batches = offload ? offload.search(counted, stats, signal) : searchInput(counted, plan.matcher, stats);
+    const batches = offload
+      ? offload.search(unit, counted, stats, (n) => (progress.bytesRead += n), signal)
+      : searchInput(counted, plan.matcher, stats);
     for await (const hits of batches) {
       progress.records += stats.records - recordsSeen;
       recordsSeen = stats.records;

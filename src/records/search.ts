@@ -54,6 +54,37 @@ function passes(record: Buffer, groups: Buffer[][]): boolean {
   return true;
 }
 
+/**
+ * Whether a whole input can hold a record that passes the pre-filter: every group has a needle somewhere
+ * in it, spelled plainly or as inside a JSON string. Searching the whole buffer once (memchr speed) lets
+ * an input without any candidate skip splitting and parsing altogether.
+ */
+export function mayContainCandidates(whole: Buffer, needles: CompiledNeedles): boolean {
+  for (let g = 0; g < needles.plain.length; g++) {
+    let hit = false;
+    for (const n of needles.plain[g]!) if (whole.indexOf(n) >= 0) { hit = true; break; }
+    if (!hit) for (const n of needles.escaped[g]!) if (whole.indexOf(n) >= 0) { hit = true; break; }
+    if (!hit) return false;
+  }
+  return true;
+}
+
+/** First and last non-space bytes look like a JSON container or object stream. */
+export function looksLikeJson(buf: Buffer): boolean {
+  let i = 0;
+  while (i < buf.length && isSpaceByte(buf[i]!)) i++;
+  let j = buf.length - 1;
+  while (j > i && isSpaceByte(buf[j]!)) j--;
+  if (i >= j) return false;
+  const first = buf[i]!;
+  const last = buf[j]!;
+  return (first === 0x7b || first === 0x5b) && (last === 0x7d || last === 0x5d);
+}
+
+function isSpaceByte(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
 const NEWLINE = 0x0a;
 
 function recordText(record: Buffer): string {

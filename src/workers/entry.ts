@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRecipe } from '../filter/recipe.js';
 import type { RecordMatcher } from '../filter/matcher.js';
@@ -27,7 +28,7 @@ const ready = compileRecipe((workerData as WorkerData).recipe).then(
 port.on('message', (msg: ToWorker) => {
   switch (msg.code) {
     case 'SEARCH':
-      void ready.then(() => search(msg.id, msg.bytes));
+      void ready.then(() => search(msg.id, msg.input));
       return;
     case 'CLOSE':
       port.close();
@@ -37,7 +38,7 @@ port.on('message', (msg: ToWorker) => {
   }
 });
 
-async function search(id: number, bytes: Uint8Array): Promise<void> {
+async function search(id: number, source: { bytes: Uint8Array } | { path: string }): Promise<void> {
   const stats = newStats();
   let pending: RecordHit[] = [];
   let pendingBytes = 0;
@@ -51,7 +52,11 @@ async function search(id: number, bytes: Uint8Array): Promise<void> {
     sentRecords = stats.records;
   };
   let error: SerializedError | undefined;
+  let bytesRead = 0;
   try {
+    // A worker reads local files itself: synchronously, since nothing else waits on this thread.
+    const bytes = 'path' in source ? readFileSync(source.path) : source.bytes;
+    bytesRead = bytes.byteLength;
     const input = (async function* () {
       yield bytes;
     })();
@@ -68,7 +73,7 @@ async function search(id: number, bytes: Uint8Array): Promise<void> {
     if (typeof e.code === 'string') error.code = e.code;
   }
   flush();
-  const done: FromWorker = { code: 'DONE', id, records: stats.records - sentRecords, bad: [...stats.bad] };
+  const done: FromWorker = { code: 'DONE', id, records: stats.records - sentRecords, bytesRead, bad: [...stats.bad] };
   if (error) done.error = error;
   send(done);
 }

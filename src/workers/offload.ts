@@ -30,7 +30,7 @@ export function workerOffload(opts: WorkerOffloadOptions): UnitOffload {
   const max = opts.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
   return {
     accepts: (unit: InputUnit) => unit.size !== undefined && unit.size <= max,
-    search: (input, stats, signal) => searchInWorker(pool, input, stats, max, signal),
+    search: (unit, input, stats, read, signal) => searchInWorker(pool, unit, input, stats, read, max, signal),
     close: () => pool.close(),
   };
 }
@@ -39,27 +39,14 @@ type TaskMessage = Extract<FromWorker, { id: number }>;
 
 async function* searchInWorker(
   pool: WorkerPool,
+  unit: InputUnit,
   input: AsyncIterable<Uint8Array>,
   stats: SearchStats,
+  read: (bytes: number) => void,
   max: number,
   signal?: AbortSignal,
 ): AsyncGenerator<ScanHit[]> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of input) {
-    chunks.push(chunk);
-    total += chunk.byteLength;
-    if (total > max * 2) throw new Error(`input grew past its listed size while being read (${total} bytes)`);
-  }
-  // A buffer of its own, so it can be transferred (moved, not copied) to the worker.
-  const bytes = Buffer.allocUnsafeSlow(total);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  chunks.length = 0;
-
+  const task = unit.localPath !== undefined ? { path: unit.localPath } : { bytes: await readWhole(input, max) };
   const queue: Array<TaskMessage | Error> = [];
   let wake: (() => void) | undefined;
   const push = (m: TaskMessage | Error) => {
@@ -67,7 +54,7 @@ async function* searchInWorker(
     wake?.();
     wake = undefined;
   };
-  pool.run(bytes, { message: push, failed: push });
+  pool.run(task, { message: push, failed: push });
   for (;;) {
     if (signal?.aborted) return;
     const msg = queue.shift();
@@ -81,10 +68,29 @@ async function* searchInWorker(
       yield decodeBatch(msg.batch);
       continue;
     }
+    if ('path' in task) read(msg.bytesRead);
     for (const [reason, count] of msg.bad) stats.bad.set(reason, (stats.bad.get(reason) ?? 0) + count);
     if (msg.error) throw Object.assign(new Error(msg.error.message), msg.error);
     return;
   }
+}
+
+/** Reads an input whole into a buffer of its own, so it can be transferred (moved, not copied) to a worker. */
+async function readWhole(input: AsyncIterable<Uint8Array>, max: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of input) {
+    chunks.push(chunk);
+    total += chunk.byteLength;
+    if (total > max * 2) throw new Error(`input grew past its listed size while being read (${total} bytes)`);
+  }
+  const bytes = Buffer.allocUnsafeSlow(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return bytes;
 }
 
 function decodeBatch(batch: HitBatch): ScanHit[] {

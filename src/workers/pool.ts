@@ -78,8 +78,8 @@ export class WorkerPool {
     for (const t of tasks) t.failed(err);
   }
 
-  /** Starts a task: `bytes` is transferred (the caller must not use it afterwards). */
-  run(bytes: Uint8Array, handler: TaskHandler): void {
+  /** Starts a task: `bytes` are transferred (the caller must not use them afterwards). */
+  run(input: { bytes: Uint8Array } | { path: string }, handler: TaskHandler): void {
     if (this.closed) throw new Error('worker pool is closed');
     if (this.slots.length < this.size) this.slots.push(this.spawn());
     let slot = this.slots[0]!;
@@ -87,8 +87,9 @@ export class WorkerPool {
     const id = this.nextId++;
     slot.tasks.set(id, handler);
     slot.worker.ref();
-    const msg: ToWorker = { code: 'SEARCH', id, bytes };
-    const transfer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
+    const msg: ToWorker = { code: 'SEARCH', id, input };
+    const bytes = 'bytes' in input ? input.bytes : undefined;
+    const transfer = bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
     slot.worker.postMessage(msg, transfer);
   }
 

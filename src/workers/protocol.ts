@@ -5,7 +5,7 @@ import type { MatcherRecipe } from '../filter/recipe.js';
  * the matcher travels as a recipe and is compiled in the worker; inputs travel as their raw bytes.
  */
 export type ToWorker =
-  | { code: 'SEARCH'; id: number; bytes: Uint8Array }
+  | { code: 'SEARCH'; id: number; input: { bytes: Uint8Array } | { path: string } }
   | { code: 'CLOSE' };
 
 /**
@@ -26,7 +26,7 @@ export type FromWorker =
   | { code: 'READY' }
   | { code: 'INIT_FAILED'; message: string }
   | { code: 'HITS'; id: number; records: number; batch: HitBatch }
-  | { code: 'DONE'; id: number; records: number; bad: Array<[string, number]>; error?: SerializedError };
+  | { code: 'DONE'; id: number; records: number; bytesRead: number; bad: Array<[string, number]>; error?: SerializedError };
 
 export interface SerializedError {
   message: string;
