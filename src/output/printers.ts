@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import Table from 'cli-table3';
 import chalk from 'chalk';
 import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../records/types.js';
@@ -62,7 +63,8 @@ export function createPrinter(format: OutputFormat, out: OutputWriter, opts: Pri
 function eventJson(hit: PrintedEvent, fields: FieldPath[] | undefined): string {
   if (fields?.length) return JSON.stringify(project(hit.event, fields));
   // The record's own bytes when we have them: exactly what AWS wrote, and no re-serialising cost.
-  return hit.raw ? hit.raw.toString('utf8') : JSON.stringify(hit.event);
+  // Pure-ASCII bytes (nearly every record) decode several times faster as latin1, to the same string.
+  return hit.raw ? (isAscii(hit.raw) ? hit.raw.toString('latin1') : hit.raw.toString('utf8')) : JSON.stringify(hit.event);
 }
 
 class NdjsonPrinter implements EventPrinter {
