@@ -31,7 +31,7 @@ export class WorkerPool {
   ) {}
 
   private spawn(): Slot {
-    const worker = new Worker(new URL('./entry.js', import.meta.url), { workerData: this.data });
+    const worker = new Worker(new URL('./entry.js', import.meta.url), { workerData: this.data, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     // Idle workers must not keep the process alive after the last task.
     worker.unref();
     const slot: Slot = { worker, tasks: new Map(), ready: Promise.resolve() };
