@@ -6,7 +6,10 @@ type Register = (program: Command, io: CliIO) => void;
 
 export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./events.js'),
+  () => import('./find-deletion.js'),
+  () => import('./trace.js'),
   () => import('./count.js'),
   () => import('./insights.js'),
   () => import('./hunt.js'),
+  () => import('./audit.js'),
 ];

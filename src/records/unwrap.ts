@@ -38,5 +38,9 @@ export function unwrapRecord(value: unknown): Unwrapped {
     return isCloudTrailEvent(v.detail) ? { event: v.detail, kind: 'eventbridge' } : { error: 'EventBridge envelope without a CloudTrail event in detail' };
   }
   if ('digestStartTime' in v || 'logFiles' in v) return { error: 'this is a CloudTrail digest file, not a log file' };
+  if (typeof v.eventName === 'string' && typeof v.eventTime !== 'string') {
+    // Re-shipped copies (e.g. through Logstash) sometimes drop eventTime for their own timestamp field.
+    return { error: 'record has no eventTime (a re-shipped copy, not the event as CloudTrail wrote it?)' };
+  }
   return { error: 'record is not a CloudTrail event' };
 }

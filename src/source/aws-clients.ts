@@ -40,3 +40,11 @@ export function resolvedRegion(opts: AwsOptions): string {
   return regionFor(opts);
 }
 
+
+/**
+ * Shared settings for the other service clients (audit reads). Endpoints are left to the SDK, which honours
+ * `AWS_ENDPOINT_URL_<SERVICE>` and `AWS_ENDPOINT_URL` on its own.
+ */
+export function serviceClientConfig(opts: AwsOptions, region?: string): { region: string; profile?: string; maxAttempts: number } {
+  return { region: region ?? regionFor(opts), ...(opts.profile ? { profile: opts.profile } : {}), maxAttempts: 5 };
+}

@@ -1,5 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
 import { LocalStore } from './store.js';
@@ -62,9 +62,10 @@ export function folderSource(dir: string): Source {
   if (idx >= 0) {
     const base = abs.slice(0, idx) || sep;
     const rest = (abs + sep).slice(idx + 1).split(sep).join('/');
-    return new DisplayedTrailSource(new TrailSource(new LocalStore(base), rest), dir);
+    const shownBase = isAbsolute(dir) ? base : relative(process.cwd(), base) || '.';
+    return new DisplayedTrailSource(new TrailSource(new LocalStore(base, shownBase), rest), dir);
   }
-  return new DisplayedTrailSource(new TrailSource(new LocalStore(abs), ''), dir);
+  return new DisplayedTrailSource(new TrailSource(new LocalStore(abs, dir), ''), dir);
 }
 
 class DisplayedTrailSource implements Source {

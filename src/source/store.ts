@@ -54,14 +54,17 @@ export class LocalStore implements ObjectStore {
   readonly label: string;
   readonly rootPrefix = '';
   readonly root: string;
+  private readonly displayRoot: string;
 
-  constructor(dir: string) {
+  /** `displayRoot` is the folder as the user named it (relative stays relative), for messages and results. */
+  constructor(dir: string, displayRoot: string = dir) {
     this.root = resolve(dir);
-    this.label = this.root;
+    this.displayRoot = displayRoot;
+    this.label = displayRoot;
   }
 
   display(key: string): string {
-    return join(this.root, ...key.split('/'));
+    return join(this.displayRoot, ...key.split('/'));
   }
 
   localPath(key: string): string {

@@ -1,0 +1,95 @@
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { compileFilters } from '../filter/flags.js';
+import type { RecordMatcher } from '../filter/matcher.js';
+import { issuingMatcher } from '../forensics/find-deletion.js';
+import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
+import type { ScanScope } from '../source/types.js';
+import { EXIT } from './exit.js';
+import type { CliIO } from './io.js';
+import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
+import { ScanSession } from './scan-session.js';
+
+/** Options shared by find-deletion and trace, on top of every source, window, scope and filter option of `events`. */
+export interface RawForensicsOptions extends RawScanOptions {
+  identitySource?: string[];
+  lookBack?: string;
+}
+
+export const FORENSICS_EXIT = {
+  FOUND: 0,
+  NONE: 1,
+  USAGE: EXIT.USAGE,
+  /** Results printed, but some inputs could not be read. */
+  PARTIAL: 3,
+} as const;
+
+const collectRaw = (value: string, previous: string[] = []) => previous.concat(value);
+
+export function addForensicsOptions(cmd: Command): Command {
+  addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))));
+  return cmd
+    .option('--identity-source <source>', 'also read credential-issuing events (AssumeRole…, sign-ins) from this source, e.g. the us-east-1 or management-account trail; repeatable', collectRaw)
+    .option('--look-back <duration>', 'how long before an action its issuing event may lie (e.g. 12h, 36h, 2d)', '36h')
+    .addOption(new Option('-o, --output <format>', 'table (answer, table, chains) on a terminal, ndjson otherwise; or json').choices(['table', 'ndjson', 'json']));
+}
+
+export function parseLookBack(text: string | undefined): number {
+  const m = /^(\d+(?:\.\d+)?)([mhd])$/.exec((text ?? '36h').trim());
+  if (!m) throw new UsageError(`--look-back ${text}: expected a duration like 12h, 36h or 2d`);
+  const ms = Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+  if (ms <= 0 || ms > 30 * 86_400_000) throw new UsageError(`--look-back ${text}: expected more than 0 and at most 30d`);
+  return ms;
+}
+
+export interface ForensicsScan {
+  session: ScanSession;
+  /** The `events` flags as an exact test, applied to the actions found (never to issuing events). */
+  accept: (e: CloudTrailEvent) => boolean;
+  lookBackMs: number;
+  main(matcher: RecordMatcher): AsyncIterable<SourcedEvent>;
+  /** The --identity-source scan, or undefined when none was given. */
+  identity(): AsyncIterable<SourcedEvent> | undefined;
+}
+
+/**
+ * One pass over the sources for the candidates and the issuing events together; issuing events may be
+ * older than --start by the look-back, so the listing window is widened and the flags are applied to the
+ * candidates only. Duplicate deliveries are handled by the engines, which know real logs reuse eventIDs.
+ */
+export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensicsOptions): ForensicsScan {
+  const lookBackMs = parseLookBack(raw.lookBack);
+  const session = new ScanSession(io, raw, sourceArgs);
+  const identitySources = raw.identitySource?.length ? session.resolveExtra(raw.identitySource) : undefined;
+  const flags = compileFilters(session.spec);
+  const widened: ScanScope = { ...session.scope };
+  if (widened.start) widened.start = new Date(widened.start.getTime() - lookBackMs);
+  const timeOnly: ScanScope = {};
+  if (widened.start) timeOnly.start = widened.start;
+  if (widened.end) timeOnly.end = widened.end;
+  return {
+    session,
+    accept: (e) => flags.matches(e),
+    lookBackMs,
+    main: (matcher) => sourcedFrom(session.scan({ extra: matcher, useFlags: false, scope: widened, dedup: false })),
+    identity: () => (identitySources ? sourcedFrom(session.scan({ extra: issuingMatcher, useFlags: false, sources: identitySources, scope: timeOnly, dedup: false })) : undefined),
+  };
+}
+
+async function* sourcedFrom(hits: AsyncIterable<{ event: CloudTrailEvent; source: string }>): AsyncIterable<SourcedEvent> {
+  for await (const hit of hits) yield { event: hit.event, source: hit.source };
+}
+
+/** Writes text and waits until stdout has taken it (a closed pipe is not an error). */
+export async function writeOut(io: CliIO, text: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    if (!io.stdout.write(text)) io.stdout.once('drain', resolve);
+    else resolve();
+  }).catch(() => undefined);
+}
+
+export function exitCode(found: boolean, session: ScanSession): number {
+  const skipped = session.finish();
+  if (skipped) return FORENSICS_EXIT.PARTIAL;
+  return found ? FORENSICS_EXIT.FOUND : FORENSICS_EXIT.NONE;
+}

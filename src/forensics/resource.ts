@@ -1,0 +1,297 @@
+import { UsageError } from '../errors.js';
+import type { CloudTrailEvent } from '../records/types.js';
+import {
+  DELETION_CATALOGUE,
+  isContentDeletion,
+  isKnownType,
+  looksDestructive,
+  resourceTypes,
+  ruleFor,
+  typeMatches,
+  type DeletionEffect,
+  type DeletionRule,
+  type IdTransform,
+  type TargetPath,
+} from './catalogue.js';
+import { asObject, asString, stringLeaves, valuesAt } from './values.js';
+
+export interface ParsedArn {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+  resource: string;
+}
+
+export function parseArn(text: string): ParsedArn | undefined {
+  const m = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/.exec(text);
+  if (!m) return undefined;
+  return { partition: m[1]!, service: m[2]!, region: m[3]!, account: m[4]!, resource: m[5]! };
+}
+
+/** What the user asked about. A bare name matches anywhere; an ARN pins the account and region. */
+export interface ResourceQuery {
+  input: string;
+  type?: string;
+  arn?: ParsedArn;
+  /** Spellings under which a request may name the resource. */
+  names: string[];
+}
+
+export function parseResourceQuery(input: string, type?: string): ResourceQuery {
+  const raw = input.trim();
+  if (raw === '') throw new UsageError('the resource to look for is empty');
+  if (type !== undefined && !isKnownType(type)) {
+    throw new UsageError(`unknown --type ${type}; known types: ${resourceTypes().join(', ')}`);
+  }
+  const s3Url = /^s3:\/\/([^/]+)(?:\/(.+))?$/.exec(raw);
+  const text = s3Url ? `arn:aws:s3:::${s3Url[1]}${s3Url[2] ? `/${s3Url[2]}` : ''}` : raw;
+  const arn = parseArn(text);
+  const query: ResourceQuery = { input: text, names: [] };
+  if (type !== undefined) query.type = type;
+  if (arn) {
+    query.arn = arn;
+    query.names = namesFromArn(arn);
+  } else {
+    query.names = unique([raw, raw.endsWith('.') ? raw.slice(0, -1) : raw]);
+  }
+  return query;
+}
+
+/** Every short name an ARN's resource could go by in a request parameter; the most natural one first. */
+export function namesFromArn(arn: ParsedArn): string[] {
+  const r = arn.resource;
+  if (arn.service === 's3') {
+    const slash = r.indexOf('/');
+    return slash > 0 ? unique([r.slice(slash + 1), r]) : [r];
+  }
+  if (arn.service === 'cloudformation') {
+    const m = /^stack\/([^/]+)/.exec(r);
+    return m ? unique([m[1]!, r]) : [r];
+  }
+  if (arn.service === 'kms' && r.startsWith('alias/')) return [r];
+  const sep = /[/:]/.exec(r);
+  if (!sep) return [r];
+  const rest = r.slice(sep.index + 1).replace(/:\*$/, '');
+  const segments = rest.split('/');
+  const last = segments[segments.length - 1]!;
+  const names: string[] = [];
+  if (arn.service === 'lambda') names.push(rest.split(':')[0]!);
+  if (arn.service === 'secretsmanager') names.push(rest.replace(/-[A-Za-z0-9]{6}$/, ''));
+  // IAM paths (`role/path/Admin`) are not part of the name a request uses.
+  if (arn.service === 'iam') names.push(last);
+  names.push(rest, last, r);
+  return unique(names.filter((n) => n !== ''));
+}
+
+export type MatchKind = 'catalogue' | 'resources' | 'heuristic';
+
+/** One resource as the results name it; distinct resources never share a key. */
+export interface ResourceRef {
+  type: string;
+  label: string;
+  name: string;
+  arn?: string;
+  account?: string;
+  /** Absent for global resources (IAM, S3 buckets, Route 53, Organizations). */
+  region?: string;
+}
+
+export interface ResourceMatch {
+  resource: ResourceRef;
+  match: MatchKind;
+  effect: DeletionEffect;
+  rule?: DeletionRule;
+}
+
+export function resourceKey(r: ResourceRef): string {
+  return [r.type, r.account ?? '', r.region ?? '', r.name].join('|');
+}
+
+interface Candidate {
+  names: string[];
+  arn?: string;
+  account?: string;
+  region?: string;
+}
+
+/**
+ * Decides whether an event destroyed (or tried to destroy) the queried resource, in order of confidence:
+ * the catalogue's target paths, then `resources[].ARN`, then — only for destructive-looking events outside
+ * the catalogue — any request-parameter value equal to the identifier.
+ */
+export function matchEvent(query: ResourceQuery, event: CloudTrailEvent): ResourceMatch | undefined {
+  const rule = ruleFor(event.eventSource, event.eventName);
+  if (rule && typeMatches(query.type, rule)) {
+    for (const target of rule.targets) {
+      const spec: TargetPath = typeof target === 'string' ? { path: target } : target;
+      for (const value of targetValues(event, spec.path)) {
+        const candidate = candidateFromValue(value, spec, rule, event);
+        if (candidateMatches(query, candidate, serviceOf(rule.eventSource))) {
+          return { resource: refFrom(candidate, rule.resourceType, rule.label, rule.global), match: 'catalogue', effect: rule.effect, rule };
+        }
+      }
+    }
+  }
+  if (!rule && (!looksDestructive(event.eventName) || isContentDeletion(event.eventSource, event.eventName))) return undefined;
+  if (rule && !typeMatches(query.type, rule)) return undefined;
+
+  for (const entry of event.resources ?? []) {
+    const arnText = asString(entry?.ARN);
+    if (!arnText) continue;
+    const arn = parseArn(arnText);
+    if (!arn) continue;
+    const entryType = asString(entry.type);
+    // S3 data events list the bucket next to the object: only the kind of resource the call destroys counts.
+    if (rule?.cfnType && entryType && entryType !== rule.cfnType) continue;
+    const typed = rule ?? ruleForCfnType(entryType);
+    if (query.type && !(typed && typeMatches(query.type, typed))) continue;
+    const candidate: Candidate = {
+      names: namesFromArn(arn),
+      arn: arnText,
+      account: arn.account || asString(entry.accountId) || accountOf(event),
+      region: arn.region || undefined,
+    };
+    if (candidateMatches(query, candidate, arn.service)) {
+      const type = typed?.resourceType ?? `${arn.service}:${asString(entry.type) ?? 'resource'}`;
+      const label = typed?.label ?? asString(entry.type) ?? arn.service;
+      return { resource: refFrom(candidate, type, label, !candidate.region), match: 'resources', effect: rule?.effect ?? 'deleted', ...(rule ? { rule } : {}) };
+    }
+  }
+
+  if (rule) return undefined;
+  const service = serviceOf(event.eventSource);
+  if (query.type && query.type.split(':')[0]!.toLowerCase() !== service) return undefined;
+  if (query.arn && query.arn.service !== service) return undefined;
+  for (const leaf of stringLeaves(event.requestParameters ?? null)) {
+    const candidate = leaf.startsWith('arn:')
+      ? candidateFromArnText(leaf, event)
+      : { names: [leaf], account: accountOf(event), region: event.awsRegion || undefined };
+    if (candidate && candidateMatches(query, candidate, service)) {
+      const noun = event.eventName.replace(/^(Delete|Terminate|Remove|Deregister|Destroy|Purge|Schedule)/, '').replace(/Deletion$/, '');
+      return { resource: refFrom(candidate, `${service}:${kebab(noun) || 'resource'}`, `${service} ${noun || 'resource'}`, false), match: 'heuristic', effect: 'deleted' };
+    }
+  }
+  return undefined;
+}
+
+function targetValues(event: CloudTrailEvent, path: string): string[] {
+  if (path.startsWith('@')) {
+    const v = asString((event as Record<string, unknown>)[path.slice(1)]);
+    return v ? [v] : [];
+  }
+  if (path.startsWith('responseElements.')) return valuesAt(event.responseElements, path.slice('responseElements.'.length));
+  return valuesAt(event.requestParameters, path);
+}
+
+function candidateFromValue(value: string, spec: TargetPath, rule: DeletionRule, event: CloudTrailEvent): Candidate {
+  if (value.startsWith('arn:')) {
+    const fromArn = candidateFromArnText(value, event);
+    if (fromArn) return fromArn;
+  }
+  const { id, account, region } = transform(value, spec.transform ?? 'none', event);
+  const candidate: Candidate = { names: unique([id, value]), account, region: rule.global ? undefined : region };
+  const template = spec.arn === undefined ? rule.arn : spec.arn;
+  if (template) {
+    const arn = fillTemplate(template, id, account, region, event);
+    if (arn) candidate.arn = arn;
+  }
+  if (rule.resourceType === 's3:object') {
+    const bucket = valuesAt(event.requestParameters, 'bucketName')[0];
+    if (bucket) candidate.names.push(`${bucket}/${id}`);
+  }
+  return candidate;
+}
+
+function candidateFromArnText(text: string, event: CloudTrailEvent): Candidate | undefined {
+  const arn = parseArn(text);
+  if (!arn) return undefined;
+  return { names: namesFromArn(arn), arn: text, account: arn.account || accountOf(event), region: arn.region || undefined };
+}
+
+function transform(value: string, how: IdTransform, event: CloudTrailEvent): { id: string; account?: string; region?: string } {
+  const account = accountOf(event);
+  const region = event.awsRegion || undefined;
+  switch (how) {
+    case 'sqsQueueUrl': {
+      const m = /^https?:\/\/(?:sqs\.)?([a-z0-9-]+)\.(?:queue\.)?amazonaws\.com[^/]*\/(\d+|[^/]+)\/([^/?]+)/.exec(value);
+      if (m) return { id: m[3]!, account: m[2]!, region: m[1] === 'queue' ? region : m[1]! };
+      return { id: value.split('/').pop() ?? value, account, region };
+    }
+    case 'hostedZoneId':
+      return { id: value.replace(/^\/?hostedzone\//, ''), account, region };
+    case 'dnsName':
+      return { id: value.replace(/\.$/, ''), account, region };
+    default:
+      return { id: value, account, region };
+  }
+}
+
+function fillTemplate(template: string, id: string, account: string | undefined, region: string | undefined, event: CloudTrailEvent): string | undefined {
+  let missing = false;
+  const out = template.replace(/\{([A-Za-z]+)\}/g, (_, name: string) => {
+    switch (name) {
+      case 'partition':
+        return partitionOf(region);
+      case 'region':
+        return region ?? ((missing = true), '');
+      case 'account':
+        return account ?? ((missing = true), '');
+      case 'id':
+        return id;
+      default: {
+        const v = valuesAt(event.requestParameters, name)[0];
+        if (!v) return (missing = true), '';
+        return v.startsWith('arn:') ? v.slice(v.lastIndexOf('/') + 1) : v;
+      }
+    }
+  });
+  return missing ? undefined : out;
+}
+
+function candidateMatches(query: ResourceQuery, c: Candidate, service: string): boolean {
+  if (query.arn) {
+    if (c.arn === query.input) return true;
+    if (query.arn.service !== service) return false;
+    if (query.arn.account && c.account && query.arn.account !== c.account) return false;
+    if (query.arn.account && !c.account) return false;
+    if (query.arn.region && c.region && query.arn.region !== c.region) return false;
+    return c.names.some((n) => query.names.includes(n));
+  }
+  return c.arn === query.input || c.names.some((n) => query.names.includes(n));
+}
+
+function refFrom(c: Candidate, type: string, label: string, global?: boolean): ResourceRef {
+  const ref: ResourceRef = { type, label, name: c.names[0]! };
+  if (c.arn) ref.arn = c.arn;
+  if (c.account) ref.account = c.account;
+  if (!global && c.region) ref.region = c.region;
+  return ref;
+}
+
+function ruleForCfnType(cfnType: string | undefined): DeletionRule | undefined {
+  if (!cfnType) return undefined;
+  return DELETION_CATALOGUE.find((r) => r.cfnType === cfnType);
+}
+
+export function accountOf(event: CloudTrailEvent): string | undefined {
+  return asString(event.recipientAccountId) ?? asString(asObject(event.userIdentity)?.accountId);
+}
+
+export function serviceOf(eventSource: string): string {
+  return eventSource.replace(/\.amazonaws\.com$/, '');
+}
+
+function partitionOf(region: string | undefined): string {
+  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region?.startsWith('cn-')) return 'aws-cn';
+  return 'aws';
+}
+
+function kebab(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { orderedMerge } from './ordered.js';
+
+function producer(id: number, count: number, delayMs: number, log?: string[]): () => AsyncIterable<string> {
+  return async function* () {
+    for (let i = 0; i < count; i++) {
+      await sleep(delayMs);
+      log?.push(`${id}:${i}`);
+      yield `${id}:${i}`;
+    }
+  };
+}
+
+async function* list<T>(items: T[]): AsyncIterable<T> {
+  yield* items;
+}
+
+test('items come out in producer order even when later producers finish first', async () => {
+  const out: string[] = [];
+  for await (const x of orderedMerge(list([producer(0, 3, 30), producer(1, 3, 1), producer(2, 3, 5)]), 3)) out.push(x);
+  assert.deepEqual(out, ['0:0', '0:1', '0:2', '1:0', '1:1', '1:2', '2:0', '2:1', '2:2']);
+});
+
+test('no more than `concurrency` producers run at once', async () => {
+  let running = 0;
+  let peak = 0;
+  const make = () => async function* () {
+    running++;
+    peak = Math.max(peak, running);
+    await sleep(5);
+    yield 1;
+    running--;
+  };
+  let n = 0;
+  for await (const _ of orderedMerge(list(Array.from({ length: 12 }, make)), 4)) n++;
+  assert.equal(n, 12);
+  assert.equal(peak, 4);
+});
+
+test('a producer ahead of the head stops at the high-water mark (memory stays bounded)', async () => {
+  const produced: string[] = [];
+  const it = orderedMerge(list([producer(0, 2, 50), producer(1, 100, 0, produced)]), 2, 8);
+  const first = await it.next();
+  assert.equal(first.value, '0:0');
+  await sleep(30);
+  assert.ok(produced.length <= 9, `the second producer ran ahead by ${produced.length} items`);
+  const rest: string[] = [];
+  for await (const x of it) rest.push(x);
+  assert.equal(rest.length, 101);
+});
+
+test('an error in a producer surfaces when its turn comes, after earlier items', async () => {
+  const failing = () =>
+    async function* () {
+      yield 'f:0';
+      throw new Error('boom');
+    };
+  const out: string[] = [];
+  await assert.rejects(async () => {
+    for await (const x of orderedMerge(list([producer(0, 2, 10), failing()]), 2)) out.push(x);
+  }, /boom/);
+  assert.deepEqual(out, ['0:0', '0:1', 'f:0']);
+});
+
+test('stopping early (a consumer that breaks) ends the producers', async () => {
+  const produced: string[] = [];
+  for await (const x of orderedMerge(list([producer(0, 1000, 1, produced)]), 1, 4)) {
+    if (x === '0:2') break;
+  }
+  const after = produced.length;
+  await sleep(30);
+  assert.ok(produced.length <= after + 1, 'the producer kept going after the consumer stopped');
+});
