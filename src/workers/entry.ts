@@ -4,7 +4,7 @@ import { compileRecipe } from '../filter/recipe.js';
 import type { RecordMatcher } from '../filter/matcher.js';
 import { searchInput } from '../pipeline/scan.js';
 import { newStats, type RecordHit } from '../records/search.js';
-import type { FromWorker, HitBatch, SerializedError, ToWorker, WorkerData } from './protocol.js';
+import type { FromWorker, HitBatch, SearchTask, SerializedError, TaskMessage, ToWorker, WorkerData } from './protocol.js';
 
 /**
  * The worker side: compiles the recipe once, then runs the pipeline's own searchInput on each input it is
@@ -12,6 +12,32 @@ import type { FromWorker, HitBatch, SerializedError, ToWorker, WorkerData } from
  */
 const port = parentPort!;
 const send = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+
+/** Results wait here until the batch is done or they grow past OUTBOX_BYTES. */
+let outbox: TaskMessage[] = [];
+let outboxTransfer: ArrayBuffer[] = [];
+let outboxBytes = 0;
+const OUTBOX_BYTES = 1 << 20;
+
+function post(msg: TaskMessage, transfer?: ArrayBuffer): void {
+  outbox.push(msg);
+  if (transfer) {
+    outboxTransfer.push(transfer);
+    outboxBytes += transfer.byteLength;
+  }
+  if (outboxBytes >= OUTBOX_BYTES) flushOutbox();
+}
+
+function flushOutbox(): void {
+  if (!outbox.length) return;
+  send({ code: 'RESULTS', messages: outbox }, outboxTransfer);
+  outbox = [];
+  outboxTransfer = [];
+  outboxBytes = 0;
+}
+
+/** Batches run one after another; each ends by sending what it produced. */
+let queue: Promise<void> = Promise.resolve();
 
 /** Hits are sent in batches of about this many text bytes, so the main thread can start printing early. */
 const BATCH_BYTES = 1 << 20;
@@ -27,9 +53,16 @@ const ready = compileRecipe((workerData as WorkerData).recipe).then(
 
 port.on('message', (msg: ToWorker) => {
   switch (msg.code) {
-    case 'SEARCH':
-      void ready.then(() => search(msg.id, msg.input));
+    case 'SEARCH': {
+      const tasks: SearchTask[] = msg.tasks;
+      queue = queue
+        .then(() => ready)
+        .then(async () => {
+          for (const t of tasks) await search(t.id, t.input);
+          flushOutbox();
+        });
       return;
+    }
     case 'CLOSE':
       port.close();
       return;
@@ -48,7 +81,7 @@ async function search(id: number, source: { bytes: Uint8Array } | { path: string
     const batch = encode(pending);
     pending = [];
     pendingBytes = 0;
-    send({ code: 'HITS', id, records: stats.records - sentRecords, batch }, [batch.text.buffer as ArrayBuffer]);
+    post({ code: 'HITS', id, records: stats.records - sentRecords, batch }, batch.text.buffer as ArrayBuffer);
     sentRecords = stats.records;
   };
   let error: SerializedError | undefined;
@@ -73,9 +106,9 @@ async function search(id: number, source: { bytes: Uint8Array } | { path: string
     if (typeof e.code === 'string') error.code = e.code;
   }
   flush();
-  const done: FromWorker = { code: 'DONE', id, records: stats.records - sentRecords, bytesRead, bad: [...stats.bad] };
+  const done: TaskMessage = { code: 'DONE', id, records: stats.records - sentRecords, bytesRead, bad: [...stats.bad] };
   if (error) done.error = error;
-  send(done);
+  post(done);
 }
 
 function encode(hits: RecordHit[]): HitBatch {

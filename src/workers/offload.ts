@@ -5,7 +5,7 @@ import type { CloudTrailEvent } from '../records/types.js';
 import type { SearchStats } from '../records/search.js';
 import type { InputUnit } from '../source/types.js';
 import { WorkerPool } from './pool.js';
-import type { FromWorker, HitBatch } from './protocol.js';
+import type { HitBatch, TaskMessage } from './protocol.js';
 
 /**
  * Sends whole inputs to a pool of search workers. The main thread reads the input (a file read or an S3
@@ -35,7 +35,6 @@ export function workerOffload(opts: WorkerOffloadOptions): UnitOffload {
   };
 }
 
-type TaskMessage = Extract<FromWorker, { id: number }>;
 
 async function* searchInWorker(
   pool: WorkerPool,

@@ -1,13 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, ToWorker, WorkerData } from './protocol.js';
+import type { FromWorker, SearchTask, TaskMessage, ToWorker, WorkerData } from './protocol.js';
 
 /**
  * A fixed set of search workers. Tasks go to the least busy worker; each task's messages are delivered to
  * the handler given with it, in the order the worker sent them. A worker that dies fails its tasks and is
  * replaced. Plumbing only: what a task does is decided in entry.ts and the pipeline.
  */
-type TaskMessage = Extract<FromWorker, { id: number }>;
-
 export interface TaskHandler {
   message(msg: TaskMessage): void;
   /** The worker failed outside any task's control (crashed, could not start). */
@@ -18,6 +16,9 @@ interface Slot {
   worker: Worker;
   tasks: Map<number, TaskHandler>;
   ready: Promise<void>;
+  /** Tasks handed out in this turn of the event loop, sent together. */
+  outbox: SearchTask[];
+  transfer: ArrayBuffer[];
 }
 
 export class WorkerPool {
@@ -34,7 +35,7 @@ export class WorkerPool {
     const worker = new Worker(new URL('./entry.js', import.meta.url), { workerData: this.data, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     // Idle workers must not keep the process alive after the last task.
     worker.unref();
-    const slot: Slot = { worker, tasks: new Map(), ready: Promise.resolve() };
+    const slot: Slot = { worker, tasks: new Map(), ready: Promise.resolve(), outbox: [], transfer: [] };
     slot.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (msg: FromWorker) => {
         switch (msg.code) {
@@ -45,14 +46,14 @@ export class WorkerPool {
             reject(new Error(msg.message));
             this.fail(slot, new Error(`search worker could not start: ${msg.message}`));
             return;
-          case 'HITS':
-          case 'DONE': {
-            const handler = slot.tasks.get(msg.id);
-            if (msg.code === 'DONE') slot.tasks.delete(msg.id);
+          case 'RESULTS':
+            for (const m of msg.messages) {
+              const handler = slot.tasks.get(m.id);
+              if (m.code === 'DONE') slot.tasks.delete(m.id);
+              handler?.message(m);
+            }
             if (slot.tasks.size === 0) worker.unref();
-            handler?.message(msg);
             return;
-          }
           default:
             this.fail(slot, new Error(`search worker sent an unknown message: ${JSON.stringify(msg)}`));
         }
@@ -87,9 +88,18 @@ export class WorkerPool {
     const id = this.nextId++;
     slot.tasks.set(id, handler);
     slot.worker.ref();
-    const msg: ToWorker = { code: 'SEARCH', id, input };
     const bytes = 'bytes' in input ? input.bytes : undefined;
-    const transfer = bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
+    if (bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) slot.transfer.push(bytes.buffer as ArrayBuffer);
+    slot.outbox.push({ id, input });
+    if (slot.outbox.length === 1) setImmediate(() => this.send(slot));
+  }
+
+  private send(slot: Slot): void {
+    if (!slot.outbox.length || !this.slots.includes(slot)) return;
+    const msg: ToWorker = { code: 'SEARCH', tasks: slot.outbox };
+    const transfer = slot.transfer;
+    slot.outbox = [];
+    slot.transfer = [];
     slot.worker.postMessage(msg, transfer);
   }
 
