@@ -5,6 +5,7 @@ import { workerOffload } from './offload.js';
 import { newStats } from '../records/search.js';
 import type { InputUnit } from '../source/types.js';
 import type { ScanHit } from '../pipeline/scan.js';
+import type { RecordHit } from '../records/search.js';
 
 const event = (name: string, id: string) => ({
   eventVersion: '1.09', eventTime: '2026-03-01T10:00:00Z', eventSource: 'dynamodb.amazonaws.com', eventName: name,
@@ -18,9 +19,10 @@ function unit(body: Buffer): { unit: InputUnit; input: AsyncIterable<Uint8Array>
   };
 }
 
-async function collect(it: AsyncIterable<ScanHit[]>): Promise<ScanHit[]> {
+/** Hits from the offload are ScanHits whose source the pipeline fills in. */
+async function collect(it: AsyncIterable<RecordHit[]>): Promise<ScanHit[]> {
   const out: ScanHit[] = [];
-  for await (const b of it) out.push(...b);
+  for await (const b of it) out.push(...(b as ScanHit[]));
   return out;
 }
 
@@ -54,7 +56,7 @@ test('a damaged input fails in the worker with the error the in-process search g
     const hits: ScanHit[] = [];
     await assert.rejects(
       (async () => {
-        for await (const b of offload.search(u.unit, u.input, stats, () => undefined)) hits.push(...b);
+        for await (const b of offload.search(u.unit, u.input, stats, () => undefined)) hits.push(...(b as ScanHit[]));
       })(),
       (err: Error & { code?: string }) => /unexpected end of file/.test(err.message) || err.code === 'Z_BUF_ERROR',
     );
