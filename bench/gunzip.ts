@@ -22,6 +22,10 @@ if (isMainThread) {
   }
 } else {
   let n = 0;
-  for (const f of workerData as string[]) n += gunzipSync(readFileSync(f)).length;
+  for (const f of workerData as string[]) {
+    const gz = readFileSync(f);
+    // Output sized from the gzip trailer: the fastest way Node has to inflate a whole file.
+    n += gunzipSync(gz, { chunkSize: Math.max(64 * 1024, gz.readUInt32LE(gz.length - 4) + 1) }).length;
+  }
   parentPort!.postMessage(n);
 }

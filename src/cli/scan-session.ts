@@ -85,7 +85,8 @@ export class ScanSession {
         sources: opts.sources ?? this.sources,
         scope: opts.scope ?? this.scope,
         matcher: allOf(matchers),
-        jobs: this.jobs,
+        // Worker tasks travel in batches; more inputs in flight keep every worker fed between batches.
+        jobs: offloadable && this.raw.jobs === undefined ? Math.max(this.jobs, 16 * this.threads) : this.jobs,
         dedup: opts.dedup ?? this.raw.dedup !== false,
         ...(offloadable ? { offload: workerOffload({ threads: this.threads, recipe }) } : {}),
       },

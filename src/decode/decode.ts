@@ -99,7 +99,11 @@ export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded>
     // below, which reports the same error after passing on the records before the damage.
     let plain: Buffer | undefined;
     try {
-      plain = zlib.gunzipSync(head, { maxOutputLength: ONE_SHOT_OUTPUT_BYTES });
+      // The gzip trailer states the size (mod 2^32, and of the last member only): a hint, not a promise.
+      // Sized to it, the output is one buffer instead of many 16 KiB pieces joined at the end.
+      const hint = head.length >= 18 ? head.readUInt32LE(head.length - 4) + 1 : 0;
+      const chunkSize = Math.min(ONE_SHOT_OUTPUT_BYTES, Math.max(64 * 1024, hint));
+      plain = zlib.gunzipSync(head, { maxOutputLength: ONE_SHOT_OUTPUT_BYTES, chunkSize });
     } catch {
       plain = undefined;
     }

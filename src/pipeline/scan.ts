@@ -120,10 +120,17 @@ export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: Abo
   }
 }
 
+const compiledNeedles = new WeakMap<RecordMatcher, ReturnType<typeof compileNeedles>>();
+function needlesOf(matcher: RecordMatcher): ReturnType<typeof compileNeedles> {
+  let n = compiledNeedles.get(matcher);
+  if (!n) compiledNeedles.set(matcher, (n = compileNeedles(matcher.needles)));
+  return n;
+}
+
 /** decode → split → pre-filter → parse → match for one input's raw bytes. The task a worker runs. */
 export async function* searchInput(input: AsyncIterable<Uint8Array>, matcher: RecordMatcher, stats: SearchStats): AsyncGenerator<RecordHit[]> {
   const decoded = await decode(input);
-  if (decoded.whole && matcher.needles.length && looksLikeJson(decoded.whole) && !mayContainCandidates(decoded.whole, compileNeedles(matcher.needles))) {
+  if (decoded.whole && matcher.needles.length && looksLikeJson(decoded.whole) && !mayContainCandidates(decoded.whole, needlesOf(matcher))) {
     // Nothing in this input can pass the pre-filter: skip splitting and parsing (its records go uncounted).
     stats.bytes += decoded.whole.length;
     return;

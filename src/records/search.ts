@@ -31,12 +31,21 @@ interface CompiledNeedles {
   plain: Buffer[][];
   /** The same needles as they appear inside a JSON string (lookup-events embeds each event as a string). */
   escaped: Buffer[][];
+  /** Each needle without its quotes when both spellings contain that text unchanged (else undefined). */
+  core: Array<Array<Buffer | undefined>>;
 }
 
 export function compileNeedles(groups: NeedleGroups): CompiledNeedles {
   return {
     plain: groups.map((g) => g.map((n) => Buffer.from(n))),
     escaped: groups.map((g) => g.map((n) => Buffer.from(JSON.stringify(n).slice(1, -1)))),
+    core: groups.map((g) =>
+      g.map((n) => {
+        const inner = n.replace(/^"/, '').replace(/"$/, '');
+        // JSON escapes only quotes, backslashes and control characters; without them the text is spelled the same.
+        return inner.length >= 4 && !/["\\\u0000-\u001f]/.test(inner) && inner !== n ? Buffer.from(inner) : undefined;
+      }),
+    ),
   };
 }
 
@@ -62,8 +71,15 @@ function passes(record: Buffer, groups: Buffer[][]): boolean {
 export function mayContainCandidates(whole: Buffer, needles: CompiledNeedles): boolean {
   for (let g = 0; g < needles.plain.length; g++) {
     let hit = false;
-    for (const n of needles.plain[g]!) if (whole.indexOf(n) >= 0) { hit = true; break; }
-    if (!hit) for (const n of needles.escaped[g]!) if (whole.indexOf(n) >= 0) { hit = true; break; }
+    const plain = needles.plain[g]!;
+    const escaped = needles.escaped[g]!;
+    for (let i = 0; i < plain.length && !hit; i++) {
+      // Both spellings contain the needle's core (its text inside the quotes): one pass over the file
+      // rules out both when, as usual, the core is absent.
+      const core = needles.core[g]![i];
+      if (core && whole.indexOf(core) < 0) continue;
+      hit = whole.indexOf(plain[i]!) >= 0 || whole.indexOf(escaped[i]!) >= 0;
+    }
     if (!hit) return false;
   }
   return true;
