@@ -9,7 +9,7 @@ import type { CloudTrailEvent, JsonValue, UserIdentity } from '../src/records/ty
  * mix shaped like a busy production account (reads dominate, S3/KMS data events, role sessions), and a few
  * planted deletions whose eventIDs every tool must find. Same size argument → same bytes.
  */
-export const CORPUS_VERSION = 5;
+export const CORPUS_VERSION = 6;
 /** The trail lives in <dir>/trail, apart from the manifest, so tools can be pointed at it alone. */
 export const trailDir = (dir: string) => join(dir, 'trail');
 export const ACCOUNTS = ['111122223333', '444455556666', '777788889999'];
@@ -72,7 +72,7 @@ const MIX: Array<[number, Maker]> = [
   [2, ({ r }) => ({ source: 'dynamodb.amazonaws.com', name: pick(r, ['UpdateTable', 'CreateTable', 'TagResource']), params: { tableName: pick(r, TABLES), billingMode: 'PAY_PER_REQUEST' } })],
   // Near misses for the pre-filter: "DeleteTable" appears in the text, but the eventName is another. The quoted
   // needle itself is rare in real trails (a Glue table named so), so it is rare here too.
-  [1, ({ r, account }) => ({ source: 'iam.amazonaws.com', name: 'PutRolePolicy', params: { roleName: pick(r, ROLES), policyName: 'ddb', policyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:DeleteTable","dynamodb:DescribeTable"],"Resource":"arn:aws:dynamodb:*:${account}:table/*"}]}` } })],
+  [0.2, ({ r, account }) => ({ source: 'iam.amazonaws.com', name: 'PutRolePolicy', params: { roleName: pick(r, ROLES), policyName: 'ddb', policyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:DeleteTable","dynamodb:DescribeTable"],"Resource":"arn:aws:dynamodb:*:${account}:table/*"}]}` } })],
   [0.02, ({ r }) => ({ source: 'glue.amazonaws.com', name: 'GetTable', params: { databaseName: 'analytics', name: 'DeleteTable' + (r() < 0.5 ? '' : '_v2') } })],
   [1, () => ({ source: 'signin.amazonaws.com', name: 'ConsoleLogin', params: null, response: { ConsoleLogin: 'Success' } })],
 ];

@@ -67,12 +67,19 @@ function eventJson(hit: PrintedEvent, fields: FieldPath[] | undefined): string {
   return hit.raw ? (isAscii(hit.raw) ? hit.raw.toString('latin1') : hit.raw.toString('utf8')) : JSON.stringify(hit.event);
 }
 
+const NEWLINE = Buffer.from('\n');
+
 class NdjsonPrinter implements EventPrinter {
   constructor(
     private readonly out: OutputWriter,
     private readonly fields: FieldPath[] | undefined,
   ) {}
   print(hit: PrintedEvent) {
+    // ASCII record bytes are their own UTF-8: written as they are, with no string made (the broad-scan hot path).
+    if (hit.raw && !this.fields?.length && isAscii(hit.raw)) {
+      const w = this.out.write(hit.raw);
+      return this.out.write(NEWLINE) ?? w;
+    }
     return this.out.write(eventJson(hit, this.fields) + '\n');
   }
   async end() {

@@ -78,12 +78,15 @@ export function mayContainCandidates(whole: Buffer, needles: CompiledNeedles): b
       // rules out both when, as usual, the core is absent.
       const core = needles.core[g]![i];
       if (core && whole.indexOf(core) < 0) continue;
-      hit = whole.indexOf(plain[i]!) >= 0 || whole.indexOf(escaped[i]!) >= 0;
+      // The escaped spelling only counts in lookup-events output, whose entries carry a CloudTrailEvent string.
+      hit = whole.indexOf(plain[i]!) >= 0 || (whole.indexOf(LOOKUP_KEY) >= 0 && whole.indexOf(escaped[i]!) >= 0);
     }
     if (!hit) return false;
   }
   return true;
 }
+
+const LOOKUP_KEY = Buffer.from('CloudTrailEvent');
 
 /** First and last non-space bytes look like a JSON container or object stream. */
 export function looksLikeJson(buf: Buffer): boolean {

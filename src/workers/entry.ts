@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRecipe } from '../filter/recipe.js';
 import type { RecordMatcher } from '../filter/matcher.js';
@@ -38,6 +40,16 @@ function flushOutbox(): void {
 
 /** Batches run one after another; each ends by sending what it produced. */
 let queue: Promise<void> = Promise.resolve();
+
+/**
+ * Every input leaves a dead decoded buffer outside the JS heap, and V8 only collects after tens of MB of
+ * them per thread, which alone would push a scan past its memory budget. A full collection after every
+ * RELEASE_EVERY decoded bytes keeps it flat for a few milliseconds each.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+const RELEASE_EVERY = 24 * 1024 * 1024;
+let decodedSinceGc = 0;
 
 /** Hits are sent in batches of about this many text bytes, so the main thread can start printing early. */
 const BATCH_BYTES = 1 << 20;
@@ -106,6 +118,11 @@ async function search(id: number, source: { bytes: Uint8Array } | { path: string
     if (typeof e.code === 'string') error.code = e.code;
   }
   flush();
+  decodedSinceGc += stats.bytes;
+  if (decodedSinceGc >= RELEASE_EVERY) {
+    decodedSinceGc = 0;
+    collectGarbage();
+  }
   const done: TaskMessage = { code: 'DONE', id, records: stats.records - sentRecords, bytesRead, bad: [...stats.bad] };
   if (error) done.error = error;
   post(done);
