@@ -213,7 +213,7 @@ async function main(): Promise<number> {
 
   // One big log file (an uncompressed single-file export), generated on the fly: memory must stay flat.
   if (args.singleFile && !args.quick) {
-    const big = join(work, 'single-file.json.gz');
+    const big = join(work, `single-file-v${m.version}-${m.bytesTarget}.json.gz`);
     if (!existsSync(big)) writeFileSync(big, singleBigFile(m, trail, Math.min(args.size, 1e9)));
     results.push(
       await timeCase('ctrail events on one 1 GB log file', 'other', 'ctrail-big', `node ${ctrail} events ${big} --event-name DeleteTable -o ndjson -q`, 1, (r) =>
