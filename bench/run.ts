@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, writeFileSync, readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -155,6 +155,7 @@ async function main(): Promise<number> {
   const hasCommand = (name: string) => existsSync(join(repo, 'dist', 'src', 'cli', `${name}.js`));
   const results: CaseResult[] = [];
   const R = args.runs;
+  const loadAtStart = loadavg()[0]!;
 
   results.push(
     await timeCase('bare Node gunzip (all cores)', 'ceiling', 'node', `node ${join(here, 'gunzip.js')} ${fileList}`, R, (r) =>
@@ -222,7 +223,7 @@ async function main(): Promise<number> {
     );
   }
 
-  const report = renderReport(args, m, results);
+  const report = renderReport(args, m, results, [loadAtStart, loadavg()[0]!]);
   process.stdout.write(report.table + '\n');
   const out = args.out ?? (args.quick ? join(work, 'RESULTS-quick.md') : join(repo, 'bench', 'RESULTS.md'));
   writeFileSync(out, report.markdown);
@@ -254,7 +255,7 @@ function gunzipText(path: string): string {
   return gunzipSync(readFileSync(path)).toString();
 }
 
-function renderReport(args: Args, m: CorpusManifest, results: CaseResult[]) {
+function renderReport(args: Args, m: CorpusManifest, results: CaseResult[], load: [number, number]) {
   const byTool = (tool: string) => results.find((r) => r.tool === tool);
   const mb = m.uncompressedBytes / 1e6;
   const rows = results.map((r) => {
@@ -303,6 +304,8 @@ function renderReport(args: Args, m: CorpusManifest, results: CaseResult[]) {
     '',
     'Reproduce: `npm run bench` (1 GB corpus, generated once into bench/corpus/), `npm run bench -- --size 200MB`, `npm run bench -- --quick`.',
     'Peak RSS is the largest process of each case (GNU time `%M`). Every case\'s answer is checked against the corpus manifest.',
+    `Load average (1 min) when the run started: ${load[0].toFixed(1)}, when it ended: ${load[1].toFixed(1)} on ${availableParallelism()} cores.` +
+      (Math.max(...load) > availableParallelism() * 0.75 ? ' **Other jobs shared the machine during this run: absolute speeds are depressed and noisy; ratios between tools in the same run are fairer, but still noisy.**' : ''),
     '',
     ...lines,
     '',

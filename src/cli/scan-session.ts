@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { setMaxListeners } from 'node:events';
 import { UsageError, type InputProblem } from '../errors.js';
 import { compileFilters } from '../filter/flags.js';
 import { allOf, type RecordMatcher } from '../filter/matcher.js';
@@ -38,6 +39,8 @@ export class ScanSession {
     this.spec = filterSpecFrom(raw);
     this.jobs = jobsFrom(raw);
     this.threads = threadsFrom(raw);
+    // Every input in flight (an S3 GET, a file read) listens for the abort: dozens at once is by design.
+    setMaxListeners(0, this.controller.signal);
     this.resolveCtx = { aws: awsOptionsFrom(raw) };
     if (sourceArgs.length === 0) {
       if (io.stdinIsTTY) throw new UsageError('no sources given (a path, s3://bucket/prefix, history:, logs:, or - for stdin)');
