@@ -18,7 +18,7 @@ export interface AlertControl {
   id: string;
   /** CIS AWS Foundations Benchmark v3.0.0 recommendation number. */
   cis?: string;
-  /** AWS Security Hub control id that checks the same alarm (see docs/audit.md for the mapping caveat). */
+  /** AWS Security Hub control id that checks the same alarm (see the README (ctrail audit) for the mapping caveat). */
   securityHub?: string;
   title: string;
   /** How the benchmark (or ctrail, for trail tampering) writes the pattern; used in the remediation. */

@@ -10,7 +10,7 @@ export interface RenderOptions {
   width?: number;
 }
 
-/** `{account, regions, checks: [...]}` exactly as documented in docs/audit.md. */
+/** `{account, regions, checks: [...]}` exactly as documented in the README (ctrail audit). */
 export function renderJson(report: AuditReport): string {
   return JSON.stringify(report, null, 2) + '\n';
 }

@@ -12,4 +12,6 @@ export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./insights.js'),
   () => import('./hunt.js'),
   () => import('./audit.js'),
+  () => import('./validate.js'),
+  () => import('./mirror.js'),
 ];

@@ -5,6 +5,8 @@ import type { RecordMatcher } from '../filter/matcher.js';
 import { issuingMatcher } from '../forensics/find-deletion.js';
 import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
 import type { ScanScope } from '../source/types.js';
+import type { Pushdown } from '../source/query-hints.js';
+import { ISSUING_PUSHDOWN } from '../forensics/pushdown.js';
 import { EXIT } from './exit.js';
 import type { CliIO } from './io.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
@@ -47,7 +49,11 @@ export interface ForensicsScan {
   /** The `events` flags as an exact test, applied to the actions found (never to issuing events). */
   accept: (e: CloudTrailEvent) => boolean;
   lookBackMs: number;
-  main(matcher: RecordMatcher): AsyncIterable<SourcedEvent>;
+  /**
+   * `pushdown` is what API sources may ask their servers for; it must cover the whole matcher (issuing
+   * events included), which is why the flags' own hints are not used here.
+   */
+  main(matcher: RecordMatcher, pushdown?: Pushdown): AsyncIterable<SourcedEvent>;
   /** The --identity-source scan, or undefined when none was given. */
   identity(): AsyncIterable<SourcedEvent> | undefined;
 }
@@ -62,7 +68,9 @@ export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensics
   const session = new ScanSession(io, raw, sourceArgs);
   const identitySources = raw.identitySource?.length ? session.resolveExtra(raw.identitySource) : undefined;
   const flags = compileFilters(session.spec);
-  const widened: ScanScope = { ...session.scope };
+  // The flags apply to the candidates only, never to issuing events: their hints cannot be pushed down.
+  const { hints: _flagHints, ...flagFree } = session.scope;
+  const widened: ScanScope = { ...flagFree };
   if (widened.start) widened.start = new Date(widened.start.getTime() - lookBackMs);
   const timeOnly: ScanScope = {};
   if (widened.start) timeOnly.start = widened.start;
@@ -71,8 +79,12 @@ export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensics
     session,
     accept: (e) => flags.matches(e),
     lookBackMs,
-    main: (matcher) => sourcedFrom(session.scan({ extra: matcher, useFlags: false, scope: widened, dedup: false })),
-    identity: () => (identitySources ? sourcedFrom(session.scan({ extra: issuingMatcher, useFlags: false, sources: identitySources, scope: timeOnly, dedup: false })) : undefined),
+    main: (matcher, pushdown) =>
+      sourcedFrom(session.scan({ extra: matcher, useFlags: false, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false })),
+    identity: () =>
+      identitySources
+        ? sourcedFrom(session.scan({ extra: issuingMatcher, useFlags: false, sources: identitySources, scope: { ...timeOnly, hints: ISSUING_PUSHDOWN }, dedup: false }))
+        : undefined,
   };
 }
 

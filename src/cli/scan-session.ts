@@ -10,6 +10,9 @@ import { newProgress, scanEvents, type ScanHit, type ScanProgress } from '../pip
 import { ProgressLine } from '../output/progress.js';
 import { neutralize } from '../output/sanitize.js';
 import { resolveSource, type ResolveContext } from '../source/resolve.js';
+import '../source/api-schemes.js';
+import { hintsFromSpec } from '../source/query-hints.js';
+import { ApiProgressBoard } from '../output/api-progress.js';
 import type { ScanScope, Source } from '../source/types.js';
 import { awsOptionsFrom, filterSpecFrom, jobsFrom, threadsFrom, type RawScanOptions } from './options.js';
 import { formatProblem, type CliIO } from './io.js';
@@ -30,6 +33,8 @@ export class ScanSession {
   private readonly jobs: number;
   private readonly threads: number;
   private readonly resolveCtx: ResolveContext;
+  private readonly apiBoard = new ApiProgressBoard();
+  private readonly noticed = new Set<string>();
 
   constructor(
     readonly io: CliIO,
@@ -41,7 +46,12 @@ export class ScanSession {
     this.threads = threadsFrom(raw);
     // Every input in flight (an S3 GET, a file read) listens for the abort: dozens at once is by design.
     setMaxListeners(0, this.controller.signal);
-    this.resolveCtx = { aws: awsOptionsFrom(raw) };
+    this.resolveCtx = {
+      aws: awsOptionsFrom(raw),
+      ...(this.spec.regions ? { regions: this.spec.regions } : {}),
+      notices: { notice: this.notice },
+      apiProgress: this.apiBoard.update,
+    };
     if (sourceArgs.length === 0) {
       if (io.stdinIsTTY) throw new UsageError('no sources given (a path, s3://bucket/prefix, history:, logs:, or - for stdin)');
       sourceArgs = ['-'];
@@ -61,6 +71,14 @@ export class ScanSession {
     this.io.stderr.write(formatProblem(p));
   };
 
+  /** Something the user should know once (not a problem: the exit code does not change). */
+  notice = (message: string): void => {
+    if (this.noticed.has(message)) return;
+    this.noticed.add(message);
+    this.progressLine?.clear();
+    this.io.stderr.write(`ctrail: ${neutralize(message)}\n`);
+  };
+
   private skipped = (what: string, reason: string): void => {
     if (!this.raw.verbose) return;
     this.progressLine?.clear();
@@ -77,7 +95,7 @@ export class ScanSession {
   ): AsyncGenerator<ScanHit> {
     const matchers = [opts.useFlags === false ? undefined : compileFilters(this.spec), opts.extra].filter((m): m is RecordMatcher => m !== undefined);
     if (!this.progressLine && this.io.stderrIsTTY && !this.raw.quiet) {
-      this.progressLine = new ProgressLine(this.progress, this.io.stderr);
+      this.progressLine = new ProgressLine(this.progress, this.io.stderr, 250, () => this.apiBoard.summary());
       this.progressLine.start();
     }
     const offloadable = this.threads > 1 && (opts.extra === undefined || opts.extraRecipe !== undefined);
@@ -120,6 +138,7 @@ export function scopeFrom(spec: FilterSpec): ScanScope {
   if (spec.accounts) scope.accounts = spec.accounts;
   if (spec.regions) scope.regions = spec.regions;
   if (spec.categories) scope.categories = spec.categories;
+  scope.hints = hintsFromSpec(spec);
   return scope;
 }
 

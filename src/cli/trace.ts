@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { renderTraceReport } from '../forensics/summary.js';
 import { parseTraceTarget, traceCredentials, traceMatcher } from '../forensics/trace.js';
+import { tracePushdown } from '../forensics/pushdown.js';
 import type { CliIO } from './io.js';
 import { addForensicsOptions, exitCode, forensicsScan, writeOut, type RawForensicsOptions } from './forensics-scan.js';
 
@@ -19,7 +20,7 @@ export function register(program: Command, io: CliIO): void {
 export async function runTrace(io: CliIO, who: string, sourceArgs: string[], raw: RawForensicsOptions): Promise<number> {
   const target = parseTraceTarget(who);
   const scan = forensicsScan(io, sourceArgs, raw);
-  const report = await traceCredentials(target, scan.main(traceMatcher(target)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
+  const report = await traceCredentials(target, scan.main(traceMatcher(target), tracePushdown(target)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
   scan.session.stopProgress();
   const format = raw.output ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
   if (format === 'table') await writeOut(io, renderTraceReport(who, report));

@@ -21,7 +21,7 @@ export interface Actor {
   invokedBy?: string;
 }
 
-/** One deletion or attempt: the NDJSON schema of `ctrail find-deletion -o ndjson` (docs/forensics.md). */
+/** One deletion or attempt: the NDJSON schema of `ctrail find-deletion -o ndjson` (README, "Forensics"). */
 export interface DeletionResult {
   resource: ResourceRef;
   eventID?: string;

@@ -12,6 +12,8 @@ export class ProgressLine {
     private readonly progress: ScanProgress,
     private readonly stream: NodeJS.WriteStream = process.stderr,
     private readonly intervalMs = 250,
+    /** More to show, e.g. the API sources' pages and request rate. */
+    private readonly extra?: () => string | undefined,
   ) {}
 
   start(): void {
@@ -42,6 +44,8 @@ export class ProgressLine {
       `${p.matched} matched`,
     ];
     if (p.problems) parts.push(`${p.problems} skipped`);
+    const extra = this.extra?.();
+    if (extra) parts.push(extra);
     if (p.listingDone && p.bytesTotal > 0 && p.bytesRead > 0 && p.bytesRead < p.bytesTotal) {
       const eta = ((p.bytesTotal - p.bytesRead) / p.bytesRead) * secs;
       parts.push(`ETA ${formatDuration(eta)}`);
@@ -70,7 +74,7 @@ function formatCount(n: number): string {
   return n.toFixed(0);
 }
 
-function formatDuration(s: number): string {
+export function formatDuration(s: number): string {
   if (s < 60) return `${Math.ceil(s)}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.ceil(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;

@@ -68,3 +68,7 @@ test('empty input is an error', () => {
 test('a closing bracket with nothing open is an error', () => {
   assert.throws(() => splitAll(`${e1}]`), /unbalanced/);
 });
+
+test('a bare string line between NDJSON records is passed on as a record, not dropped', () => {
+  assert.deepEqual(splitAll(`${e1}\n"stray"\n${e2}\n`), [e1, '"stray"', e2]);
+});

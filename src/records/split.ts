@@ -94,6 +94,11 @@ export class RecordSplitter {
         if (this.topIsObject && this.depth === 1 && this.expectKey) {
           this.lastKey = buf.toString('latin1', i + 1, close);
           this.expectKey = false;
+        } else if (this.depth === 0) {
+          // A bare JSON string between records (e.g. a stray NDJSON line) is a record that is not an
+          // event: pass it on so it is counted and reported, never dropped silently.
+          this.started = true;
+          out.push(buf.subarray(i, close + 1));
         }
         i = close + 1;
         continue;

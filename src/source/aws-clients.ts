@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { AwsOptions } from './aws.js';
 
 /**
@@ -28,11 +29,25 @@ export function createS3Client(opts: AwsOptions): S3Client {
   });
 }
 
-export function createCloudTrailClient(opts: AwsOptions, region?: string): CloudTrailClient {
+/** `maxAttempts: 1` suits callers that pace and retry throttling themselves (the API sources). */
+export interface ClientTuning {
+  maxAttempts?: number;
+}
+
+export function createCloudTrailClient(opts: AwsOptions, region?: string, tuning: ClientTuning = {}): CloudTrailClient {
   return new CloudTrailClient({
     region: region ?? regionFor(opts),
     ...(opts.profile ? { profile: opts.profile } : {}),
-    maxAttempts: 5,
+    maxAttempts: tuning.maxAttempts ?? 5,
+  });
+}
+
+/** Endpoint from AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL, as the SDK resolves it itself. */
+export function createCloudWatchLogsClient(opts: AwsOptions, region?: string, tuning: ClientTuning = {}): CloudWatchLogsClient {
+  return new CloudWatchLogsClient({
+    region: region ?? regionFor(opts),
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    maxAttempts: tuning.maxAttempts ?? 5,
   });
 }
 

@@ -8,8 +8,18 @@ export interface AwsOptions {
   endpointUrl?: string;
 }
 
+/**
+ * The region a call goes to when the source does not name one, without loading the SDK (the same rule as
+ * the client factories in aws-clients.ts).
+ */
+export function regionFromOptions(opts: AwsOptions): string {
+  return opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+}
+
 /** Errors that mean the run cannot work at all (exit 2), as opposed to one unreadable object. */
 export function asConfigErrorIfFatal(err: unknown, what: string): ConfigError | undefined {
+  // A source that already decided the run cannot go on (unknown log group, no such region).
+  if (err instanceof ConfigError) return err;
   const name = err instanceof Error ? err.name : '';
   switch (name) {
     case 'CredentialsProviderError':

@@ -5,6 +5,7 @@ import { FileSource, GlobSource, StdinSource, folderSource } from './local.js';
 import { LazyS3Store, lazyS3Client } from './store.js';
 import { TrailSource } from './trail-source.js';
 import type { Source } from './types.js';
+import type { NoticeSink, ProgressListener } from './api-pacing.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 
 /**
@@ -15,6 +16,12 @@ export interface ResolveContext {
   aws: AwsOptions;
   /** One S3 client for all s3:// sources of a run, created on first use. */
   s3?: () => Promise<S3Client>;
+  /** Every `--region` value: `history:` alone reads these. */
+  regions?: string[];
+  /** Said once on stderr, e.g. "event history holds management events only". */
+  notices?: NoticeSink;
+  /** Pages, events, request rate and ETA of the API sources, for the progress line. */
+  apiProgress?: ProgressListener;
 }
 
 export type SourceResolver = (arg: string, ctx: ResolveContext) => Source | undefined;

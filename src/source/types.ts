@@ -1,4 +1,5 @@
 import type { InputProblem } from '../errors.js';
+import type { Pushdown } from './query-hints.js';
 
 /**
  * One readable thing: a local file, an S3 object, stdin, or a page stream from an API source.
@@ -28,6 +29,11 @@ export interface ScanScope {
   regions?: string[];
   /** Which CloudTrail folders to read: management/data events live under CloudTrail/, Insights under CloudTrail-Insight/. */
   categories?: Array<'management' | 'data' | 'insight'>;
+  /**
+   * Filters an API source may push down to its server (LookupEvents attribute, CloudWatch Logs filter
+   * pattern). They must describe a superset of what the final matcher accepts; the matcher still decides.
+   */
+  hints?: Pushdown;
 }
 
 export interface Source {

@@ -1,0 +1,109 @@
+import { Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { processIO, type CliIO } from './io.js';
+import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
+
+interface ValidateFlags {
+  trailArn?: string;
+  startTime?: string;
+  endTime?: string;
+  s3Bucket?: string;
+  s3Prefix?: string;
+  accountId: string[];
+  region: string[];
+  profile?: string;
+  endpointUrl?: string;
+  verbose?: boolean;
+  publicKeys: string[];
+  allowCopy?: boolean;
+  jobs: string;
+  output: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function register(program: Command, io: CliIO = processIO()): void {
+  program
+    .command('validate')
+    .description('verify CloudTrail digest chains, signatures and log-file hashes (aws cloudtrail validate-logs, faster and offline)')
+    .argument('[source]', 's3://bucket[/prefix] or a mirror folder (default: the trail\'s bucket)')
+    .option('--trail-arn <arn>', 'trail whose bucket, prefix and home region to use')
+    .option('--start-time <time>', 'start of the window (ISO 8601, UTC unless an offset is given)')
+    .option('--end-time <time>', 'end of the window (default: now)')
+    .option('--s3-bucket <bucket>', 'bucket holding the digests (skips DescribeTrails)')
+    .option('--s3-prefix <prefix>', 'the trail\'s S3 key prefix, with --s3-bucket')
+    .option('--account-id <id>', 'account to validate; repeat for several (default: every account found)', collect, [])
+    .option('--region <region>', 'region to validate; repeat for several (default: every region found)', collect, [])
+    .option('--profile <name>', 'AWS profile')
+    .option('--endpoint-url <url>', 'S3 endpoint (CloudTrail: AWS_ENDPOINT_URL_CLOUDTRAIL)')
+    .option('--public-keys <file>', 'public keys as printed by `aws cloudtrail list-public-keys`; repeat for several regions', collect, [])
+    .option('--allow-copy', 'verify a copy of a trail in another bucket or prefix instead of calling every digest moved')
+    .option('--jobs <n>', 'requests in flight', '16')
+    .option('--verbose', 'also print every valid file')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (source: string | undefined, flags: ValidateFlags) => {
+      // The SDK and the integrity code load only when this command runs.
+      const { renderJson, renderText, reportFails } = await import('../integrity/report.js');
+      const { chooseKeySource, resolveSource } = await import('../integrity/setup.js');
+      const { parseTime } = await import('../integrity/time.js');
+      const { validateTrail } = await import('../integrity/validate.js');
+      const jobs = Number(flags.jobs);
+      if (!Number.isInteger(jobs) || jobs < 1 || jobs > 512) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number from 1 to 512`);
+      const aws: AwsOptions = {
+        ...(flags.region[0] ? { region: flags.region[0] } : {}),
+        ...(flags.profile ? { profile: flags.profile } : {}),
+        ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
+      };
+      const now = new Date();
+      let start = flags.startTime ? parseTime(flags.startTime, '--start-time') : undefined;
+      let end = flags.endTime ? parseTime(flags.endTime, '--end-time') : undefined;
+      const resolved = await resolveSource({
+        ...(source ? { source } : {}),
+        ...(flags.trailArn ? { trailArn: flags.trailArn } : {}),
+        ...(flags.s3Bucket ? { s3Bucket: flags.s3Bucket } : {}),
+        ...(flags.s3Prefix ? { s3Prefix: flags.s3Prefix } : {}),
+        aws,
+      });
+      // A mirror remembers its window, so offline validation needs no time flags.
+      if (!start && resolved.manifest) start = new Date(resolved.manifest.window.start);
+      if (!end && resolved.manifest && !flags.startTime) end = new Date(resolved.manifest.window.end);
+      if (!start) throw new UsageError('--start-time is required');
+      end ??= now;
+      if (start > end) throw new UsageError('Invalid time range specified: start-time must occur before end-time');
+      const window = { start, end };
+      const keys = await chooseKeySource({ publicKeys: flags.publicKeys, ...(resolved.localDir ? { localDir: resolved.localDir } : {}), window, aws });
+      const progress = io.stderrIsTTY && flags.output === 'text';
+      const report = await fatalAsConfig(resolved.view.uri(resolved.prefix), () => validateTrail({
+        view: resolved.view,
+        prefix: resolved.prefix,
+        window,
+        ...(resolved.trail ? { trail: resolved.trail } : {}),
+        accounts: [...flags.accountId, ...resolved.accounts],
+        regions: flags.region,
+        jobs,
+        allowCopy: Boolean(flags.allowCopy),
+        keys,
+        viewFor: resolved.viewFor,
+        now,
+        ...(progress ? { onProgress: (t: string) => io.stderr.write(`\r\x1b[K${t}`) } : {}),
+      }));
+      if (progress) io.stderr.write('\r\x1b[K');
+      if (flags.output === 'json') {
+        io.stdout.write(`${JSON.stringify(renderJson(report), null, 2)}\n`);
+      } else {
+        const text = renderText(report, Boolean(flags.verbose));
+        io.stderr.write(text.stderr.join(''));
+        io.stdout.write(text.stdout.join(''));
+      }
+      process.exitCode = reportFails(report) ? 1 : 0;
+    });
+}
+
+/** A missing bucket or rejected credentials means nothing could be checked: a configuration error (exit 2). */
+async function fatalAsConfig<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw asConfigErrorIfFatal(err, what) ?? err;
+  }
+}

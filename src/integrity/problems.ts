@@ -1,0 +1,43 @@
+/**
+ * Every problem ctrail validate reports, as data: the JSON `kind`, whether it fails the run, and the text
+ * label used on stderr. The first block mirrors `aws cloudtrail validate-logs` verdicts; the rest are checks
+ * the reference does not make (docs/validate.md explains each one).
+ */
+export const PROBLEM_KINDS = {
+  // Reference verdicts (INVALID lines).
+  'digest-not-found': { fails: true, what: 'digest' },
+  'digest-invalid-format': { fails: true, what: 'digest' },
+  'digest-signature-failed': { fails: true, what: 'digest' },
+  'digest-moved': { fails: true, what: 'digest' },
+  'digest-key-not-found': { fails: true, what: 'digest' },
+  'digest-key-unloadable': { fails: true, what: 'digest' },
+  'digest-error': { fails: true, what: 'digest' },
+  'log-hash-mismatch': { fails: true, what: 'log' },
+  'log-not-found': { fails: true, what: 'log' },
+  'log-invalid-format': { fails: true, what: 'log' },
+  'log-appended-data': { fails: true, what: 'log' },
+  'log-error': { fails: true, what: 'log' },
+  // Beyond the reference.
+  'unreferenced-log': { fails: true, what: 'log' },
+  'digest-missing': { fails: true, what: 'digest' },
+  'tail-missing': { fails: true, what: 'chain' },
+  'no-digests': { fails: true, what: 'chain' },
+  'gap-suspicious': { fails: true, what: 'chain' },
+  'chain-mismatch': { fails: true, what: 'digest' },
+  'copy': { fails: true, what: 'chain' },
+  'copy-allowed': { fails: false, what: 'chain' },
+  'org-trail': { fails: false, what: 'chain' },
+} as const satisfies Record<string, { fails: boolean; what: 'digest' | 'log' | 'chain' }>;
+
+export type ProblemKind = keyof typeof PROBLEM_KINDS;
+
+export interface Problem {
+  kind: ProblemKind;
+  /** s3://bucket/key of the object concerned, or of the folder for chain-level problems. */
+  key: string;
+  detail: string;
+}
+
+export function problemFails(p: Problem): boolean {
+  return PROBLEM_KINDS[p.kind].fails;
+}

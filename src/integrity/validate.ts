@@ -1,0 +1,225 @@
+import { ChainWalker, listDigestFolder, type ChainReport, type Window } from './chain.js';
+import { dayFolders, digestFolder, logFolder, parseLogKey, type FolderScope } from './layout.js';
+import { Limiter } from './limit.js';
+import type { Problem } from './problems.js';
+import type { KeySource } from './public-keys.js';
+import type { TrailView } from './view.js';
+
+export interface TrailInfo {
+  arn: string;
+  name: string;
+  homeRegion: string;
+  bucket: string;
+  prefix: string;
+  isOrganizationTrail: boolean;
+  isMultiRegionTrail: boolean;
+}
+
+export interface ValidateRequest {
+  view: TrailView;
+  /** Trail S3KeyPrefix + "/" (or ""). */
+  prefix: string;
+  window: Window;
+  trail?: TrailInfo;
+  accounts: string[];
+  regions: string[];
+  jobs: number;
+  allowCopy: boolean;
+  keys: KeySource;
+  viewFor(bucket: string): TrailView | undefined;
+  now: Date;
+  onProgress?: (text: string) => void;
+}
+
+export interface ScopeReport extends FolderScope {
+  chains: ChainReport[];
+  /** Problems found across the folder: unreferenced logs, tail, gaps, no digests. */
+  problems: Problem[];
+  unreferenced: number;
+}
+
+export interface ValidationReport {
+  window: Window;
+  source: string;
+  trail?: TrailInfo;
+  scopes: ScopeReport[];
+  notices: Problem[];
+}
+
+const HOUR = 3_600_000;
+
+function fmt(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/** Every account/region folder under <prefix>AWSLogs/, org folders included: an org trail needs no extra flags. */
+export async function discoverScopes(view: TrailView, prefix: string): Promise<FolderScope[]> {
+  const scopes: FolderScope[] = [];
+  const accountRoots: Array<{ orgId?: string; account: string; root: string }> = [];
+  for (const folder of await collect(view.folders(`${prefix}AWSLogs/`))) {
+    const name = folder.slice(`${prefix}AWSLogs/`.length, -1);
+    if (/^o-[a-z0-9]{10,32}$/.test(name)) {
+      for (const sub of await collect(view.folders(folder))) {
+        const account = sub.slice(folder.length, -1);
+        if (/^\d{12}$/.test(account)) accountRoots.push({ orgId: name, account, root: sub });
+      }
+    } else if (/^\d{12}$/.test(name)) {
+      accountRoots.push({ account: name, root: folder });
+    }
+  }
+  for (const r of accountRoots) {
+    const regions = new Set<string>();
+    for (const sub of ['CloudTrail-Digest/', 'CloudTrail/']) {
+      for (const f of await collect(view.folders(r.root + sub))) regions.add(f.slice(r.root.length + sub.length, -1));
+    }
+    for (const region of [...regions].sort()) scopes.push({ prefix, ...(r.orgId ? { orgId: r.orgId } : {}), account: r.account, region });
+  }
+  return scopes;
+}
+
+export async function validateTrail(req: ValidateRequest): Promise<ValidationReport> {
+  const { window, view } = req;
+  const limiter = new Limiter(req.jobs);
+  const notices: Problem[] = [];
+  let scopes = await discoverScopes(view, req.prefix);
+  const regions = req.regions.length
+    ? req.regions
+    : req.trail && !req.trail.isMultiRegionTrail
+      ? [req.trail.homeRegion]
+      : [];
+  if (req.accounts.length) scopes = scopes.filter((s) => req.accounts.includes(s.account));
+  if (regions.length) scopes = scopes.filter((s) => regions.includes(s.region));
+
+  const reports: ScopeReport[] = [];
+  // Requested but absent folders are reported, never silently skipped.
+  for (const account of req.accounts) {
+    for (const region of regions.length ? regions : ['*']) {
+      if (!scopes.some((s) => s.account === account && (region === '*' || s.region === region))) {
+        const scope: FolderScope = { prefix: req.prefix, account, region: region === '*' ? '' : region };
+        reports.push({
+          ...scope,
+          chains: [],
+          unreferenced: 0,
+          problems: [{ kind: 'no-digests', key: view.uri(`${req.prefix}AWSLogs/${account}/`), detail: `no digest files for account ${account}${region === '*' ? '' : ` in ${region}`}` }],
+        });
+      }
+    }
+  }
+  for (const s of scopes) {
+    if (s.orgId && !req.trail?.isOrganizationTrail) {
+      notices.push({
+        kind: 'org-trail',
+        key: view.uri(`${s.prefix}AWSLogs/${s.orgId}/`),
+        detail: `organization trail layout (${s.orgId}): validated under the organization folder (aws cloudtrail validate-logs --s3-bucket would report "No digests found")`,
+      });
+      break;
+    }
+  }
+
+  let done = 0;
+  const checked = { digest: 0, log: 0 };
+  let lastShown = 0;
+  const show = () => {
+    req.onProgress?.(`${checked.digest} digests, ${checked.log} log files checked; ${done}/${scopes.length} account/region folders done`);
+  };
+  const onChecked = req.onProgress
+    ? (what: 'digest' | 'log') => {
+        checked[what]++;
+        const now = Date.now();
+        if (now - lastShown > 100) {
+          lastShown = now;
+          show();
+        }
+      }
+    : undefined;
+  const scopeReports = await Promise.all(
+    scopes.map(async (scope) => {
+      const r = await validateScope(req, scope, limiter, onChecked);
+      done++;
+      show();
+      return r;
+    }),
+  );
+  reports.push(...scopeReports);
+  return { window, source: view.uri(req.prefix), ...(req.trail ? { trail: req.trail } : {}), scopes: reports, notices };
+}
+
+async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: Limiter, onChecked?: (what: 'digest' | 'log') => void): Promise<ScopeReport> {
+  const { window, view } = req;
+  const listed = await listDigestFolder(view, scope, window);
+  const groups = new Map<string, typeof listed>();
+  for (const k of listed) {
+    if (req.trail && (k.trailName !== req.trail.name || k.homeRegion !== req.trail.homeRegion)) continue;
+    const id = `${k.backfill ? 1 : 0}\0${k.trailName}\0${k.homeRegion}`;
+    const g = groups.get(id) ?? [];
+    g.push(k);
+    groups.set(id, g);
+  }
+  const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  const chains = await Promise.all(
+    ordered.map(([, keys]) => {
+      const first = keys[0]!;
+      const walker = new ChainWalker(
+        { window, limiter, keys: (r) => req.keys.keys(r), backfillKeys: (r, t) => req.keys.backfillKeys(r, t), viewFor: req.viewFor, allowCopy: req.allowCopy, prefetch: req.jobs, ...(onChecked ? { onChecked } : {}) },
+        view,
+        keys,
+        first.trailName,
+        first.homeRegion,
+        scope.region,
+        first.backfill,
+      );
+      return walker.walk();
+    }),
+  );
+
+  const problems: Problem[] = [];
+  const folderUri = view.uri(digestFolder(scope));
+  const standard = chains.filter((c) => !c.backfill);
+  // The digest covering the last hour or so may not be delivered yet (hourly, plus delivery delay).
+  const cutoff = new Date(Math.min(window.end.getTime(), req.now.getTime() - 2 * HOUR));
+  if (!standard.length) {
+    problems.push({ kind: 'no-digests', key: folderUri, detail: `no digest files between ${fmt(window.start)} and ${fmt(window.end)}` });
+  }
+  for (const c of standard) {
+    if (c.newestListed && c.newestListed < cutoff) {
+      problems.push({
+        kind: 'tail-missing',
+        key: folderUri,
+        detail: `newest digest of trail ${c.trailName} ends ${fmt(c.newestListed)}; no digest covers ${fmt(c.newestListed)} to ${fmt(cutoff)} (digests deleted, or logging stopped)`,
+      });
+    }
+  }
+
+  const referenced = new Set<string>();
+  for (const c of chains) for (const u of c.referenced) referenced.add(u);
+  const unreferenced: Array<{ uri: string; time: Date }> = [];
+  const folder = logFolder(scope);
+  for (const day of dayFolders(window.start, cutoff)) {
+    for await (const o of view.list(folder + day)) {
+      const info = parseLogKey(o.key);
+      if (!info || info.time < window.start || info.time > cutoff) continue;
+      const uri = view.uri(o.key);
+      if (!referenced.has(uri)) unreferenced.push({ uri, time: info.time });
+    }
+  }
+  for (const u of unreferenced) problems.push({ kind: 'unreferenced-log', key: u.uri, detail: 'no digest lists this log file (injected, or its digest was deleted)' });
+  for (const c of chains) {
+    for (const g of c.gaps) {
+      const inside = unreferenced.filter((u) => u.time > g.from && u.time < g.to);
+      if (inside.length) {
+        problems.push({
+          kind: 'gap-suspicious',
+          key: folderUri,
+          detail: `${inside.length} log file(s) were delivered inside the logging gap ${fmt(g.from)} to ${fmt(g.to)}: digests next to the gap were probably deleted`,
+        });
+      }
+    }
+  }
+  return { ...scope, chains, problems, unreferenced: unreferenced.length };
+}

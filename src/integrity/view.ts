@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ObjectBody, ObjectStore, StoredObject } from '../source/store.js';
+import { LocalStore } from '../source/store.js';
+
+/** Suffix of the sidecar file that keeps a digest's S3 user metadata in a mirror (docs/validate.md). */
+export const SIDECAR_SUFFIX = '.s3-metadata.json';
+
+export interface Sidecar {
+  format: 'ctrail-s3-metadata/1';
+  bucket: string;
+  key: string;
+  etag?: string;
+  lastModified?: string;
+  /** S3 user metadata without the x-amz-meta- prefix, as the SDK returns it: signature, signature-algorithm, ... */
+  metadata: Record<string, string>;
+}
+
+/**
+ * One bucket as CloudTrail wrote it, read from S3 or from a mirror folder. Keys are always full S3 keys;
+ * a mirror made from s3://bucket/prefix stores `prefix/` + key under its root, so keyRoot is stripped.
+ */
+export class TrailView {
+  constructor(
+    readonly bucket: string,
+    readonly store: ObjectStore,
+    readonly keyRoot = '',
+  ) {}
+
+  get local(): boolean {
+    return this.store instanceof LocalStore;
+  }
+
+  uri(fullKey: string): string {
+    return `s3://${this.bucket}/${fullKey}`;
+  }
+
+  storeKey(fullKey: string): string | undefined {
+    return fullKey.startsWith(this.keyRoot) ? fullKey.slice(this.keyRoot.length) : undefined;
+  }
+
+  async *list(fullPrefix: string): AsyncIterable<StoredObject> {
+    let prefix = fullPrefix;
+    if (!prefix.startsWith(this.keyRoot)) {
+      // A mirror of a deeper prefix cannot hold keys outside it.
+      if (!this.keyRoot.startsWith(prefix)) return;
+      prefix = this.keyRoot;
+    }
+    for await (const e of this.store.list(prefix.slice(this.keyRoot.length))) {
+      if ('object' in e) yield { ...e.object, key: this.keyRoot + e.object.key };
+    }
+  }
+
+  async *folders(fullPrefix: string): AsyncIterable<string> {
+    const rel = this.storeKey(fullPrefix);
+    if (rel === undefined) return;
+    for await (const e of this.store.list(rel, { delimiter: '/' })) {
+      if ('commonPrefix' in e) yield this.keyRoot + e.commonPrefix;
+    }
+  }
+
+  /** Throws NotFoundError when the object does not exist. Local digests get their metadata from the sidecar. */
+  async get(fullKey: string, withSidecar = false): Promise<ObjectBody> {
+    const rel = this.storeKey(fullKey);
+    if (rel === undefined) throw new NotFoundError(fullKey);
+    let obj: ObjectBody;
+    try {
+      obj = await this.store.get(rel);
+    } catch (err) {
+      if (isNotFound(err)) throw new NotFoundError(fullKey);
+      throw err;
+    }
+    if (withSidecar && this.store instanceof LocalStore) {
+      const sidecar = await readSidecar(join(this.store.root, ...rel.split('/')) + SIDECAR_SUFFIX);
+      obj.metadata = { ...(sidecar?.metadata ?? {}), ...obj.metadata };
+    }
+    return obj;
+  }
+}
+
+export async function readSidecar(path: string): Promise<Sidecar | undefined> {
+  try {
+    const doc = JSON.parse(await readFile(path, 'utf8')) as Partial<Sidecar>;
+    if (!doc || typeof doc.metadata !== 'object' || doc.metadata === null) return undefined;
+    const metadata: Record<string, string> = {};
+    for (const [k, v] of Object.entries(doc.metadata)) if (typeof v === 'string') metadata[k.toLowerCase()] = v;
+    return { format: 'ctrail-s3-metadata/1', bucket: String(doc.bucket ?? ''), key: String(doc.key ?? ''), metadata };
+  } catch {
+    return undefined;
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(key: string) {
+    super(`${key}: not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  if (err instanceof NotFoundError) return true;
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return true;
+  if (err.name === 'NoSuchKey' || err.name === 'NotFound') return true;
+  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+}

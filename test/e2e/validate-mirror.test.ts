@@ -1,0 +1,116 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { runCli } from '../helpers/cli.js';
+import { startS3Server, type LocalS3 } from '../helpers/s3server.js';
+import { startCloudTrailStandin } from '../helpers/cloudtrail-standin.js';
+import { TrailFixture, logBody, makeKey, type FixtureKey } from '../helpers/trail-fixture.js';
+import { buildLogKey } from '../../src/integrity/layout.js';
+
+const WINDOW = ['--start-time', '2026-03-14T01:00:00Z', '--end-time', '2026-03-14T06:00:00Z'];
+let s3: LocalS3;
+let key: FixtureKey;
+const tmp = mkdtempSync(join(tmpdir(), 'ctrail-mirror-'));
+
+before(async () => {
+  s3 = await startS3Server();
+  key = makeKey();
+});
+after(async () => {
+  await s3.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A trail with one edited log, one deleted digest and one injected log (5 digests + 13 logs), in bucket `name` under prefix `p/`. */
+async function damagedTrail(name: string): Promise<TrailFixture> {
+  const fx = new TrailFixture();
+  const chain = fx.addChain({ bucket: name, prefix: 'p/', account: '111111111111', region: 'us-east-1', trailName: 'tr', homeRegion: 'us-east-1', firstEnd: new Date('2026-03-14T01:17:28Z'), hours: 6, key });
+  const log = fx.get(name, chain[1]!.logKeys[0]!);
+  log.body = gzipSync(Buffer.from(gunzipSync(log.body).toString().replace('fixture', 'attacker')));
+  fx.delete(name, chain[4]!.key);
+  fx.put(name, buildLogKey({ prefix: 'p/', account: '111111111111', region: 'us-east-1', delivered: new Date('2026-03-14T02:30:00Z'), unique: 'INJECTEDyyyyyyyy' }), {
+    body: logBody('111111111111', 'us-east-1', [new Date('2026-03-14T02:29:00Z')]),
+  });
+  await s3.createBucket(name);
+  for (const [k, o] of fx.buckets.get(name)!) await s3.put(name, k, o.body, o.metadata);
+  return fx;
+}
+
+test('mirror then validate offline gives the verdicts of validating the bucket', async () => {
+  await damagedTrail('round-trip');
+  const ct = await startCloudTrailStandin({ keys: { 'us-east-1': [key] }, trails: [] });
+  const env = { ...s3.env, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint };
+  try {
+    const online = await runCli(['validate', 's3://round-trip/p', ...WINDOW], { env });
+    assert.equal(online.code, 1);
+    const dir = join(tmp, 'rt');
+    const m = await runCli(['mirror', 's3://round-trip/p', dir, ...WINDOW], { env });
+    assert.equal(m.code, 0, m.stderr);
+    assert.match(m.stdout, /^Mirrored s3:\/\/round-trip\/p\/ to .*: 18 objects copied, 0 kept, 1 public-key file\(s\)\n$/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'ctrail-mirror.json'), 'utf8')) as { bucket: string; keyRoot: string; objects: Array<{ key: string; sha256: string; etag?: string; sidecar?: string }> };
+    assert.equal(manifest.bucket, 'round-trip');
+    assert.equal(manifest.keyRoot, 'p/');
+    const digest = manifest.objects.find((o) => o.sidecar)!;
+    const sidecar = JSON.parse(readFileSync(join(dir, digest.sidecar!), 'utf8')) as { metadata: Record<string, string> };
+    assert.equal(sidecar.metadata['signature-algorithm'], 'SHA256withRSA');
+    assert.match(sidecar.metadata['signature']!, /^[0-9a-f]{512}$/);
+    // Offline: no endpoint reachable for CloudTrail or S3.
+    const offline = await runCli(['validate', dir, ...WINDOW], { env: { AWS_ENDPOINT_URL_CLOUDTRAIL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9' } });
+    assert.equal(offline.stdout, online.stdout);
+    assert.equal(offline.stderr, online.stderr);
+    assert.equal(offline.code, online.code);
+    assert.match(offline.stderr, /INVALID: hash value doesn't match/);
+    assert.match(offline.stderr, /INVALID: not found/);
+    assert.match(offline.stderr, /UNREFERENCED/);
+  } finally {
+    await ct.stop();
+  }
+});
+
+test('mirror --metadata-only completes an aws s3 sync copy (signatures, keys, manifest) without re-downloading logs', async () => {
+  const fx = await damagedTrail('sync-copy');
+  const ct = await startCloudTrailStandin({ keys: { 'us-east-1': [key] }, trails: [] });
+  const env = { ...s3.env, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint };
+  try {
+    const online = await runCli(['validate', 's3://sync-copy/p', ...WINDOW], { env });
+    const dir = join(tmp, 'sync');
+    // What `aws s3 sync s3://sync-copy/p DIR` leaves: the bytes, no metadata, no keys.
+    const synced = new TrailFixture();
+    for (const [k, o] of fx.buckets.get('sync-copy')!) synced.put('sync-copy', k, { body: o.body });
+    synced.writeMirror(dir, 'sync-copy', { keyRoot: 'p/', window: { start: new Date(0), end: new Date(0) }, keys: [], manifest: false });
+    rmSync(join(dir, 'ctrail-public-keys'), { recursive: true });
+    s3.clearLog();
+    const m = await runCli(['mirror', '--metadata-only', 's3://sync-copy/p', dir, ...WINDOW], { env });
+    assert.equal(m.code, 0, m.stderr);
+    assert.match(m.stdout, /0 objects copied, 18 kept/);
+    const logGets = s3.requests.filter((r) => r.method === 'GET' && r.url.includes('/CloudTrail/') && r.url.includes('.json.gz'));
+    assert.deepEqual(logGets, [], 'log files are not downloaded again');
+    assert.ok(existsSync(join(dir, 'ctrail-public-keys', 'us-east-1.json')));
+    const offline = await runCli(['validate', dir, ...WINDOW]);
+    assert.equal(offline.stdout, online.stdout);
+    assert.equal(offline.stderr, online.stderr);
+    assert.equal(offline.code, 1);
+  } finally {
+    await ct.stop();
+  }
+});
+
+test('a folder without a manifest learns its bucket and prefix from its newest digest', async () => {
+  const fx = await damagedTrail('no-manifest');
+  const ct = await startCloudTrailStandin({ keys: { 'us-east-1': [key] }, trails: [] });
+  const env = { ...s3.env, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint };
+  try {
+    const online = await runCli(['validate', 's3://no-manifest/p', ...WINDOW], { env });
+    const dir = join(tmp, 'no-manifest');
+    fx.writeMirror(dir, 'no-manifest', { keyRoot: 'p/', window: { start: new Date(0), end: new Date(0) }, keys: [key], manifest: false });
+    const offline = await runCli(['validate', dir, ...WINDOW]);
+    assert.equal(offline.stderr, online.stderr);
+    assert.equal(offline.stdout, online.stdout.replace('s3://no-manifest/p/', 's3://no-manifest/p/'));
+    assert.equal(offline.code, 1);
+  } finally {
+    await ct.stop();
+  }
+});
