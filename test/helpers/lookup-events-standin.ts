@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { dummyAwsEnv } from './aws-env.js';
 import { JsonApiError, startJsonApiStandin, type JsonApiRequest } from './json-api-standin.js';
 
 /**
@@ -211,16 +212,7 @@ export async function startLookupEventsStandin(opts: LookupStandinOptions): Prom
     get throttled() {
       return state.throttled;
     },
-    env: {
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
-      AWS_SECRET_ACCESS_KEY: 'local-test-secret',
-      AWS_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      AWS_ENDPOINT_URL_CLOUDTRAIL: standin.endpoint,
-    },
+    env: { ...dummyAwsEnv, AWS_ENDPOINT_URL_CLOUDTRAIL: standin.endpoint },
     stop: () => standin.stop(),
   };
 }

@@ -1,6 +1,6 @@
+import { dummyAwsEnv } from './aws-env.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { dummyAwsEnv } from './s3server.js';
 
 export interface MotoRequest {
   method: string;

@@ -1,5 +1,8 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startMoto } from './moto.js';
+import { dummyAwsEnv } from './aws-env.js';
+
+export { dummyAwsEnv };
 
 export interface S3RequestLog {
   method: string;
@@ -20,15 +23,6 @@ export interface LocalS3 {
   stop(): Promise<void>;
 }
 
-export const dummyAwsEnv: NodeJS.ProcessEnv = {
-  AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
-  AWS_SECRET_ACCESS_KEY: 'local-test-secret',
-  AWS_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-};
 
 /**
  * A real S3-protocol server on 127.0.0.1 (moto_server), with its access log, so tests can assert which keys
