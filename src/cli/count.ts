@@ -59,7 +59,7 @@ export async function runCount(io: CliIO, sourceArgs: string[], raw: RawCountOpt
   const writer = new OutputWriter(io.stdout, () => session.controller.abort());
 
   async function* events(): AsyncGenerator<CloudTrailEvent> {
-    for await (const hit of session.scan(extra ? { extra } : {})) yield hit.event;
+    for await (const hit of session.scan(extra ? { extra, extraRecipe: extra.recipe } : {})) yield hit.event;
   }
   let ts: TimeSeries;
   try {

@@ -30,7 +30,7 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
   const printer = createPrinter(format, writer, printerOpts);
   const sorted: PrintedEvent[] | undefined = raw.sort === 'time' ? [] : undefined;
   try {
-    for await (const hit of session.scan(extra ? { extra } : {})) {
+    for await (const hit of session.scan(extra ? { extra, extraRecipe: extra.recipe } : {})) {
       if (writer.closed) break;
       if (sorted) sorted.push(hit);
       else {

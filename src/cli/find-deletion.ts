@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { findDeletionMatcher, findDeletions } from '../forensics/find-deletion.js';
+import { findDeletionMatcher, findDeletionRecipe, findDeletions } from '../forensics/find-deletion.js';
 import { parseResourceQuery } from '../forensics/resource.js';
 import { deletionPushdown } from '../forensics/pushdown.js';
 import { renderDeletionReport } from '../forensics/summary.js';
@@ -26,7 +26,7 @@ export function register(program: Command, io: CliIO): void {
 export async function runFindDeletion(io: CliIO, resource: string, sourceArgs: string[], raw: RawFindDeletionOptions): Promise<number> {
   const query = parseResourceQuery(resource, raw.type);
   const scan = forensicsScan(io, sourceArgs, raw);
-  const report = await findDeletions(query, scan.main(findDeletionMatcher(query), deletionPushdown(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
+  const report = await findDeletions(query, scan.main(findDeletionMatcher(query), deletionPushdown(query), findDeletionRecipe(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
   scan.session.stopProgress();
   const format = raw.output ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
   if (format === 'table') await writeOut(io, renderDeletionReport(resource, report));

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { compileFilters } from '../filter/flags.js';
 import type { RecordMatcher } from '../filter/matcher.js';
+import type { MatcherRecipe } from '../filter/recipe.js';
 import { issuingMatcher } from '../forensics/find-deletion.js';
 import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
 import type { ScanScope } from '../source/types.js';
@@ -53,7 +54,8 @@ export interface ForensicsScan {
    * `pushdown` is what API sources may ask their servers for; it must cover the whole matcher (issuing
    * events included), which is why the flags' own hints are not used here.
    */
-  main(matcher: RecordMatcher, pushdown?: Pushdown): AsyncIterable<SourcedEvent>;
+  /** With a recipe describing the same matcher as data, the scan can run in worker threads. */
+  main(matcher: RecordMatcher, pushdown?: Pushdown, recipe?: MatcherRecipe): AsyncIterable<SourcedEvent>;
   /** The --identity-source scan, or undefined when none was given. */
   identity(): AsyncIterable<SourcedEvent> | undefined;
 }
@@ -79,8 +81,10 @@ export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensics
     session,
     accept: (e) => flags.matches(e),
     lookBackMs,
-    main: (matcher, pushdown) =>
-      sourcedFrom(session.scan({ extra: matcher, useFlags: false, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false })),
+    main: (matcher, pushdown, recipe) =>
+      sourcedFrom(
+        session.scan({ extra: matcher, ...(recipe ? { extraRecipe: recipe } : {}), useFlags: false, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false }),
+      ),
     identity: () =>
       identitySources
         ? sourcedFrom(session.scan({ extra: issuingMatcher, useFlags: false, sources: identitySources, scope: { ...timeOnly, hints: ISSUING_PUSHDOWN }, dedup: false }))

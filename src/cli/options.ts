@@ -15,6 +15,7 @@ export interface RawScanOptions {
   region?: string[];
   endpointUrl?: string;
   jobs?: string;
+  threads?: string;
   verbose?: boolean;
   quiet?: boolean;
   start?: string;
@@ -49,7 +50,8 @@ export function addAwsOptions(cmd: Command): Command {
 
 export function addRunOptions(cmd: Command): Command {
   return cmd
-    .option('-j, --jobs <n>', 'inputs read at once (default: 4 per core)')
+    .option('-j, --jobs <n>', 'inputs read at once (default: 4 per core, at least 16 per worker thread)')
+    .option('--threads <n>', 'worker threads that decompress and search (default: one per core; 1 searches on the main thread)')
     .option('-v, --verbose', 'say which inputs were skipped on purpose (digests, other products)')
     .option('-q, --quiet', 'no progress line');
 }
@@ -131,6 +133,13 @@ export function jobsFrom(o: RawScanOptions): number {
   if (o.jobs === undefined) return Math.max(4, availableParallelism() * 4);
   const n = Number(o.jobs);
   if (!Number.isInteger(n) || n < 1 || n > 1024) throw new UsageError(`--jobs ${o.jobs}: expected a whole number from 1 to 1024`);
+  return n;
+}
+
+export function threadsFrom(o: RawScanOptions): number {
+  if (o.threads === undefined) return availableParallelism();
+  const n = Number(o.threads);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--threads ${o.threads}: expected a whole number from 1 to 256`);
   return n;
 }
 

@@ -4,6 +4,7 @@ import { UsageError, describeError } from '../errors.js';
 import { compileFilterPattern } from '../filter/dialects/cwl.js';
 import { compileEventBridgeRules, compileEventPattern } from '../filter/dialects/eventbridge.js';
 import { allOf, type RecordMatcher } from '../filter/matcher.js';
+import type { MatcherRecipe } from '../filter/recipe.js';
 
 /** The rule dialects users already have, as filters: EventBridge patterns and CloudWatch Logs filter patterns. */
 export interface RawRuleOptions {
@@ -27,22 +28,31 @@ function readText(path: string, flag: string): string {
   }
 }
 
-/** The matcher for the rule options given (all must accept), or undefined when none was given. */
-export function ruleMatcherFrom(o: RawRuleOptions): RecordMatcher | undefined {
+/**
+ * The matcher for the rule options given (all must accept), or undefined when none was given, with its
+ * recipe (the same rules as data, for worker threads).
+ */
+export function ruleMatcherFrom(o: RawRuleOptions): (RecordMatcher & { recipe: MatcherRecipe }) | undefined {
   const parts: RecordMatcher[] = [];
+  const recipe: MatcherRecipe = {};
   if (o.pattern !== undefined) {
     const text = o.pattern.trim().startsWith('{') ? o.pattern : readText(o.pattern, '--pattern');
     parts.push(wrap('--pattern', () => compileEventPattern(text)));
+    recipe.eventPatterns = [text];
   }
   if (o.rule !== undefined) {
     const text = readText(o.rule, '--rule');
     parts.push(wrap('--rule', () => compileEventBridgeRules(text).matcher));
+    recipe.eventBridgeRules = [text];
   }
   if (o.filterPattern !== undefined) {
     const text = o.filterPattern;
     parts.push(wrap('--filter-pattern', () => compileFilterPattern(text)));
+    recipe.filterPatterns = [text];
   }
-  return parts.length ? allOf(parts) : undefined;
+  if (!parts.length) return undefined;
+  const m = allOf(parts);
+  return { needles: m.needles, matches: m.matches, recipe };
 }
 
 function wrap(flag: string, compile: () => RecordMatcher): RecordMatcher {

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { setMaxListeners } from 'node:events';
 import { UsageError, type InputProblem } from '../errors.js';
 import { compileFilters } from '../filter/flags.js';
 import { allOf, type RecordMatcher } from '../filter/matcher.js';
+import type { MatcherRecipe } from '../filter/recipe.js';
+import { workerOffload } from '../workers/offload.js';
 import type { FilterSpec } from '../filter/spec.js';
 import { newProgress, scanEvents, type ScanHit, type ScanProgress } from '../pipeline/scan.js';
 import { ProgressLine } from '../output/progress.js';
@@ -11,7 +14,7 @@ import '../source/api-schemes.js';
 import { hintsFromSpec } from '../source/query-hints.js';
 import { ApiProgressBoard } from '../output/api-progress.js';
 import type { ScanScope, Source } from '../source/types.js';
-import { awsOptionsFrom, filterSpecFrom, jobsFrom, type RawScanOptions } from './options.js';
+import { awsOptionsFrom, filterSpecFrom, jobsFrom, threadsFrom, type RawScanOptions } from './options.js';
 import { formatProblem, type CliIO } from './io.js';
 
 /**
@@ -28,6 +31,7 @@ export class ScanSession {
   problems = 0;
   private progressLine: ProgressLine | undefined;
   private readonly jobs: number;
+  private readonly threads: number;
   private readonly resolveCtx: ResolveContext;
   private readonly apiBoard = new ApiProgressBoard();
   private readonly noticed = new Set<string>();
@@ -39,6 +43,9 @@ export class ScanSession {
   ) {
     this.spec = filterSpecFrom(raw);
     this.jobs = jobsFrom(raw);
+    this.threads = threadsFrom(raw);
+    // Every input in flight (an S3 GET, a file read) listens for the abort: dozens at once is by design.
+    setMaxListeners(0, this.controller.signal);
     this.resolveCtx = {
       aws: awsOptionsFrom(raw),
       ...(this.spec.regions ? { regions: this.spec.regions } : {}),
@@ -84,20 +91,31 @@ export class ScanSession {
     this.io.stderr.write(`ctrail: skipping ${neutralize(what)}: ${reason}\n`);
   };
 
-  /** Runs the pipeline over the session's sources (or others), with the flags' matcher AND any extra one. */
-  scan(opts: { extra?: RecordMatcher; sources?: Source[]; scope?: ScanScope; useFlags?: boolean; dedup?: boolean } = {}): AsyncGenerator<ScanHit> {
+  /**
+   * Runs the pipeline over the session's sources (or others), with the flags' matcher AND any extra one.
+   * Inputs are searched in worker threads when the extra matcher comes with its recipe (or there is none);
+   * an extra matcher alone can only run on this thread.
+   */
+  scan(
+    opts: { extra?: RecordMatcher; extraRecipe?: MatcherRecipe; sources?: Source[]; scope?: ScanScope; useFlags?: boolean; dedup?: boolean } = {},
+  ): AsyncGenerator<ScanHit> {
     const matchers = [opts.useFlags === false ? undefined : compileFilters(this.spec), opts.extra].filter((m): m is RecordMatcher => m !== undefined);
     if (!this.progressLine && this.io.stderrIsTTY && !this.raw.quiet) {
       this.progressLine = new ProgressLine(this.progress, this.io.stderr, 250, () => this.apiBoard.summary());
       this.progressLine.start();
     }
+    const offloadable = this.threads > 1 && (opts.extra === undefined || opts.extraRecipe !== undefined);
+    const recipe: MatcherRecipe = { ...opts.extraRecipe };
+    if (opts.useFlags !== false) recipe.flags = this.spec;
     return scanEvents(
       {
         sources: opts.sources ?? this.sources,
         scope: opts.scope ?? this.scope,
         matcher: allOf(matchers),
-        jobs: this.jobs,
+        // Worker tasks travel in batches; more inputs in flight keep every worker fed between batches.
+        jobs: offloadable && this.raw.jobs === undefined ? Math.max(this.jobs, 16 * this.threads) : this.jobs,
         dedup: opts.dedup ?? this.raw.dedup !== false,
+        ...(offloadable ? { offload: workerOffload({ threads: this.threads, recipe }) } : {}),
       },
       { problem: this.reportProblem, skipped: this.skipped, progress: this.progress },
       this.controller.signal,

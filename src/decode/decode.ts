@@ -22,7 +22,7 @@ export function sniffCompression(head: Uint8Array): Compression {
 async function peek(
   input: AsyncIterable<Uint8Array>,
   want: number,
-): Promise<{ head: Buffer; rest: AsyncIterable<Uint8Array> }> {
+): Promise<{ head: Buffer; rest: AsyncIterable<Uint8Array>; whole: boolean }> {
   const it = input[Symbol.asyncIterator]();
   const seen: Buffer[] = [];
   let total = 0;
@@ -37,9 +37,17 @@ async function peek(
     seen.push(b);
     total += b.length;
   }
-  const head = Buffer.concat(seen);
+  // One more read tells whether the input came whole in what we have (a file read at once, a worker's buffer).
+  let next: Uint8Array | undefined;
+  if (!done) {
+    const r = await it.next();
+    if (r.done) done = true;
+    else next = r.value;
+  }
+  const head = seen.length === 1 ? seen[0]! : Buffer.concat(seen);
   async function* rest(): AsyncIterable<Uint8Array> {
     if (head.length) yield head;
+    if (next) yield next;
     if (done) return;
     for (;;) {
       const r = await it.next();
@@ -47,7 +55,7 @@ async function peek(
       yield r.value;
     }
   }
-  return { head, rest: rest() };
+  return { head, rest: rest(), whole: done };
 }
 
 type ZstdStreams = { ZstdDecompressTransform: new () => Transform };
@@ -74,12 +82,38 @@ async function zstdTransform(): Promise<Transform> {
 export interface Decoded {
   compression: Compression;
   bytes: AsyncIterable<Buffer>;
+  /** The whole decoded input, when it was decoded in one piece (bytes then yields just this). */
+  whole?: Buffer;
 }
 
+/** Whole gzip inputs up to this size are inflated in one call; bigger ones stream. */
+const ONE_SHOT_INPUT_BYTES = 8 * 1024 * 1024;
+/** ... and only while the output stays below this (a bomb falls back to the stream, which stays flat). */
+const ONE_SHOT_OUTPUT_BYTES = 256 * 1024 * 1024;
+
 export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded> {
-  const { head, rest } = await peek(input, 4);
+  const { head, rest, whole } = await peek(input, 4);
   const compression = sniffCompression(head);
+  if (compression === 'gzip' && whole && head.length <= ONE_SHOT_INPUT_BYTES) {
+    // One call instead of a stream: no per-chunk callbacks or buffers. Damaged data goes the streaming way
+    // below, which reports the same error after passing on the records before the damage.
+    let plain: Buffer | undefined;
+    try {
+      // The gzip trailer states the size (mod 2^32, and of the last member only): a hint, not a promise.
+      // Sized to it, the output is one buffer instead of many 16 KiB pieces joined at the end.
+      const hint = head.length >= 18 ? head.readUInt32LE(head.length - 4) + 1 : 0;
+      const chunkSize = Math.min(ONE_SHOT_OUTPUT_BYTES, Math.max(64 * 1024, hint));
+      plain = zlib.gunzipSync(head, { maxOutputLength: ONE_SHOT_OUTPUT_BYTES, chunkSize });
+    } catch {
+      plain = undefined;
+    }
+    if (plain) {
+      const out = plain;
+      return { compression, whole: out, bytes: (async function* () { yield out; })() };
+    }
+  }
   if (compression === 'plain') {
+    if (whole) return { compression, whole: head, bytes: (async function* () { yield head; })() };
     return {
       compression,
       bytes: (async function* () {

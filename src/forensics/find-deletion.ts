@@ -1,5 +1,6 @@
 import { valueNeedle } from '../filter/flags.js';
 import { anyOf, type RecordMatcher } from '../filter/matcher.js';
+import type { MatcherRecipe } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
 import { attributeEvent, type Origin } from './attribution.js';
 import type { DeletionEffect } from './catalogue.js';
@@ -72,6 +73,11 @@ export function findDeletionMatcher(query: ResourceQuery): RecordMatcher {
   const usable = runs.every((r): r is string => r !== undefined && r.length > 0);
   const deletion: RecordMatcher = { needles: usable ? [runs as string[]] : [], matches: (e) => matchEvent(query, e) !== undefined };
   return anyOf([deletion, issuingMatcher]);
+}
+
+/** findDeletionMatcher as data (a module recipe), so worker threads can build the same matcher. */
+export function findDeletionRecipe(query: ResourceQuery): MatcherRecipe {
+  return { modules: [{ module: import.meta.url, export: 'findDeletionMatcher', arg: query }] };
 }
 
 /**

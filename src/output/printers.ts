@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import Table from 'cli-table3';
 import chalk from 'chalk';
 import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../records/types.js';
@@ -62,8 +63,11 @@ export function createPrinter(format: OutputFormat, out: OutputWriter, opts: Pri
 function eventJson(hit: PrintedEvent, fields: FieldPath[] | undefined): string {
   if (fields?.length) return JSON.stringify(project(hit.event, fields));
   // The record's own bytes when we have them: exactly what AWS wrote, and no re-serialising cost.
-  return hit.raw ? hit.raw.toString('utf8') : JSON.stringify(hit.event);
+  // Pure-ASCII bytes (nearly every record) decode several times faster as latin1, to the same string.
+  return hit.raw ? (isAscii(hit.raw) ? hit.raw.toString('latin1') : hit.raw.toString('utf8')) : JSON.stringify(hit.event);
 }
+
+const NEWLINE = Buffer.from('\n');
 
 class NdjsonPrinter implements EventPrinter {
   constructor(
@@ -71,6 +75,11 @@ class NdjsonPrinter implements EventPrinter {
     private readonly fields: FieldPath[] | undefined,
   ) {}
   print(hit: PrintedEvent) {
+    // ASCII record bytes are their own UTF-8: written as they are, with no string made (the broad-scan hot path).
+    if (hit.raw && !this.fields?.length && isAscii(hit.raw)) {
+      const w = this.out.write(hit.raw);
+      return this.out.write(NEWLINE) ?? w;
+    }
     return this.out.write(eventJson(hit, this.fields) + '\n');
   }
   async end() {

@@ -5,7 +5,8 @@ import type { Writable } from 'node:stream';
  * marks the writer closed and calls onClosed, so the scan stops reading instead of failing.
  */
 export class OutputWriter {
-  private pending: string[] = [];
+  private pending: Array<string | Buffer> = [];
+  private pendingHasBytes = false;
   private pendingBytes = 0;
   private drainWaiter: Promise<void> | undefined;
   closed = false;
@@ -28,9 +29,13 @@ export class OutputWriter {
     this.onClosed();
   }
 
-  /** Queues text; resolves once there is room again (await it to respect back-pressure). */
-  write(text: string): Promise<void> | undefined {
+  /**
+   * Queues text (or bytes that are already UTF-8, such as a record's own ASCII bytes: no string round trip);
+   * resolves once there is room again (await it to respect back-pressure).
+   */
+  write(text: string | Buffer): Promise<void> | undefined {
     if (this.closed) return undefined;
+    if (typeof text !== 'string') this.pendingHasBytes = true;
     this.pending.push(text);
     this.pendingBytes += text.length;
     if (this.pendingBytes >= this.flushAt) return this.flush();
@@ -39,8 +44,11 @@ export class OutputWriter {
 
   flush(): Promise<void> | undefined {
     if (this.closed || this.pending.length === 0) return this.drainWaiter;
-    const text = this.pending.join('');
+    const text = this.pendingHasBytes
+      ? Buffer.concat(this.pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)))
+      : (this.pending as string[]).join('');
     this.pending = [];
+    this.pendingHasBytes = false;
     this.pendingBytes = 0;
     const ok = this.out.write(text);
     if (!ok && !this.drainWaiter) {

@@ -1,7 +1,7 @@
 import type { InputProblem } from '../errors.js';
 import type { RecordMatcher } from '../filter/matcher.js';
 import { decode } from '../decode/decode.js';
-import { newStats, searchRecords, type RecordHit } from '../records/search.js';
+import { compileNeedles, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
 import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
 import type { InputUnit, ScanScope, Source } from '../source/types.js';
 import { orderedMerge } from './ordered.js';
@@ -18,11 +18,33 @@ export interface ScanPlan {
   jobs: number;
   /** Drop repeated deliveries of the same eventID among matched events. */
   dedup: boolean;
+  /**
+   * Where inputs may be searched instead of this thread (worker threads). It must search with a matcher
+   * equal to `matcher`; the pipeline closes it when the scan ends.
+   */
+  offload?: UnitOffload;
+}
+
+/**
+ * Searches a unit's raw bytes elsewhere, with the same results and errors as `searchInput` in-process.
+ * The pipeline stays ignorant of how (src/workers implements it); it only sees hits and counts.
+ */
+export interface UnitOffload {
+  /** False for inputs better searched in-process (unknown size, very large, API streams). */
+  accepts(unit: InputUnit): boolean;
+  /**
+   * Like searchInput: yields hit batches in record order, counts into stats, throws what it would throw.
+   * It may read `unit.localPath` itself instead of `input`; `read` counts the raw bytes it took.
+   */
+  search(unit: InputUnit, input: AsyncIterable<Uint8Array>, stats: SearchStats, read: (bytes: number) => void, signal?: AbortSignal): AsyncIterable<RecordHit[]>;
+  close(): Promise<void>;
 }
 
 export interface ScanHit extends RecordHit {
   /** The file, object or API stream the event came from. */
   source: string;
+  /** The eventID when known without touching `event` (hits from workers parse lazily); null: it has none. */
+  eventIdHint?: string | null;
 }
 
 /** Live counters, read by the progress display; never used for decisions. */
@@ -65,7 +87,7 @@ export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: Abo
             progress.unitsListed++;
             progress.bytesTotal += item.unit.size ?? 0;
             const unit = item.unit;
-            yield () => scanUnit(unit, plan.matcher, progress, report, signal);
+            yield () => scanUnit(unit, plan, progress, report, signal);
           } else if ('problem' in item) report(item.problem);
           else hooks.skipped?.(item.skipped, item.reason);
         }
@@ -79,24 +101,46 @@ export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: Abo
   }
 
   const seen = plan.dedup ? new Set<string>() : undefined;
-  for await (const batch of orderedMerge(producers(), Math.max(1, plan.jobs), 64)) {
-    for (const hit of batch) {
-      if (seen) {
-        const id = hit.event.eventID;
-        if (typeof id === 'string') {
-          if (seen.has(id)) continue;
-          seen.add(id);
+  try {
+    for await (const batch of orderedMerge(producers(), Math.max(1, plan.jobs), 64)) {
+      for (const hit of batch) {
+        if (seen) {
+          const id = hit.eventIdHint !== undefined ? hit.eventIdHint : hit.event.eventID;
+          if (typeof id === 'string') {
+            if (seen.has(id)) continue;
+            seen.add(id);
+          }
         }
+        progress.matched++;
+        yield hit;
       }
-      progress.matched++;
-      yield hit;
     }
+  } finally {
+    await plan.offload?.close();
   }
+}
+
+const compiledNeedles = new WeakMap<RecordMatcher, ReturnType<typeof compileNeedles>>();
+function needlesOf(matcher: RecordMatcher): ReturnType<typeof compileNeedles> {
+  let n = compiledNeedles.get(matcher);
+  if (!n) compiledNeedles.set(matcher, (n = compileNeedles(matcher.needles)));
+  return n;
+}
+
+/** decode → split → pre-filter → parse → match for one input's raw bytes. The task a worker runs. */
+export async function* searchInput(input: AsyncIterable<Uint8Array>, matcher: RecordMatcher, stats: SearchStats): AsyncGenerator<RecordHit[]> {
+  const decoded = await decode(input);
+  if (decoded.whole && matcher.needles.length && looksLikeJson(decoded.whole) && !mayContainCandidates(decoded.whole, needlesOf(matcher))) {
+    // Nothing in this input can pass the pre-filter: skip splitting and parsing (its records go uncounted).
+    stats.bytes += decoded.whole.length;
+    return;
+  }
+  yield* searchRecords(decoded.bytes, matcher, stats);
 }
 
 async function* scanUnit(
   unit: InputUnit,
-  matcher: RecordMatcher,
+  plan: ScanPlan,
   progress: ScanProgress,
   report: (p: InputProblem) => void,
   signal?: AbortSignal,
@@ -110,11 +154,16 @@ async function* scanUnit(
         yield chunk;
       }
     })();
-    const decoded = await decode(counted);
-    for await (const hits of searchRecords(decoded.bytes, matcher, stats)) {
+    const offload = plan.offload?.accepts(unit) ? plan.offload : undefined;
+    const batches = offload
+      ? offload.search(unit, counted, stats, (n) => (progress.bytesRead += n), signal)
+      : searchInput(counted, plan.matcher, stats);
+    for await (const hits of batches) {
       progress.records += stats.records - recordsSeen;
       recordsSeen = stats.records;
-      yield hits.map((h) => ({ ...h, source: unit.name }));
+      // Set in place: a spread would read every property, and hits from workers parse `event` on first read.
+      for (const h of hits) (h as ScanHit).source = unit.name;
+      yield hits as ScanHit[];
     }
     progress.records += stats.records - recordsSeen;
   } catch (err) {

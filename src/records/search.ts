@@ -31,12 +31,21 @@ interface CompiledNeedles {
   plain: Buffer[][];
   /** The same needles as they appear inside a JSON string (lookup-events embeds each event as a string). */
   escaped: Buffer[][];
+  /** Each needle without its quotes when both spellings contain that text unchanged (else undefined). */
+  core: Array<Array<Buffer | undefined>>;
 }
 
 export function compileNeedles(groups: NeedleGroups): CompiledNeedles {
   return {
     plain: groups.map((g) => g.map((n) => Buffer.from(n))),
     escaped: groups.map((g) => g.map((n) => Buffer.from(JSON.stringify(n).slice(1, -1)))),
+    core: groups.map((g) =>
+      g.map((n) => {
+        const inner = n.replace(/^"/, '').replace(/"$/, '');
+        // JSON escapes only quotes, backslashes and control characters; without them the text is spelled the same.
+        return inner.length >= 4 && !/["\\\u0000-\u001f]/.test(inner) && inner !== n ? Buffer.from(inner) : undefined;
+      }),
+    ),
   };
 }
 
@@ -52,6 +61,47 @@ function passes(record: Buffer, groups: Buffer[][]): boolean {
     if (!hit) return false;
   }
   return true;
+}
+
+/**
+ * Whether a whole input can hold a record that passes the pre-filter: every group has a needle somewhere
+ * in it, spelled plainly or as inside a JSON string. Searching the whole buffer once (memchr speed) lets
+ * an input without any candidate skip splitting and parsing altogether.
+ */
+export function mayContainCandidates(whole: Buffer, needles: CompiledNeedles): boolean {
+  for (let g = 0; g < needles.plain.length; g++) {
+    let hit = false;
+    const plain = needles.plain[g]!;
+    const escaped = needles.escaped[g]!;
+    for (let i = 0; i < plain.length && !hit; i++) {
+      // Both spellings contain the needle's core (its text inside the quotes): one pass over the file
+      // rules out both when, as usual, the core is absent.
+      const core = needles.core[g]![i];
+      if (core && whole.indexOf(core) < 0) continue;
+      // The escaped spelling only counts in lookup-events output, whose entries carry a CloudTrailEvent string.
+      hit = whole.indexOf(plain[i]!) >= 0 || (whole.indexOf(LOOKUP_KEY) >= 0 && whole.indexOf(escaped[i]!) >= 0);
+    }
+    if (!hit) return false;
+  }
+  return true;
+}
+
+const LOOKUP_KEY = Buffer.from('CloudTrailEvent');
+
+/** First and last non-space bytes look like a JSON container or object stream. */
+export function looksLikeJson(buf: Buffer): boolean {
+  let i = 0;
+  while (i < buf.length && isSpaceByte(buf[i]!)) i++;
+  let j = buf.length - 1;
+  while (j > i && isSpaceByte(buf[j]!)) j--;
+  if (i >= j) return false;
+  const first = buf[i]!;
+  const last = buf[j]!;
+  return (first === 0x7b || first === 0x5b) && (last === 0x7d || last === 0x5d);
+}
+
+function isSpaceByte(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
 const NEWLINE = 0x0a;

@@ -9,6 +9,7 @@ export function fileUnit(path: string, size?: number): InputUnit {
   const unit: InputUnit = {
     name: path,
     sortKey: path,
+    localPath: path,
     open: () => createReadStream(path, { highWaterMark: 1 << 20 }),
   };
   return size === undefined ? unit : { ...unit, size };

@@ -51,10 +51,12 @@ export class TrailSource implements Source {
 
   private unit(o: StoredObject): InputUnit {
     const store = this.store;
+    const localPath = store.localPath?.(o.key);
     return {
       name: store.display(o.key),
       size: o.size,
       sortKey: o.key,
+      ...(localPath !== undefined ? { localPath } : {}),
       open: (signal?: AbortSignal) => ({
         async *[Symbol.asyncIterator]() {
           const { body } = await store.get(o.key, signal);

@@ -14,6 +14,8 @@ export interface InputUnit {
   readonly size?: number;
   /** Ordering key: units are emitted in this order whatever the concurrency. */
   readonly sortKey: string;
+  /** A local file's path, so a worker thread can read the file itself; open() reads the same bytes. */
+  readonly localPath?: string;
   open(signal?: AbortSignal): AsyncIterable<Uint8Array>;
 }
 

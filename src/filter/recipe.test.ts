@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileRecipe, compileRecipeSync, recipeOf } from './recipe.js';
+import { compileFilters } from './flags.js';
+import { compileEventPattern } from './dialects/eventbridge.js';
+import { compileFilterPattern } from './dialects/cwl.js';
+import { allOf } from './matcher.js';
+import type { CloudTrailEvent } from '../records/types.js';
+
+const base = {
+  eventVersion: '1.09',
+  eventTime: '2026-03-01T10:00:00Z',
+  awsRegion: 'eu-west-1',
+  recipientAccountId: '111122223333',
+  userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', userName: 'alice', accountId: '111122223333' },
+} as const;
+const events: CloudTrailEvent[] = [
+  { ...base, eventSource: 'dynamodb.amazonaws.com', eventName: 'DeleteTable', readOnly: false, requestParameters: { tableName: 'orders' } },
+  { ...base, eventSource: 'dynamodb.amazonaws.com', eventName: 'DeleteTable', readOnly: false, errorCode: 'AccessDenied', requestParameters: { tableName: 'x' } },
+  { ...base, eventSource: 's3.amazonaws.com', eventName: 'DeleteBucket', readOnly: false, requestParameters: { bucketName: 'orders' } },
+  { ...base, eventSource: 'dynamodb.amazonaws.com', eventName: 'DescribeTable', readOnly: true, requestParameters: { tableName: 'orders' } },
+] as unknown as CloudTrailEvent[];
+
+test('a recipe compiles to the matcher its parts give directly: same verdicts, same needles', async () => {
+  const pattern = '{"detail":{"eventSource":["dynamodb.amazonaws.com"]}}';
+  const filter = '{ $.requestParameters.tableName = "orders" }';
+  const recipe = recipeOf({ flags: { eventNames: ['Delete*'], readOnly: false } }, { eventPatterns: [pattern], filterPatterns: [filter] });
+  // A recipe crosses threads by structured clone: it must survive one unchanged.
+  const cloned = structuredClone(recipe);
+  const direct = allOf([compileFilters({ eventNames: ['Delete*'], readOnly: false }), compileEventPattern(pattern), compileFilterPattern(filter)]);
+  const viaRecipe = await compileRecipe(cloned);
+  assert.deepEqual(viaRecipe.needles, direct.needles);
+  assert.deepEqual(events.map((e) => viaRecipe.matches(e)), events.map((e) => direct.matches(e)));
+  assert.deepEqual(events.map((e) => viaRecipe.matches(e)), [true, false, false, false]);
+  assert.deepEqual(compileRecipeSync(cloned).needles, direct.needles);
+});
+
+test('a module part names any exported matcher factory and its argument', async () => {
+  const recipe = { modules: [{ module: new URL('./flags.js', import.meta.url).href, export: 'compileFilters', arg: { eventNames: ['DeleteBucket'] } }] };
+  const m = await compileRecipe(structuredClone(recipe));
+  assert.deepEqual(events.map((e) => m.matches(e)), [false, false, true, false]);
+  assert.throws(() => compileRecipeSync(recipe), /names modules/);
+  await assert.rejects(compileRecipe({ modules: [{ module: recipe.modules[0]!.module, export: 'nope', arg: null }] }), /does not export a function nope/);
+});
+
+test('an empty recipe accepts everything', async () => {
+  const m = await compileRecipe({});
+  assert.equal(m.needles.length, 0);
+  assert.ok(events.every((e) => m.matches(e)));
+});
