@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { activityIndexMatcher, collectActivity, parseActivityTarget } from '../forensics/activity.js';
+import { activityIndexMatcher, activityIndexRecipe, collectActivity, parseActivityTarget } from '../forensics/activity.js';
 import { renderActivityReport } from '../forensics/activity-render.js';
 import type { SourcedEvent } from '../records/types.js';
 import type { ScanHit } from '../pipeline/scan.js';
@@ -45,8 +45,8 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
   const indexMatcher = activityIndexMatcher(target);
   const report = await collectActivity(
     target,
-    kept ? kept.filter((s) => indexMatcher.matches(s.event)) : sourced(scan.session.scan({ extra: indexMatcher, useFlags: false, scope: indexScope, dedup: false })),
-    (matcher) => (kept ? kept.filter((s) => matcher.matches(s.event)) : scan.main(matcher)),
+    kept ? kept.filter((s) => indexMatcher.matches(s.event)) : sourced(scan.session.scan({ extra: indexMatcher, extraRecipe: activityIndexRecipe(target), useFlags: false, scope: indexScope, dedup: false })),
+    (matcher, recipe) => (kept ? kept.filter((s) => matcher.matches(s.event)) : scan.main(matcher, undefined, recipe)),
     {
       accept: scan.accept,
       lookBackMs: scan.lookBackMs,

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordMatcher } from '../filter/matcher.js';
+import { compileRecipe } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
-import { activityIndexMatcher, collectActivity, parseActivityTarget, type ActivityOptions, type ActivityReport } from './activity.js';
+import { activityEventMatcher, activityEventRecipe, activityIndexMatcher, activityIndexRecipe, collectActivity, parseActivityTarget, type ActivityOptions, type ActivityReport } from './activity.js';
 import { A, B, C, D, persistenceBranch, reusedExampleKey, samlSourceIdentity, sameSessionName, threeHopChain } from '../../test/helpers/activity-scenarios.js';
 import { loadFixture } from '../../test/helpers/scenario.js';
 import { repoRoot } from '../../test/helpers/cli.js';
@@ -237,4 +238,19 @@ test('real records: root creates tracy_stone and her key; her RunInstances is a 
   const noFollow = await run('arn:aws:iam::493859302102:root', records, { followPersistence: false });
   assert.ok(!noFollow.events.some((x) => x.eventName === 'RunInstances'));
   assert.equal(noFollow.events.length, records.length - 1);
+});
+
+test('the recipes rebuild the same matchers in a worker thread (module recipe compiled from plain data)', async () => {
+  const sc = threeHopChain();
+  const target = parseActivityTarget('alice');
+  const sel = { keys: ['ASIAJUMPALICE0000001', 'AKIAALICEEXAMPLEKEY1'], keylessTarget: target, createdUsers: [`arn:aws:iam::${A}:user/backup-svc`] };
+  const pairs: Array<[RecordMatcher, RecordMatcher]> = [
+    [activityIndexMatcher(target), await compileRecipe(structuredClone(activityIndexRecipe(target)))],
+    [activityEventMatcher(sel), await compileRecipe(structuredClone(activityEventRecipe(sel)))],
+  ];
+  for (const [direct, rebuilt] of pairs) {
+    assert.deepEqual(rebuilt.needles, direct.needles);
+    assert.deepEqual(sc.events.map((e) => rebuilt.matches(e)), sc.events.map((e) => direct.matches(e)));
+  }
+  assert.ok(sc.events.some((e) => pairs[1]![0].matches(e)) && sc.events.some((e) => !pairs[1]![0].matches(e)));
 });

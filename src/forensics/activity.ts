@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { valueNeedle } from '../filter/flags.js';
 import { anyOf, type RecordMatcher } from '../filter/matcher.js';
+import type { MatcherRecipe } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../records/types.js';
 import { looksDestructive, ruleFor } from './catalogue.js';
 import { CredentialIndex, isIssuingEvent, sameArn, sameRole, type IssuedCredential } from './credentials.js';
@@ -86,6 +87,42 @@ const persistenceMatcher: RecordMatcher = {
 function needleFor(value: string): string[] {
   const run = valueNeedle(value)?.replace(/^"|"$/g, '');
   return run ? [run] : [];
+}
+
+/** Pass 2's selection: the closure's keys, <WHO>'s own keyless calls (console sign-in…), and users the set created. */
+export interface ActivitySelection {
+  keys: string[];
+  keylessTarget?: ActivityTarget;
+  createdUsers: string[];
+}
+
+/** Pass 2's matcher, pre-filtered on the keys (and names) as byte needles. */
+export function activityEventMatcher(sel: ActivitySelection): RecordMatcher {
+  const keys = new Set(sel.keys);
+  const users = new Set(sel.createdUsers);
+  const needles = sel.keys.map((k) => `"${k}"`);
+  if (sel.keylessTarget) needles.push(...needleFor(targetValue(sel.keylessTarget)));
+  for (const arn of users) needles.push(...needleFor(arn.split('/').pop()!));
+  const target = sel.keylessTarget;
+  return {
+    needles: needles.length ? [needles] : [['"\u0000never\u0000"']],
+    matches: (e) => {
+      const key = asString(e.userIdentity?.accessKeyId);
+      if (key !== undefined && keys.has(key)) return true;
+      if (target && !key && isTarget(target, e.userIdentity)) return true;
+      const arn = asString(e.userIdentity?.arn);
+      return arn !== undefined && users.has(arn);
+    },
+  };
+}
+
+/** The matchers as data (module recipes), so worker threads can build the same ones. */
+export function activityIndexRecipe(target: ActivityTarget): MatcherRecipe {
+  return { modules: [{ module: import.meta.url, export: 'activityIndexMatcher', arg: target }] };
+}
+
+export function activityEventRecipe(sel: ActivitySelection): MatcherRecipe {
+  return { modules: [{ module: import.meta.url, export: 'activityEventMatcher', arg: sel }] };
 }
 
 /** Pass 1: issuing calls, persistence calls, and <WHO>'s own uses. */
@@ -445,24 +482,10 @@ export class ActivityClosure {
     return [...this.byKey.keys()];
   }
 
-  /** Pass 2's matcher: a use of a key of the set, or <WHO>'s own keyless calls (console sign-in…). */
-  eventMatcher(): RecordMatcher {
-    const keys = new Set(this.keys());
+  /** What pass 2 must read, as plain data (it crosses into worker threads): see activityEventMatcher. */
+  eventSelection(): ActivitySelection {
     const keyless = [...this.roots.values()].some((n) => !n.accessKeyId) || this.target.kind === 'name';
-    const needles = [...keys].map((k) => `"${k}"`);
-    if (keyless) needles.push(...needleFor(targetValue(this.target)));
-    const users = new Set(this.createdUsers.map((n) => n.principal.arn!));
-    for (const arn of users) needles.push(...needleFor(arn.split('/').pop()!));
-    return {
-      needles: needles.length ? [needles] : [['"\u0000never\u0000"']],
-      matches: (e) => {
-        const key = asString(e.userIdentity?.accessKeyId);
-        if (key !== undefined && keys.has(key)) return true;
-        if (keyless && !key && isTarget(this.target, e.userIdentity)) return true;
-        const arn = asString(e.userIdentity?.arn);
-        return arn !== undefined && users.has(arn);
-      },
-    };
+    return { keys: this.keys(), ...(keyless ? { keylessTarget: this.target } : {}), createdUsers: [...new Set(this.createdUsers.map((n) => n.principal.arn!))] };
   }
 
   /** The node an event belongs to, if any. */
@@ -508,7 +531,7 @@ function principalOf(u: UserIdentity, recipient: unknown): ActivityNode['princip
 export async function collectActivity(
   target: ActivityTarget,
   indexEvents: AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
-  events: (matcher: RecordMatcher) => AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
+  events: (matcher: RecordMatcher, recipe: MatcherRecipe) => AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
   opts: ActivityOptions = {},
   identityEvents?: AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
   who = targetValue(target),
@@ -551,7 +574,8 @@ export async function collectActivity(
       event: e,
     });
   };
-  for await (const { event, source } of events(closure.eventMatcher())) {
+  const selection = closure.eventSelection();
+  for await (const { event, source } of events(activityEventMatcher(selection), activityEventRecipe(selection))) {
     const node = closure.nodeOf(event);
     if (!node) {
       if (accept(event)) unattributed++;
