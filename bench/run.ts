@@ -179,6 +179,15 @@ async function main(): Promise<number> {
       { events: m.events }),
     );
   }
+  if (hasCommand('activity')) {
+    // The forward closure of the first planted session key: its only use is the planted DeleteTable. The
+    // command still indexes every credential-issuing event of the corpus (pass 1) before reading the key set (pass 2).
+    results.push(
+      await timeCase('ctrail activity ASIAPLANTEDKEY00000', 'needle', 'ctrail-activity', `node ${ctrail} activity ASIAPLANTEDKEY00000 ${trail} -o ndjson -q`, R, (r) =>
+        sameSet(idsFromNdjson(r.stdout), m.plantedIds.slice(0, 1)) ? undefined : 'found other events than the planted session\'s deletion',
+      { events: m.events }),
+    );
+  }
   const devnull = '/dev/null';
   results.push(
     await timeCase('ctrail events --write-only -o ndjson > /dev/null', 'broad', 'ctrail', `node ${ctrail} events ${trail} --write-only -o ndjson -q`, R, () => undefined, { stdoutTo: devnull, events: m.events }),
