@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** File at the root of a mirror folder that says where its keys came from (docs/validate.md). */
+/** File at the root of a mirror folder that says where its keys came from (README, "ctrail validate"). */
 export const MANIFEST_FILE = 'ctrail-mirror.json';
 /** Folder at the root of a mirror holding the public keys, one list-public-keys JSON per region. */
 export const KEYS_DIR = 'ctrail-public-keys';

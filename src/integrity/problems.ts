@@ -1,7 +1,7 @@
 /**
  * Every problem ctrail validate reports, as data: the JSON `kind`, whether it fails the run, and the text
  * label used on stderr. The first block mirrors `aws cloudtrail validate-logs` verdicts; the rest are checks
- * the reference does not make (docs/validate.md explains each one).
+ * the reference does not make (the README's validate section explains each one).
  */
 export const PROBLEM_KINDS = {
   // Reference verdicts (INVALID lines).

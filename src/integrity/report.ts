@@ -141,7 +141,7 @@ function renderScopeSummary(report: ValidationReport, scope: ScopeReport, multi:
   return lines;
 }
 
-/** The documented `-o json` report (docs/validate.md). */
+/** The documented `-o json` report (README, "ctrail validate"). */
 export function renderJson(report: ValidationReport): unknown {
   const problems = allProblems(report);
   return {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ObjectBody, ObjectStore, StoredObject } from '../source/store.js';
 import { LocalStore } from '../source/store.js';
 
-/** Suffix of the sidecar file that keeps a digest's S3 user metadata in a mirror (docs/validate.md). */
+/** Suffix of the sidecar file that keeps a digest's S3 user metadata in a mirror (README, "ctrail validate"). */
 export const SIDECAR_SUFFIX = '.s3-metadata.json';
 
 export interface Sidecar {
