@@ -319,9 +319,11 @@ function renderReport(args: Args, m: CorpusManifest, results: CaseResult[], load
   const lines = [header, '|---|---:|---:|---:|---:|---:|---:|---:|---|'];
   for (const { r, s, mbps, eps } of rows) {
     const duck = r.group === 'broad' ? duckCount : duckNeedle;
+    // Peers do not validate: a ratio to their queries would mean nothing.
+    const noPeer = r.group === 'ceiling' || r.tool === 'ctrail-validate';
     const duckMbps = duck ? mb / (median(duck.wallMs) / 1000) : undefined;
     lines.push(
-      `| ${r.name} | ${s.toFixed(2)} s | ${mbps.toFixed(0)} | ${eps !== undefined ? Math.round(eps).toLocaleString('en-US') : '–'} | ${r.peakRssKb ? (r.peakRssKb / 1024).toFixed(0) + ' MB' : '–'} | ${r === duck ? '1×' : r.events === undefined ? '–' : ratio(mbps, duckMbps)} | ${r === jq ? '1×' : r.events === undefined ? '–' : ratio(mbps, jq ? speed('jq') : undefined)} | ${ratio(mbps, ceiling ? speed('node') : undefined)} | ${r.ok ? (r.events === undefined ? 'checked' : 'same events') : 'WRONG: ' + r.note} |`,
+      `| ${r.name} | ${s.toFixed(2)} s | ${mbps.toFixed(0)} | ${eps !== undefined ? Math.round(eps).toLocaleString('en-US') : '–'} | ${r.peakRssKb ? (r.peakRssKb / 1024).toFixed(0) + ' MB' : '–'} | ${r === duck ? '1×' : noPeer ? '–' : ratio(mbps, duckMbps)} | ${r === jq ? '1×' : noPeer ? '–' : ratio(mbps, jq ? speed('jq') : undefined)} | ${ratio(mbps, ceiling ? speed('node') : undefined)} | ${r.ok ? (r.events === undefined ? 'checked' : 'same events') : 'WRONG: ' + r.note} |`,
     );
   }
   const needle = speed('ctrail') !== undefined ? mb / (median(results.find((r) => r.name === 'ctrail events --event-name DeleteTable')!.wallMs) / 1000) : undefined;
