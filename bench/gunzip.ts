@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -5,27 +6,37 @@ import { gunzipSync } from 'node:zlib';
 
 /**
  * The ceiling: read and gunzip every file, nothing else, on one thread per core. Prints the uncompressed
- * byte count. Usage: node gunzip.js <file-list.txt> [threads]
+ * byte count. With --sha256 it also hashes each file's uncompressed bytes (what validating a log file costs at
+ * least) and prints "<bytes> <files hashed>". Usage: node gunzip.js <file-list.txt> [threads] [--sha256]
  */
 if (isMainThread) {
-  const files = readFileSync(process.argv[2]!, 'utf8').split('\n').filter(Boolean);
-  const threads = Number(process.argv[3] ?? availableParallelism());
+  const args = process.argv.slice(2);
+  const hash = args.includes('--sha256');
+  const [listPath, threadText] = args.filter((a) => a !== '--sha256');
+  const files = readFileSync(listPath!, 'utf8').split('\n').filter(Boolean);
+  const threads = Number(threadText ?? availableParallelism());
   let total = 0;
+  let hashed = 0;
   let done = 0;
   for (let t = 0; t < threads; t++) {
     const mine = files.filter((_, i) => i % threads === t);
-    const w = new Worker(new URL(import.meta.url), { workerData: mine });
-    w.on('message', (n: number) => {
-      total += n;
-      if (++done === threads) console.log(total);
+    const w = new Worker(new URL(import.meta.url), { workerData: { files: mine, hash } });
+    w.on('message', (r: { bytes: number; hashed: number }) => {
+      total += r.bytes;
+      hashed += r.hashed;
+      if (++done === threads) console.log(hash ? `${total} ${hashed}` : String(total));
     });
   }
 } else {
-  let n = 0;
-  for (const f of workerData as string[]) {
+  const { files, hash } = workerData as { files: string[]; hash: boolean };
+  let bytes = 0;
+  let hashed = 0;
+  for (const f of files) {
     const gz = readFileSync(f);
     // Output sized from the gzip trailer: the fastest way Node has to inflate a whole file.
-    n += gunzipSync(gz, { chunkSize: Math.max(64 * 1024, gz.readUInt32LE(gz.length - 4) + 1) }).length;
+    const raw = gunzipSync(gz, { chunkSize: Math.max(64 * 1024, gz.readUInt32LE(gz.length - 4) + 1) });
+    bytes += raw.length;
+    if (hash && createHash('sha256').update(raw).digest('hex').length === 64) hashed++;
   }
-  parentPort!.postMessage(n);
+  parentPort!.postMessage({ bytes, hashed });
 }
