@@ -27,6 +27,8 @@ export class ScanSession {
   readonly progress: ScanProgress = newProgress();
   readonly controller = new AbortController();
   readonly sources: Source[];
+  /** Every source the user named is a local path (no S3, API or stdin). */
+  private readonly localOnly: boolean;
   readonly scope: ScanScope;
   problems = 0;
   private progressLine: ProgressLine | undefined;
@@ -57,6 +59,7 @@ export class ScanSession {
       sourceArgs = ['-'];
     }
     this.sources = sourceArgs.map((a) => resolveSource(a, this.resolveCtx));
+    this.localOnly = sourceArgs.every((a) => a !== '-' && (!/^[a-z][a-z0-9+-]*:/i.test(a) || /^[a-z]:[\\/]/i.test(a)));
     this.scope = scopeFrom(this.spec);
   }
 
@@ -112,14 +115,24 @@ export class ScanSession {
         sources: opts.sources ?? this.sources,
         scope: opts.scope ?? this.scope,
         matcher: allOf(matchers),
-        // Worker tasks travel in batches; more inputs in flight keep every worker fed between batches.
-        jobs: offloadable && this.raw.jobs === undefined ? Math.max(this.jobs, 16 * this.threads) : this.jobs,
+        jobs: offloadable && this.raw.jobs === undefined ? Math.max(this.jobs, this.offloadDepth(opts.sources === undefined)) : this.jobs,
         dedup: opts.dedup ?? this.raw.dedup !== false,
         ...(offloadable ? { offload: workerOffload({ threads: this.threads, recipe }) } : {}),
       },
       { problem: this.reportProblem, skipped: this.skipped, progress: this.progress },
       this.controller.signal,
     );
+  }
+
+  /**
+   * Inputs in flight when workers search. Tasks travel in batches, and a worker idles from the end of one
+   * batch until the main thread has handed out the next; a deep queue hides that round trip. A local file
+   * in flight costs only its path (the worker reads it), so local scans queue deep: on the 1 GB bench,
+   * 128 per thread instead of 16 took the needle query from ~2.5 s to ~1.9 s with the same peak memory.
+   * Other inputs are held whole on this thread while queued, so they stay at 16 per thread.
+   */
+  private offloadDepth(ownSources: boolean): number {
+    return (ownSources && this.localOnly ? 128 : 16) * this.threads;
   }
 
   stopProgress(): void {

@@ -91,13 +91,22 @@ export class LocalStore implements ObjectStore {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
         throw err;
       }
+      // A folder's files are stat'ed together, not one after another: a scan hands out no file of a folder
+      // until its listing is complete, and each stat is a thread-pool round trip. (Entry order does not
+      // matter here: list() sorts.)
+      const stats = new Map<string, Promise<import('node:fs').Stats | undefined>>();
+      for (const d of names) {
+        if (!d.isDirectory() && (d.isFile() || d.isSymbolicLink())) {
+          stats.set(d.name, stat(join(this.root, ...(key + d.name).split('/'))).catch(() => undefined));
+        }
+      }
       for (const d of names) {
         const child = key + d.name;
         if (d.isDirectory()) {
           if (shallow) out.push({ commonPrefix: child + '/' });
           else await visit(child + '/');
-        } else if (d.isFile() || d.isSymbolicLink()) {
-          const st = await stat(join(this.root, ...child.split('/'))).catch(() => undefined);
+        } else if (stats.has(d.name)) {
+          const st = await stats.get(d.name);
           if (st?.isFile()) out.push({ object: { key: child, size: st.size, lastModified: st.mtime } });
           else if (st?.isDirectory()) {
             if (shallow) out.push({ commonPrefix: child + '/' });

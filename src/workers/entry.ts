@@ -70,7 +70,13 @@ port.on('message', (msg: ToWorker) => {
       queue = queue
         .then(() => ready)
         .then(async () => {
-          for (const t of tasks) await search(t.id, t.input);
+          // Results of the first half go back early: the main thread hands out the next batch while this
+          // thread searches the second half, instead of this thread idling for that round trip.
+          const half = tasks.length >> 1;
+          for (let i = 0; i < tasks.length; i++) {
+            await search(tasks[i]!.id, tasks[i]!.input);
+            if (i + 1 === half) flushOutbox();
+          }
           flushOutbox();
         });
       return;
