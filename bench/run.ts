@@ -352,7 +352,8 @@ function renderReport(args: Args, m: CorpusManifest, results: CaseResult[], load
     'Reproduce: `npm run bench` (1 GB corpus, generated once into bench/corpus/), `npm run bench -- --size 200MB`, `npm run bench -- --quick`.',
     'Peak RSS is the largest process of each case (GNU time `%M`). Every case\'s answer is checked against the corpus manifest.',
     `Load average (1 min) when the run started: ${load[0].toFixed(1)}, when it ended: ${load[1].toFixed(1)} on ${availableParallelism()} cores.` +
-      (Math.max(...load) > availableParallelism() * 0.75 ? ' **Other jobs shared the machine during this run: absolute speeds are depressed and noisy; ratios between tools in the same run are fairer, but still noisy.**' : ''),
+      // Only the load at the start says something about neighbours: by the end it is mostly the benchmark's own work.
+      (load[0]! > availableParallelism() * 0.75 ? ' **Other jobs shared the machine during this run: absolute speeds are depressed and noisy; ratios between tools in the same run are fairer, but still noisy.**' : ''),
     '',
     ...lines,
     '',
