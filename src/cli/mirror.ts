@@ -1,50 +1,34 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
-import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
+import { addTrailScopeOptions, fatalAsConfig, trailAws, trailJobs, type TrailScopeFlags } from './trail-command.js';
 
-interface MirrorFlags {
+interface MirrorFlags extends TrailScopeFlags {
   startTime?: string;
   endTime?: string;
-  accountId: string[];
-  region: string[];
-  profile?: string;
-  endpointUrl?: string;
-  publicKeys: string[];
   metadataOnly?: boolean;
-  jobs: string;
 }
 
-const collect = (v: string, prev: string[]) => [...prev, v];
-
 export function register(program: Command, io: CliIO = processIO()): void {
-  program
-    .command('mirror')
-    .description('copy a trail\'s digests, log files, signatures and public keys for a window into a folder that `ctrail validate DIR` checks offline')
-    .argument('<source>', 's3://bucket[/prefix] (the trail\'s bucket and S3 key prefix)')
-    .argument('<dir>', 'mirror folder (created if missing)')
-    .requiredOption('--start-time <time>', 'start of the window (ISO 8601)')
-    .option('--end-time <time>', 'end of the window (default: now)')
-    .option('--account-id <id>', 'account to mirror; repeat for several (default: all)', collect, [])
-    .option('--region <region>', 'region to mirror; repeat for several (default: all)', collect, [])
-    .option('--profile <name>', 'AWS profile')
-    .option('--endpoint-url <url>', 'S3 endpoint (CloudTrail: AWS_ENDPOINT_URL_CLOUDTRAIL)')
-    .option('--public-keys <file>', 'use these keys (list-public-keys JSON) instead of calling ListPublicKeys', collect, [])
-    .option('--metadata-only', 'keep files already in DIR (e.g. from aws s3 sync); add only signatures, keys and the manifest')
-    .option('--jobs <n>', 'requests in flight', '16')
+  addTrailScopeOptions(
+    program
+      .command('mirror')
+      .description('copy a trail\'s digests, log files, signatures and public keys for a window into a folder that `ctrail validate DIR` checks offline')
+      .argument('<source>', 's3://bucket[/prefix] (the trail\'s bucket and S3 key prefix)')
+      .argument('<dir>', 'mirror folder (created if missing)')
+      .requiredOption('--start-time <time>', 'start of the window (ISO 8601)')
+      .option('--end-time <time>', 'end of the window (default: now)')
+      .option('--metadata-only', 'keep files already in DIR (e.g. from aws s3 sync); add only signatures, keys and the manifest'),
+    'mirror',
+  )
     .action(async (source: string, dir: string, flags: MirrorFlags) => {
       // The SDK and the integrity code load only when this command runs.
       const { mirrorTrail } = await import('../integrity/mirror.js');
       const { chooseKeySource, resolveSource } = await import('../integrity/setup.js');
       const { parseTime } = await import('../integrity/time.js');
       if (!source.startsWith('s3://')) throw new UsageError(`${source}: mirror reads from S3 (s3://bucket[/prefix])`);
-      const jobs = Number(flags.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1 || jobs > 512) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number from 1 to 512`);
-      const aws: AwsOptions = {
-        ...(flags.region[0] ? { region: flags.region[0] } : {}),
-        ...(flags.profile ? { profile: flags.profile } : {}),
-        ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
-      };
+      const jobs = trailJobs(flags);
+      const aws = trailAws(flags);
       const start = parseTime(flags.startTime!, '--start-time');
       const end = flags.endTime ? parseTime(flags.endTime, '--end-time') : new Date();
       if (start > end) throw new UsageError('Invalid time range specified: start-time must occur before end-time');
@@ -70,11 +54,3 @@ export function register(program: Command, io: CliIO = processIO()): void {
     });
 }
 
-/** A missing bucket or rejected credentials means nothing could be checked: a configuration error (exit 2). */
-async function fatalAsConfig<T>(what: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    throw asConfigErrorIfFatal(err, what) ?? err;
-  }
-}

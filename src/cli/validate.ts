@@ -1,59 +1,43 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
-import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
+import { addTrailScopeOptions, fatalAsConfig, trailAws, trailJobs, type TrailScopeFlags } from './trail-command.js';
 
-interface ValidateFlags {
+interface ValidateFlags extends TrailScopeFlags {
   trailArn?: string;
   startTime?: string;
   endTime?: string;
   s3Bucket?: string;
   s3Prefix?: string;
-  accountId: string[];
-  region: string[];
-  profile?: string;
-  endpointUrl?: string;
   verbose?: boolean;
-  publicKeys: string[];
   allowCopy?: boolean;
-  jobs: string;
   output: string;
 }
 
-const collect = (v: string, prev: string[]) => [...prev, v];
-
 export function register(program: Command, io: CliIO = processIO()): void {
-  program
-    .command('validate')
-    .description('verify CloudTrail digest chains, signatures and log-file hashes (aws cloudtrail validate-logs, faster and offline)')
-    .argument('[source]', 's3://bucket[/prefix] or a mirror folder (default: the trail\'s bucket)')
-    .option('--trail-arn <arn>', 'trail whose bucket, prefix and home region to use')
-    .option('--start-time <time>', 'start of the window (ISO 8601, UTC unless an offset is given)')
-    .option('--end-time <time>', 'end of the window (default: now)')
-    .option('--s3-bucket <bucket>', 'bucket holding the digests (skips DescribeTrails)')
-    .option('--s3-prefix <prefix>', 'the trail\'s S3 key prefix, with --s3-bucket')
-    .option('--account-id <id>', 'account to validate; repeat for several (default: every account found)', collect, [])
-    .option('--region <region>', 'region to validate; repeat for several (default: every region found)', collect, [])
-    .option('--profile <name>', 'AWS profile')
-    .option('--endpoint-url <url>', 'S3 endpoint (CloudTrail: AWS_ENDPOINT_URL_CLOUDTRAIL)')
-    .option('--public-keys <file>', 'public keys as printed by `aws cloudtrail list-public-keys`; repeat for several regions', collect, [])
-    .option('--allow-copy', 'verify a copy of a trail in another bucket or prefix instead of calling every digest moved')
-    .option('--jobs <n>', 'requests in flight', '16')
-    .option('--verbose', 'also print every valid file')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+  addTrailScopeOptions(
+    program
+      .command('validate')
+      .description('verify CloudTrail digest chains, signatures and log-file hashes (aws cloudtrail validate-logs, faster and offline)')
+      .argument('[source]', 's3://bucket[/prefix] or a mirror folder (default: the trail\'s bucket)')
+      .option('--trail-arn <arn>', 'trail whose bucket, prefix and home region to use')
+      .option('--start-time <time>', 'start of the window (ISO 8601, UTC unless an offset is given)')
+      .option('--end-time <time>', 'end of the window (default: now)')
+      .option('--s3-bucket <bucket>', 'bucket holding the digests (skips DescribeTrails)')
+      .option('--s3-prefix <prefix>', 'the trail\'s S3 key prefix, with --s3-bucket')
+      .option('--allow-copy', 'verify a copy of a trail in another bucket or prefix instead of calling every digest moved')
+      .option('--verbose', 'also print every valid file')
+      .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text')),
+    'validate',
+  )
     .action(async (source: string | undefined, flags: ValidateFlags) => {
       // The SDK and the integrity code load only when this command runs.
       const { renderJson, renderText, reportFails } = await import('../integrity/report.js');
       const { chooseKeySource, resolveSource } = await import('../integrity/setup.js');
       const { parseTime } = await import('../integrity/time.js');
       const { validateTrail } = await import('../integrity/validate.js');
-      const jobs = Number(flags.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1 || jobs > 512) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number from 1 to 512`);
-      const aws: AwsOptions = {
-        ...(flags.region[0] ? { region: flags.region[0] } : {}),
-        ...(flags.profile ? { profile: flags.profile } : {}),
-        ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
-      };
+      const jobs = trailJobs(flags);
+      const aws = trailAws(flags);
       const now = new Date();
       let start = flags.startTime ? parseTime(flags.startTime, '--start-time') : undefined;
       let end = flags.endTime ? parseTime(flags.endTime, '--end-time') : undefined;
@@ -99,11 +83,3 @@ export function register(program: Command, io: CliIO = processIO()): void {
     });
 }
 
-/** A missing bucket or rejected credentials means nothing could be checked: a configuration error (exit 2). */
-async function fatalAsConfig<T>(what: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    throw asConfigErrorIfFatal(err, what) ?? err;
-  }
-}
