@@ -282,7 +282,7 @@ export class ActivityClosure {
     readonly target: ActivityTarget,
     private readonly opts: ActivityOptions = {},
   ) {
-    this.index = new CredentialIndex(opts.lookBackMs === undefined ? {} : { lookBackMs: opts.lookBackMs });
+    this.index = new CredentialIndex({ keepOwnerCopies: true, ...(opts.lookBackMs === undefined ? {} : { lookBackMs: opts.lookBackMs }) });
   }
 
   /** Pass 1: feed every record the index matcher accepted. */
@@ -367,7 +367,7 @@ export class ActivityClosure {
       const candidates = node.joinedBy === 'CreateUser' ? [...this.index.all()] : node.accessKeyId ? this.index.issuedBy(node.accessKeyId) : keyless;
       for (const c of [...candidates].sort((a, b) => a.issuedAt - b.issuedAt)) {
         const caller = this.callerOf(c);
-        if (caller && this.fits(node, caller, c.issuedAt, c.event.recipientAccountId)) addIssued(c, node, 'issued');
+        if (caller && this.fits(node, caller, c.issuedAt, c.recipientAccountId)) addIssued(c, node, 'issued');
       }
       for (const p of node.joinedBy === 'CreateUser' ? this.persistenceEvents : persistenceByKey.get(node.accessKeyId ?? '') ?? []) {
         if (seenPersistence.has(p)) continue;
@@ -418,7 +418,7 @@ export class ActivityClosure {
           for (const c of this.index.withSourceIdentity(si)) {
             if (this.calls.has(callId(c))) continue;
             const caller = this.callerOf(c);
-            const parent = caller ? this.nodes.find((n) => this.fits(n, caller, c.issuedAt, c.event.recipientAccountId)) : undefined;
+            const parent = caller ? this.nodes.find((n) => this.fits(n, caller, c.issuedAt, c.recipientAccountId)) : undefined;
             addIssued(c, parent, parent ? 'issued' : 'sourceIdentity');
           }
         }
@@ -583,7 +583,7 @@ export async function collectActivity(
     }
     push(event, source, node, node);
   }
-  for (const { copy, by } of closure.ownerCopies()) push(copy.event, copy.source, by);
+  for (const { copy, by } of closure.ownerCopies()) push(copy.event!, copy.source, by);
   const reported = withCopies(out).sort((a, b) => (parseTime(a.eventTime) ?? 0) - (parseTime(b.eventTime) ?? 0));
   return { summary: summarize(who, target, closure, reported, unattributed), events: reported };
 }

@@ -1,4 +1,5 @@
-import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../records/types.js';
+import type { CloudTrailEvent, SessionContext, SessionIssuer, SourcedEvent, UserIdentity } from '../records/types.js';
+import { HashChains, RecordArena } from './record-arena.js';
 import { parseArn } from './resource.js';
 import { asObject, asString, parseTime } from './values.js';
 
@@ -52,7 +53,11 @@ export interface IssuedCredential {
   callerKey?: string;
   recipientAccountId?: string;
   source: string;
-  event: CloudTrailEvent;
+  /**
+   * The whole record, kept only for a role owner's copy (caller `AWSAccount`) and only when the index
+   * was asked to (`keepOwnerCopies`): activity prints those records, nothing else needs them.
+   */
+  event?: CloudTrailEvent;
 }
 
 /** What a key was seen doing, to check an issuing event against. */
@@ -86,21 +91,39 @@ export interface Resolution {
 export interface CredentialIndexOptions {
   /** How far before a use an issuing event may lie. Defaults to 36 h, STS's longest session. */
   lookBackMs?: number;
+  /** Keep the whole record of role owners' copies (see IssuedCredential.event). */
+  keepOwnerCopies?: boolean;
+  /** Bytes of indexed credentials kept in memory before the rest go to a temporary file. */
+  memoryBytes?: number;
 }
 
+/**
+ * A trail holds about one issuing event per ten records, and the index outlives the scan. Each
+ * credential is kept as a projection (see issuedCredentialOf), never the parsed record, stored as text
+ * in a RecordArena (off the heap, then in a temporary file) and filed by hash; lookups decode the few
+ * credentials they return. Every lookup returns fresh objects: compare credentials by value.
+ */
 export class CredentialIndex {
-  private readonly byKey = new Map<string, IssuedCredential[]>();
-  private readonly byCallerKey = new Map<string, IssuedCredential[]>();
-  private readonly byCallerArn = new Map<string, IssuedCredential[]>();
-  private readonly bySourceIdentity = new Map<string, IssuedCredential[]>();
-  private readonly byShared = new Map<string, IssuedCredential[]>();
-  private readonly bySessionArn = new Map<string, IssuedCredential[]>();
-  private readonly seen = new Set<string>();
+  private readonly arena: RecordArena;
+  private at = new Float64Array(1024);
+  private length = new Uint32Array(1024);
+  /** FIRST_OF_KEY: no earlier credential has this key; HAS_LATER: a later one has. */
+  private flags = new Uint8Array(1024);
+  private readonly byKey = new HashChains();
+  private readonly byCallerKey = new HashChains();
+  private readonly bySourceIdentity = new HashChains();
+  private readonly byShared = new HashChains();
+  private readonly bySessionArn = new HashChains();
+  private readonly sources: string[] = [];
+  private readonly sourceIds = new Map<string, number>();
+  private readonly keepOwnerCopies: boolean;
   readonly lookBackMs: number;
   size = 0;
 
   constructor(opts: CredentialIndexOptions = {}) {
     this.lookBackMs = opts.lookBackMs ?? 36 * 3600_000;
+    this.keepOwnerCopies = opts.keepOwnerCopies === true;
+    this.arena = new RecordArena(opts.memoryBytes === undefined ? {} : { memoryBytes: opts.memoryBytes });
   }
 
   /** Adds the event if it issued credentials; returns whether it did. Duplicate records are kept once. */
@@ -110,38 +133,87 @@ export class CredentialIndex {
       this.addCallerCopy(sourced.event);
       return isIssuingEvent(sourced.event);
     }
-    const identity = [credential.eventID, credential.recipientAccountId, credential.issuedAt, credential.accessKeyId, credential.caller.type].join('|');
-    if (this.seen.has(identity)) return true;
-    this.seen.add(identity);
-    push(this.byKey, credential.accessKeyId, credential);
-    if (credential.callerKey) push(this.byCallerKey, credential.callerKey, credential);
-    const callerArn = asString(credential.caller.arn);
-    if (callerArn) push(this.byCallerArn, callerArn, credential);
-    if (credential.sourceIdentity) push(this.bySourceIdentity, credential.sourceIdentity, credential);
-    if (credential.sharedEventID) push(this.byShared, credential.sharedEventID, credential);
-    if (credential.sessionArn) push(this.bySessionArn, credential.sessionArn, credential);
-    this.size += 1;
+    // The same call delivered twice (overlapping files, a trail and its copy) carries the same key.
+    const priors = this.issuancesOf(credential.accessKeyId);
+    if (priors.some((prior) => sameRecord(prior, credential))) return true;
+    if (this.keepOwnerCopies && credential.caller.type === 'AWSAccount') credential.event = sourced.event;
+    const id = this.store(credential);
+    if (priors.length === 0) this.flags[id] = FIRST_OF_KEY;
+    else this.flags[this.idOfFirst(credential.accessKeyId)] |= HAS_LATER;
+    this.byKey.add(credential.accessKeyId, id);
+    if (credential.callerKey) this.byCallerKey.add(credential.callerKey, id);
+    if (credential.sourceIdentity) this.bySourceIdentity.add(credential.sourceIdentity, id);
+    if (credential.sharedEventID) this.byShared.add(credential.sharedEventID, id);
+    if (credential.sessionArn) this.bySessionArn.add(credential.sessionArn, id);
     return true;
+  }
+
+  private store(c: IssuedCredential): number {
+    const id = this.size++;
+    if (id === this.at.length) {
+      const at = new Float64Array(id * 2);
+      at.set(this.at);
+      this.at = at;
+      const length = new Uint32Array(id * 2);
+      length.set(this.length);
+      this.length = length;
+      const flags = new Uint8Array(id * 2);
+      flags.set(this.flags);
+      this.flags = flags;
+    }
+    let source = this.sourceIds.get(c.source);
+    if (source === undefined) {
+      source = this.sources.push(c.source) - 1;
+      this.sourceIds.set(c.source, source);
+    }
+    const ref = this.arena.append(encode(c, source));
+    this.at[id] = ref.at;
+    this.length[id] = ref.length;
+    return id;
+  }
+
+  private get(id: number): IssuedCredential {
+    return decode(this.arena.read(this.at[id]!, this.length[id]!), this.sources);
+  }
+
+  private idOfFirst(accessKeyId: string): number {
+    return this.byKey.candidates(accessKeyId).find((id) => this.get(id).accessKeyId === accessKeyId)!;
+  }
+
+  /** The credentials filed under `key`, oldest first. */
+  private lookup(chains: HashChains, key: string, field: (c: IssuedCredential) => string | undefined): IssuedCredential[] {
+    const out: IssuedCredential[] = [];
+    for (const id of chains.candidates(key)) {
+      const c = this.get(id);
+      if (field(c) === key) out.push(c);
+    }
+    return out;
   }
 
   /** Backward walk: every recorded issuance of this key, unfiltered. */
   issuancesOf(accessKeyId: string): readonly IssuedCredential[] {
-    return this.byKey.get(accessKeyId) ?? [];
+    return this.lookup(this.byKey, accessKeyId, (c) => c.accessKeyId);
   }
 
-  /** Every indexed issuance (each record of a cross-account call separately). */
+  /** Every indexed issuance (each record of a cross-account call separately), grouped by key in order of first appearance. */
   *all(): IterableIterator<IssuedCredential> {
-    for (const list of this.byKey.values()) yield* list;
+    for (let id = 0; id < this.size; id++) {
+      const flags = this.flags[id]!;
+      if (!(flags & FIRST_OF_KEY)) continue;
+      const c = this.get(id);
+      if (flags & HAS_LATER) yield* this.issuancesOf(c.accessKeyId);
+      else yield c;
+    }
   }
 
   /** Every issuance of a session ARN (`assumed-role/R/S` or `federated-user/N`); one session name may be reused by many. */
   issuancesForSession(sessionArn: string): readonly IssuedCredential[] {
-    return this.bySessionArn.get(sessionArn) ?? [];
+    return this.lookup(this.bySessionArn, sessionArn, (c) => c.sessionArn);
   }
 
   /** Forward walk: keys issued by calls made with this key. */
   issuedWithKey(callerKey: string): readonly IssuedCredential[] {
-    return this.byCallerKey.get(callerKey) ?? [];
+    return this.lookup(this.byCallerKey, callerKey, (c) => c.callerKey);
   }
 
   /**
@@ -158,19 +230,25 @@ export class CredentialIndex {
     };
     for (const c of this.issuedWithKey(callerKey)) keep(c);
     for (const shared of this.sharedByCallerCopyKey.get(callerKey) ?? []) {
-      for (const c of this.byShared.get(shared) ?? []) if (c.caller.type === 'AWSAccount' && this.callerOf(c)?.accessKeyId === callerKey) keep(c);
+      for (const c of this.lookup(this.byShared, shared, (x) => x.sharedEventID)) if (c.caller.type === 'AWSAccount' && this.callerOf(c)?.accessKeyId === callerKey) keep(c);
     }
     return [...calls.values()];
   }
 
   /** Forward walk: keys issued by calls made by this principal ARN. */
   issuedToCaller(callerArn: string): readonly IssuedCredential[] {
-    return this.byCallerArn.get(callerArn) ?? [];
+    // Rarely asked: a scan instead of one more chain entry per credential.
+    const out: IssuedCredential[] = [];
+    for (let id = 0; id < this.size; id++) {
+      const c = this.get(id);
+      if (asString(c.caller.arn) === callerArn) out.push(c);
+    }
+    return out;
   }
 
   /** Forward walk: sessions that carry a person's sourceIdentity. */
   withSourceIdentity(sourceIdentity: string): readonly IssuedCredential[] {
-    return this.bySourceIdentity.get(sourceIdentity) ?? [];
+    return this.lookup(this.bySourceIdentity, sourceIdentity, (c) => c.sourceIdentity);
   }
 
   private readonly callerCopies = new Map<string, UserIdentity>();
@@ -182,12 +260,17 @@ export class CredentialIndex {
    */
   private addCallerCopy(e: CloudTrailEvent): void {
     const shared = asString(e.sharedEventID);
-    const caller = asObject(e.userIdentity) as UserIdentity | undefined;
-    if (!isIssuingEvent(e) || asString(e.errorCode) || !shared || !caller || caller.type === 'AWSAccount') return;
+    const identity = asObject(e.userIdentity) as UserIdentity | undefined;
+    if (!isIssuingEvent(e) || asString(e.errorCode) || !shared || !identity || identity.type === 'AWSAccount') return;
     if (this.callerCopies.has(shared)) return;
+    const caller = callerProjection(identity);
     this.callerCopies.set(shared, caller);
     const key = asString(caller.accessKeyId);
-    if (key) push(this.sharedByCallerCopyKey, key, shared);
+    if (key) {
+      const keys = this.sharedByCallerCopyKey.get(key);
+      if (keys) keys.push(shared);
+      else this.sharedByCallerCopyKey.set(key, [shared]);
+    }
   }
 
   /** Who made a cross-account call, from any copy that names the caller. */
@@ -205,7 +288,8 @@ export class CredentialIndex {
   /** The other account's record(s) of a cross-account call. */
   copiesOf(credential: IssuedCredential): IssuedCredential[] {
     if (!credential.sharedEventID) return [credential];
-    return (this.byShared.get(credential.sharedEventID) ?? [credential]).filter((c) => c.accessKeyId === credential.accessKeyId);
+    const copies = this.lookup(this.byShared, credential.sharedEventID, (c) => c.sharedEventID);
+    return (copies.length === 0 ? [credential] : copies).filter((c) => c.accessKeyId === credential.accessKeyId);
   }
 
   /** Finds the issuing call for a use of a key, applying every consistency rule. */
@@ -221,7 +305,9 @@ export class CredentialIndex {
     const calls = new Map<string, IssuedCredential[]>();
     for (const c of fitting) {
       const key = c.sharedEventID ?? `${c.issuedAt}|${c.sessionArn ?? c.roleArn ?? ''}|${c.eventID ?? ''}`;
-      push(calls, key, c);
+      const group = calls.get(key);
+      if (group) group.push(c);
+      else calls.set(key, [c]);
     }
     if (calls.size === 0) return { copies: [], rejected };
     if (calls.size > 1) return { copies: [], rejected, ambiguous: fitting };
@@ -232,11 +318,83 @@ export class CredentialIndex {
   }
 }
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+const FIRST_OF_KEY = 1;
+const HAS_LATER = 2;
+
+/**
+ * A credential as one JSON array, fields in a fixed order with null for absent ones; `event` (owner
+ * copies only) rides along whole.
+ */
+function encode(c: IssuedCredential, source: number): string {
+  const n = <T>(v: T | undefined) => (v === undefined ? null : v);
+  return JSON.stringify([
+    c.accessKeyId, c.eventName, n(c.eventID), n(c.sharedEventID), c.issuedAt, c.expiresAt, n(c.sessionArn), n(c.roleArn), n(c.account),
+    n(c.sessionName), n(c.sourceIdentity), c.caller, n(c.callerKey), n(c.recipientAccountId), source, n(c.event),
+  ]);
 }
+
+type Encoded = [string, IssuingEventName, string | null, string | null, number, number, string | null, string | null, string | null, string | null, string | null, UserIdentity, string | null, string | null, number, CloudTrailEvent | null];
+
+function decode(text: string, sources: readonly string[]): IssuedCredential {
+  const [accessKeyId, eventName, eventID, sharedEventID, issuedAt, expiresAt, sessionArn, roleArn, account, sessionName, sourceIdentity, caller, callerKey, recipientAccountId, source, event] = JSON.parse(text) as Encoded;
+  // Same fields, in the same order, as issuedCredentialOf builds them.
+  const c: IssuedCredential = { accessKeyId, eventName, issuedAt, expiresAt, caller, source: sources[source]! };
+  if (eventID !== null) c.eventID = eventID;
+  if (sharedEventID !== null) c.sharedEventID = sharedEventID;
+  if (sessionArn !== null) c.sessionArn = sessionArn;
+  if (roleArn !== null) c.roleArn = roleArn;
+  if (account !== null) c.account = account;
+  if (sessionName !== null) c.sessionName = sessionName;
+  if (sourceIdentity !== null) c.sourceIdentity = sourceIdentity;
+  if (callerKey !== null) c.callerKey = callerKey;
+  if (recipientAccountId !== null) c.recipientAccountId = recipientAccountId;
+  if (event !== null) c.event = event;
+  return c;
+}
+
+/** Two records of one call: same eventID, recipient, time, key and caller type. */
+function sameRecord(a: IssuedCredential, b: IssuedCredential): boolean {
+  return a.eventID === b.eventID && a.recipientAccountId === b.recipientAccountId && a.issuedAt === b.issuedAt && a.accessKeyId === b.accessKeyId && joined(a.caller.type) === joined(b.caller.type);
+}
+
+/** A value as Array.prototype.join writes it. */
+function joined(v: unknown): string {
+  return v === undefined || v === null ? '' : String(v);
+}
+
+/**
+ * The caller fields attribution and the activity closure read (type, ids, names, the session's issuer
+ * and sourceIdentity), with their values as recorded. The rest of userIdentity is never read.
+ */
+function callerProjection(u: UserIdentity): UserIdentity {
+  const out: UserIdentity = {};
+  for (const k of CALLER_FIELDS) {
+    const v = u[k];
+    if (v !== undefined) out[k] = v;
+  }
+  const behalf = asObject(u.onBehalfOf);
+  if (behalf) {
+    const o: { userId?: string; identityStoreArn?: string } = {};
+    if (behalf.userId !== undefined) o.userId = behalf.userId as string;
+    if (behalf.identityStoreArn !== undefined) o.identityStoreArn = behalf.identityStoreArn as string;
+    out.onBehalfOf = o;
+  }
+  const context = u.sessionContext;
+  if (context !== undefined && context !== null && typeof context === 'object') {
+    const sc: SessionContext = {};
+    const issuer = (context as SessionContext).sessionIssuer;
+    if (issuer !== undefined && issuer !== null && typeof issuer === 'object' && !Array.isArray(issuer)) {
+      const arn = (issuer as SessionIssuer).arn;
+      sc.sessionIssuer = arn === undefined ? {} : { arn };
+    }
+    const si = (context as SessionContext).sourceIdentity;
+    if (si !== undefined) sc.sourceIdentity = si;
+    out.sessionContext = sc;
+  }
+  return out;
+}
+
+const CALLER_FIELDS = ['type', 'principalId', 'arn', 'accountId', 'accessKeyId', 'userName', 'invokedBy', 'identityProvider'] as const;
 
 /** Why an issuing event cannot be the source of this use, or undefined when it fits. */
 export function inconsistency(c: IssuedCredential, use: KeyUse, lookBackMs: number): string | undefined {
@@ -279,6 +437,7 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
+/** The projection of an issuing event the index keeps; undefined when it issued nothing. */
 export function issuedCredentialOf(sourced: SourcedEvent): IssuedCredential | undefined {
   const e = sourced.event;
   if (!isIssuingEvent(e) || asString(e.errorCode)) return undefined;
@@ -287,9 +446,10 @@ export function issuedCredentialOf(sourced: SourcedEvent): IssuedCredential | un
   const accessKeyId = asString(credentials?.accessKeyId);
   const issuedAt = parseTime(e.eventTime);
   if (!accessKeyId || issuedAt === undefined) return undefined;
-  const eventName = e.eventName as IssuingEventName;
+  const eventName = ISSUING_EVENT_NAMES.find((n) => n === e.eventName)!;
   const request = asObject(e.requestParameters) ?? {};
-  const caller: UserIdentity = asObject(e.userIdentity) ?? {};
+  const identity: UserIdentity = asObject(e.userIdentity) ?? {};
+  const caller = callerProjection(identity);
 
   const maxLife = MAX_LIFETIME_MS[eventName];
   const recorded = parseTime(credentials?.expiration);
@@ -305,7 +465,7 @@ export function issuedCredentialOf(sourced: SourcedEvent): IssuedCredential | un
     (eventName.startsWith('Get') ? asString(caller.accountId) : undefined) ||
     asString(e.recipientAccountId);
 
-  const credential: IssuedCredential = { accessKeyId, eventName, issuedAt, expiresAt, caller, source: sourced.source, event: e };
+  const credential: IssuedCredential = { accessKeyId, eventName, issuedAt, expiresAt, caller, source: sourced.source };
   const set = <K extends keyof IssuedCredential>(k: K, v: IssuedCredential[K] | undefined) => {
     if (v !== undefined) credential[k] = v;
   };
