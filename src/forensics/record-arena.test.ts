@@ -55,3 +55,18 @@ test('keys that share a hash come back together, for the caller to tell apart', 
   assert.deepEqual(chains.candidates(a), [1, 2, 3]);
   assert.deepEqual(chains.candidates(b), [1, 2, 3]);
 });
+
+test('without a writable temporary folder every record stays in memory', () => {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = '/nonexistent/ctrail-no-such-folder';
+  try {
+    const arena = new RecordArena({ memoryBytes: 0 });
+    const texts = records(5_000);
+    const refs = texts.map((t) => arena.append(t));
+    assert.equal(arena.spilled, false);
+    refs.forEach((r, i) => assert.equal(arena.read(r.at, r.length), texts[i]));
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+});
