@@ -95,9 +95,7 @@ export class RecordArena {
     const start = this.tailStart;
     const end = start + this.tailUsed;
     const file = this.inMemory + this.tailUsed > this.memoryBytes ? this.openFile() : undefined;
-    if (file) {
-      let written = 0;
-      while (written < this.tailUsed) written += writeSync(file.fd, this.tail, written, this.tailUsed - written, file.size + written);
+    if (file && this.writeTail(file)) {
       this.segments.push({ start, end, fileAt: file.size });
       file.size += this.tailUsed;
     } else {
@@ -110,8 +108,21 @@ export class RecordArena {
     this.tailUsed = 0;
   }
 
+  /** False when the disk refuses (full, quota): the records then stay in memory from here on. */
+  private writeTail(file: SpillFile): boolean {
+    try {
+      let written = 0;
+      while (written < this.tailUsed) written += writeSync(file.fd, this.tail, written, this.tailUsed - written, file.size + written);
+      return true;
+    } catch {
+      this.fileFailed = true;
+      return false;
+    }
+  }
+
   private openFile(): SpillFile | undefined {
-    if (this.file || this.fileFailed) return this.file;
+    if (this.fileFailed) return undefined;
+    if (this.file) return this.file;
     try {
       const dir = mkdtempSync(join(tmpdir(), 'ctrail-'));
       const path = join(dir, 'records');
