@@ -113,7 +113,6 @@ export class CredentialIndex {
   private readonly byCallerKey = new HashChains();
   private readonly bySourceIdentity = new HashChains();
   private readonly byShared = new HashChains();
-  private readonly bySessionArn = new HashChains();
   private readonly sources: string[] = [];
   private readonly sourceIds = new Map<string, number>();
   private readonly keepOwnerCopies: boolean;
@@ -144,20 +143,20 @@ export class CredentialIndex {
     if (credential.callerKey) this.byCallerKey.add(credential.callerKey, id);
     if (credential.sourceIdentity) this.bySourceIdentity.add(credential.sourceIdentity, id);
     if (credential.sharedEventID) this.byShared.add(credential.sharedEventID, id);
-    if (credential.sessionArn) this.bySessionArn.add(credential.sessionArn, id);
     return true;
   }
 
   private store(c: IssuedCredential): number {
     const id = this.size++;
     if (id === this.at.length) {
-      const at = new Float64Array(id * 2);
+      const size = Math.ceil(id * 1.5);
+      const at = new Float64Array(size);
       at.set(this.at);
       this.at = at;
-      const length = new Uint32Array(id * 2);
+      const length = new Uint32Array(size);
       length.set(this.length);
       this.length = length;
-      const flags = new Uint8Array(id * 2);
+      const flags = new Uint8Array(size);
       flags.set(this.flags);
       this.flags = flags;
     }
@@ -208,7 +207,13 @@ export class CredentialIndex {
 
   /** Every issuance of a session ARN (`assumed-role/R/S` or `federated-user/N`); one session name may be reused by many. */
   issuancesForSession(sessionArn: string): readonly IssuedCredential[] {
-    return this.lookup(this.bySessionArn, sessionArn, (c) => c.sessionArn);
+    // Asked only by `trace` for a session never seen acting: a scan instead of an entry per AssumeRole.
+    const out: IssuedCredential[] = [];
+    for (let id = 0; id < this.size; id++) {
+      const c = this.get(id);
+      if (c.sessionArn === sessionArn) out.push(c);
+    }
+    return out;
   }
 
   /** Forward walk: keys issued by calls made with this key. */

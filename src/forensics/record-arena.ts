@@ -199,7 +199,8 @@ export class HashChains {
     const slot = h & (this.heads.length - 1);
     this.next[entry] = this.heads[slot]!;
     this.heads[slot] = entry;
-    if (this.count * 2 > this.heads.length) this.rehash(this.heads.length * 2);
+    // A load of up to one entry per slot: chains stay short and the table costs at most 8 bytes an entry.
+    if (this.count > this.heads.length) this.rehash(this.heads.length * 2);
   }
 
   /** Ids filed under keys hashing like `key`, oldest first. */
@@ -212,7 +213,7 @@ export class HashChains {
 
   private growEntries(): void {
     const grow = (a: Int32Array) => {
-      const b = new Int32Array(a.length * 2);
+      const b = new Int32Array(Math.ceil(a.length * 1.5));
       b.set(a);
       return b;
     };
