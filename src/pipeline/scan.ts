@@ -1,7 +1,7 @@
 import type { InputProblem } from '../errors.js';
 import type { RecordMatcher } from '../filter/matcher.js';
 import { decode, decoded as decodedWhole, decodeWholeSync } from '../decode/decode.js';
-import { compileNeedles, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
+import { needlesOf, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
 import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
 import type { InputUnit, ScanScope, Source } from '../source/types.js';
 import { orderedMerge } from './ordered.js';
@@ -118,13 +118,6 @@ export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: Abo
   } finally {
     await plan.offload?.close();
   }
-}
-
-const compiledNeedles = new WeakMap<RecordMatcher, ReturnType<typeof compileNeedles>>();
-function needlesOf(matcher: RecordMatcher): ReturnType<typeof compileNeedles> {
-  let n = compiledNeedles.get(matcher);
-  if (!n) compiledNeedles.set(matcher, (n = compileNeedles(matcher.needles)));
-  return n;
 }
 
 /** decode → split → pre-filter → parse → match for one input's raw bytes. The task a worker runs. */

@@ -74,3 +74,14 @@ test('random haystacks over a small alphabet agree with Buffer.indexOf', () => {
     assert.equal(new ByteNeedle(text).indexIn(hay, from), hay.indexOf(text, from), `${text} in ${hay} from ${from}`);
   }
 });
+
+test('a needle calibrated on one input (its anchor re-chosen) still answers exactly on others', () => {
+  const text = 'DeleteTable';
+  const needle = new ByteNeedle(text);
+  // In this input 'T' and 'D' are everywhere and 'b' nowhere: the anchor moves to 'b'.
+  const first = Buffer.from('TD'.repeat(40_000) + text);
+  assert.equal(needle.indexIn(first), first.indexOf(text));
+  for (const hay of [Buffer.from(`x${text}`), Buffer.from('b'.repeat(70_000) + text), Buffer.from('DeleteTablDeleteTable'), Buffer.from('no')]) {
+    assert.equal(needle.indexIn(hay), hay.indexOf(text), hay.subarray(0, 30).toString());
+  }
+});

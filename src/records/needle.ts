@@ -35,18 +35,44 @@ const RANK = (() => {
 const PATIENCE = 64;
 const DENSE_SPAN = 48;
 
+/** Bytes of the first input a needle meets that are counted to choose its anchor. */
+const SAMPLE_BYTES = 64 * 1024;
+
 export class ByteNeedle {
   readonly bytes: Buffer;
-  /** Offset in the needle of its rarest byte, and that byte. */
-  private readonly anchorAt: number;
-  private readonly anchor: number;
+  /** Offset in the needle of the byte searched for, and that byte: the rarest, by the table at first. */
+  private anchorAt: number;
+  private anchor: number;
+  private calibrated = false;
 
   constructor(needle: Buffer | string) {
     this.bytes = typeof needle === 'string' ? Buffer.from(needle) : needle;
+    this.anchorAt = this.rarest((b) => RANK[b]!);
+    this.anchor = this.bytes[this.anchorAt] ?? 0;
+  }
+
+  /** Offset of the needle byte that `score` ranks rarest (highest), the table breaking ties. */
+  private rarest(score: (byte: number) => number): number {
     let at = 0;
-    for (let i = 1; i < this.bytes.length; i++) if (RANK[this.bytes[i]!]! > RANK[this.bytes[at]!]!) at = i;
-    this.anchorAt = at;
-    this.anchor = this.bytes[at] ?? 0;
+    for (let i = 1; i < this.bytes.length; i++) {
+      const a = this.bytes[i]!;
+      const b = this.bytes[at]!;
+      if (score(a) > score(b) || (score(a) === score(b) && RANK[a]! > RANK[b]!)) at = i;
+    }
+    return at;
+  }
+
+  /**
+   * Real inputs differ from the table (one trail is full of upper-case key ids, another of hex): the first
+   * sizeable input is counted once, and the needle's least frequent byte in it becomes the anchor.
+   */
+  private calibrate(hay: Buffer): void {
+    this.calibrated = true;
+    const counts = new Uint32Array(256);
+    const end = Math.min(hay.length, SAMPLE_BYTES);
+    for (let i = 0; i < end; i++) counts[hay[i]!]!++;
+    this.anchorAt = this.rarest((b) => -counts[b]!);
+    this.anchor = this.bytes[this.anchorAt]!;
   }
 
   /** Whether the needle occurs in `hay`. */
@@ -59,6 +85,7 @@ export class ByteNeedle {
     const needle = this.bytes;
     const n = needle.length;
     if (n < 2) return hay.indexOf(needle, from);
+    if (!this.calibrated && hay.length >= SAMPLE_BYTES) this.calibrate(hay);
     const first = needle[0]!;
     const last = needle[n - 1]!;
     const lastStart = hay.length - n;

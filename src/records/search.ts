@@ -53,6 +53,15 @@ export function compileNeedles(groups: NeedleGroups): CompiledNeedles {
   };
 }
 
+const compiled = new WeakMap<RecordMatcher, CompiledNeedles>();
+
+/** A matcher's needles, compiled once (a needle learns its input's byte frequencies as it goes). */
+export function needlesOf(matcher: RecordMatcher): CompiledNeedles {
+  let n = compiled.get(matcher);
+  if (!n) compiled.set(matcher, (n = compileNeedles(matcher.needles)));
+  return n;
+}
+
 /** The record-level pre-filter: whether `record` can match, judged on its bytes. */
 export function passesNeedles(record: Buffer, groups: CompiledNeedleGroups): boolean {
   for (const group of groups) {
@@ -126,7 +135,7 @@ export async function* searchRecords(
   stats: SearchStats,
 ): AsyncGenerator<RecordHit[]> {
   const splitter = new RecordSplitter();
-  const needles = compileNeedles(matcher.needles);
+  const needles = needlesOf(matcher);
   let kind: RecordKind | undefined;
   let groups = needles.plain;
   for await (const chunk of bytes) {
