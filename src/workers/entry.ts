@@ -70,13 +70,19 @@ async function pump(): Promise<void> {
 
 /**
  * Every input leaves a dead decoded buffer outside the JS heap, and V8 only collects after tens of MB of
- * them per thread, which alone would push a scan past its memory budget. The buffers' handles die young,
- * so a young-generation collection (a scavenge, well under a millisecond) after every RELEASE_EVERY
- * decoded bytes frees them; a full collection did the same at several times the cost.
+ * them per thread, which alone would push a scan past its memory budget: so this thread collects after
+ * every RELEASE_EVERY decoded bytes. When inputs were only screened (most of a needle query), their buffers'
+ * handles died young and a scavenge frees them, well under a millisecond. When records were parsed, the
+ * allocations triggered V8's own scavenges while an input was still in use, which moved its buffer's handle
+ * to the old generation: then only a full collection (a few milliseconds) frees it, and skipping it lets the
+ * process grow by hundreds of MB that the allocator does not give back.
  */
 setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
-const RELEASE_EVERY = 16 * 1024 * 1024;
+const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' }) => void;
+const RELEASE_EVERY = 24 * 1024 * 1024;
+/** Parsed records per collection interval above which the collection is a full one. */
+const PARSED_FOR_FULL_GC = 1000;
+let parsedSinceGc = 0;
 let decodedSinceGc = 0;
 
 /** Hits are sent in batches of about this many text bytes, so the main thread can start printing early. */
@@ -156,9 +162,12 @@ async function searchRest(id: number, rest: () => AsyncIterable<RecordHit[]>, st
 /** Ends a task: its remaining record count, skipped records and error, if any. */
 function finish(id: number, stats: SearchStats, bytesRead: number, sentRecords: number, err?: unknown): void {
   decodedSinceGc += stats.bytes;
+  parsedSinceGc += stats.parsed;
   if (decodedSinceGc >= RELEASE_EVERY) {
+    if (parsedSinceGc > PARSED_FOR_FULL_GC) collectGarbage();
+    else collectGarbage({ type: 'minor' });
     decodedSinceGc = 0;
-    collectGarbage({ type: 'minor' });
+    parsedSinceGc = 0;
   }
   const done: TaskMessage = { code: 'DONE', id, records: stats.records - sentRecords, bytesRead, bad: [...stats.bad] };
   if (err !== undefined) {
