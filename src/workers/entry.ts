@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readWholeInto } from '../source/read-whole.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -85,6 +85,9 @@ const PARSED_FOR_FULL_GC = 1000;
 let parsedSinceGc = 0;
 let decodedSinceGc = 0;
 
+/** Local files are read into this; most trail files are tens of KB. */
+const scratch = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
+
 /** Hits are sent in batches of about this many text bytes, so the main thread can start printing early. */
 const BATCH_BYTES = 1 << 20;
 
@@ -116,8 +119,9 @@ function search(id: number, source: { bytes: Uint8Array } | { path: string }): P
   let bytesRead = 0;
   let rest: (() => AsyncIterable<RecordHit[]>) | undefined;
   try {
-    // A worker reads local files itself: synchronously, since nothing else waits on this thread.
-    const bytes = 'path' in source ? readFileSync(source.path) : Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
+    // A worker reads local files itself: synchronously, since nothing else waits on this thread. The scratch
+    // buffer is reused by the next task only: hits are copied out (encode) before this task finishes.
+    const bytes = 'path' in source ? readWholeInto(source.path, scratch) : Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
     bytesRead = bytes.byteLength;
     rest = screenInput(bytes, matcher!, stats).search;
   } catch (err) {
