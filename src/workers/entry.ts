@@ -79,9 +79,10 @@ async function pump(): Promise<void> {
  */
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' }) => void;
-const RELEASE_EVERY = 24 * 1024 * 1024;
-/** Parsed records per collection interval above which the collection is a full one. */
+const RELEASE_EVERY = 8 * 1024 * 1024;
+/** Parsed records per collection interval above which the collection is a full one, made less often. */
 const PARSED_FOR_FULL_GC = 1000;
+const FULL_GC_EVERY = 24 * 1024 * 1024;
 let parsedSinceGc = 0;
 let decodedSinceGc = 0;
 
@@ -167,8 +168,9 @@ async function searchRest(id: number, rest: () => AsyncIterable<RecordHit[]>, st
 function finish(id: number, stats: SearchStats, bytesRead: number, sentRecords: number, err?: unknown): void {
   decodedSinceGc += stats.bytes;
   parsedSinceGc += stats.parsed;
-  if (decodedSinceGc >= RELEASE_EVERY) {
-    if (parsedSinceGc > PARSED_FOR_FULL_GC) collectGarbage();
+  const full = parsedSinceGc > PARSED_FOR_FULL_GC;
+  if (decodedSinceGc >= (full ? FULL_GC_EVERY : RELEASE_EVERY)) {
+    if (full) collectGarbage();
     else collectGarbage({ type: 'minor' });
     decodedSinceGc = 0;
     parsedSinceGc = 0;
