@@ -4,6 +4,7 @@ import { decode, decoded as decodedWhole, decodeWholeSync } from '../decode/deco
 import { needlesOf, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
 import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
 import type { InputUnit, ScanScope, Source } from '../source/types.js';
+import { EventIdSet } from './event-ids.js';
 import { orderedMerge } from './ordered.js';
 
 /**
@@ -109,7 +110,7 @@ export async function* scanEventBatches(plan: ScanPlan, hooks: ScanHooks, signal
     progress.listingDone = true;
   }
 
-  const seen = plan.dedup ? new Set<string>() : undefined;
+  const seen = plan.dedup ? new EventIdSet() : undefined;
   try {
     for await (const batch of orderedMerge(producers(), Math.max(1, plan.jobs), { highWater: 64, weigh: batchBytes, maxBuffered: MAX_BUFFERED_HIT_BYTES })) {
       const kept = seen ? batch.filter((hit) => firstDelivery(hit, seen)) : batch;
@@ -135,12 +136,9 @@ function batchBytes(hits: ScanHit[]): number {
 }
 
 /** False for a repeated delivery of an eventID already seen (records without one are always kept). */
-function firstDelivery(hit: ScanHit, seen: Set<string>): boolean {
+function firstDelivery(hit: ScanHit, seen: EventIdSet): boolean {
   const id = hit.eventIdHint !== undefined ? hit.eventIdHint : hit.event.eventID;
-  if (typeof id !== 'string') return true;
-  if (seen.has(id)) return false;
-  seen.add(id);
-  return true;
+  return typeof id !== 'string' || seen.add(id);
 }
 
 /** decode → split → pre-filter → parse → match for one input's raw bytes. The task a worker runs. */
