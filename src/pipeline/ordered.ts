@@ -44,13 +44,23 @@ export async function* orderedMerge<T>(
   let running = 0;
   // Finished lanes wait for the head in memory; without a bound, one slow input at the head would let every
   // later input be searched and held. Twice the concurrency keeps the workers busy past a slow head.
-  const mayStartLane = () => running < concurrency && lanes.length - head < 2 * concurrency && buffered < maxBuffered;
+  // Running producers will add about what finished ones did on average: with heavy items (a broad scan's
+  // hits) that, not the count, is what must stay under the bound.
+  let finishedLanes = 0;
+  let finishedWeight = 0;
+  const expected = () => (finishedLanes ? (running * finishedWeight) / finishedLanes : 0);
+  const mayStartLane = () => running < concurrency && lanes.length - head < 2 * concurrency && buffered + expected() < maxBuffered;
 
   const runLane = async (lane: Lane<T>, make: () => AsyncIterable<T>) => {
+    let weight = 0;
     try {
       for await (const item of make()) {
         if (stopped) break;
-        if (weigh) buffered += weigh(item);
+        if (weigh) {
+          const w = weigh(item);
+          buffered += w;
+          weight += w;
+        }
         lane.items.push(item);
         lane.data?.();
         lane.data = undefined;
@@ -63,6 +73,8 @@ export async function* orderedMerge<T>(
     }
     lane.done = true;
     running--;
+    finishedLanes++;
+    finishedWeight += weight;
     lane.data?.();
     lane.data = undefined;
     wakeConsumer?.();
