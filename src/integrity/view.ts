@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { ObjectBody, ObjectStore, StoredObject } from '../source/store.js';
 import { LocalStore } from '../source/store.js';
 
@@ -37,6 +37,14 @@ export class TrailView {
 
   storeKey(fullKey: string): string | undefined {
     return fullKey.startsWith(this.keyRoot) ? fullKey.slice(this.keyRoot.length) : undefined;
+  }
+
+  /** The file behind a key of a mirror folder; undefined for S3 and for keys that cannot name a file inside it. */
+  localPath(fullKey: string): string | undefined {
+    const rel = this.storeKey(fullKey);
+    if (rel === undefined || !(this.store instanceof LocalStore)) return undefined;
+    const path = this.store.localPath(rel);
+    return path.startsWith(this.store.root + sep) ? path : undefined;
   }
 
   async *list(fullPrefix: string): AsyncIterable<StoredObject> {
