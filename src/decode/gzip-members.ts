@@ -186,9 +186,11 @@ function hashFirstGzipMemberFast(buf: Uint8Array): FirstMemberResult | undefined
   const headerLen = gzipHeaderLength(buf);
   if (headerLen <= 0 || buf.length < headerLen + 8) return undefined;
   const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  // ISIZE of the last member is a hint only (appended data makes it meaningless): clamp it to sane bounds.
+  // The last four bytes are the first member's ISIZE only when nothing follows it: a hint, used when
+  // deflate could produce that much from this input (at most 1032:1) and it is within the limit.
   const hinted = bytes.readUInt32LE(bytes.length - 4);
-  const chunkSize = Math.max(64 * 1024, Math.min(hinted, WHOLE_INFLATE_LIMIT) + 1);
+  const plausible = hinted <= WHOLE_INFLATE_LIMIT && hinted <= bytes.length * 1032;
+  const chunkSize = plausible ? Math.max(64 * 1024, hinted + 1) : 64 * 1024;
   let inflated: { buffer: Buffer; engine: zlib.InflateRaw };
   try {
     inflated = zlib.inflateRawSync(bytes.subarray(headerLen), { chunkSize, maxOutputLength: WHOLE_INFLATE_LIMIT, info: true }) as unknown as {

@@ -508,8 +508,8 @@ export async function listDigestFolder(
   const last = new Date(window.end.getTime() + HOUR);
   const out: DigestKeyInfo[] = [];
   for (const day of dayFolders(window.start, last)) {
-    for await (const o of view.list(folder + day)) {
-      const k = parseDigestKey(o.key);
+    for await (const key of view.keys(folder + day)) {
+      const k = parseDigestKey(key);
       if (!k || k.account !== scope.account || k.region !== scope.region) continue;
       if (k.time < window.start || k.time > last) continue;
       out.push(k);

@@ -205,10 +205,10 @@ async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: 
   const unreferenced: Array<{ uri: string; time: Date }> = [];
   const folder = logFolder(scope);
   for (const day of dayFolders(window.start, cutoff)) {
-    for await (const o of view.list(folder + day)) {
-      const info = parseLogKey(o.key);
+    for await (const key of view.keys(folder + day)) {
+      const info = parseLogKey(key);
       if (!info || info.time < window.start || info.time > cutoff) continue;
-      const uri = view.uri(o.key);
+      const uri = view.uri(key);
       if (!referenced.has(uri)) unreferenced.push({ uri, time: info.time });
     }
   }
