@@ -29,7 +29,10 @@ export class HashWorkerPool implements LogHasher {
   private pumpScheduled = false;
   private closed = false;
 
-  constructor(readonly size: number) {}
+  constructor(readonly size: number) {
+    // Workers boot while the main thread lists folders and checks the first digests.
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
 
   hash(inputs: LogInput[]): Promise<LogHashResult[]> {
     if (this.closed) return Promise.reject(new Error('hash worker pool is closed'));
