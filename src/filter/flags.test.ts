@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudTrailEvent } from '../records/types.js';
-import { compileNeedles } from '../records/search.js';
+import { compileNeedles, passesNeedles } from '../records/search.js';
 import { compileFilters, valueNeedle } from './flags.js';
 import type { FilterSpec } from './spec.js';
 
@@ -66,7 +66,7 @@ function ids(spec: FilterSpec): string[] {
   const groups = compileNeedles(m.needles).plain;
   const viaBytes = E.filter((e) => {
     const raw = Buffer.from(JSON.stringify(e));
-    return groups.every((g) => g.some((n) => raw.includes(n))) && m.matches(e);
+    return passesNeedles(raw, groups) && m.matches(e);
   }).map((e) => e.eventID!);
   assert.deepEqual(viaBytes, exact, 'the byte pre-filter rejected a record the exact matcher accepts');
   return exact;

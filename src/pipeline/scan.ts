@@ -1,7 +1,7 @@
 import type { InputProblem } from '../errors.js';
 import type { RecordMatcher } from '../filter/matcher.js';
-import { decode } from '../decode/decode.js';
-import { compileNeedles, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
+import { decode, decoded as decodedWhole, decodeWholeSync } from '../decode/decode.js';
+import { needlesOf, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
 import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
 import type { InputUnit, ScanScope, Source } from '../source/types.js';
 import { orderedMerge } from './ordered.js';
@@ -120,22 +120,39 @@ export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: Abo
   }
 }
 
-const compiledNeedles = new WeakMap<RecordMatcher, ReturnType<typeof compileNeedles>>();
-function needlesOf(matcher: RecordMatcher): ReturnType<typeof compileNeedles> {
-  let n = compiledNeedles.get(matcher);
-  if (!n) compiledNeedles.set(matcher, (n = compileNeedles(matcher.needles)));
-  return n;
-}
-
 /** decode → split → pre-filter → parse → match for one input's raw bytes. The task a worker runs. */
 export async function* searchInput(input: AsyncIterable<Uint8Array>, matcher: RecordMatcher, stats: SearchStats): AsyncGenerator<RecordHit[]> {
   const decoded = await decode(input);
-  if (decoded.whole && matcher.needles.length && looksLikeJson(decoded.whole) && !mayContainCandidates(decoded.whole, needlesOf(matcher))) {
+  if (decoded.whole && !mayHoldCandidates(decoded.whole, matcher)) {
     // Nothing in this input can pass the pre-filter: skip splitting and parsing (its records go uncounted).
     stats.bytes += decoded.whole.length;
     return;
   }
   yield* searchRecords(decoded.bytes, matcher, stats);
+}
+
+/**
+ * The synchronous first look at a whole input (a worker's local file): decoded in one call where it can be,
+ * and dismissed at once when no record in it can pass the pre-filter, which is most inputs of a needle
+ * query. `search` is the rest of the work, and undefined when the input was dismissed. Gives the same
+ * results and errors as searchInput on the same bytes.
+ */
+export function screenInput(raw: Buffer, matcher: RecordMatcher, stats: SearchStats): { search?: () => AsyncIterable<RecordHit[]> } {
+  const plain = decodeWholeSync(raw);
+  if (!plain) return { search: () => searchInput(single(raw), matcher, stats) };
+  if (!mayHoldCandidates(plain.bytes, matcher)) {
+    stats.bytes += plain.bytes.length;
+    return {};
+  }
+  return { search: () => searchRecords(decodedWhole(plain.compression, plain.bytes).bytes, matcher, stats) };
+}
+
+function mayHoldCandidates(whole: Buffer, matcher: RecordMatcher): boolean {
+  return !matcher.needles.length || !looksLikeJson(whole) || mayContainCandidates(whole, needlesOf(matcher));
+}
+
+async function* single(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
 }
 
 async function* scanUnit(

@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
 import type { NeedleGroups, RecordMatcher } from '../filter/matcher.js';
+import { ByteNeedle } from './needle.js';
 import { RecordSplitter } from './split.js';
 import { unwrapRecord, type RecordKind } from './unwrap.js';
 import type { CloudTrailEvent } from './types.js';
@@ -27,33 +28,46 @@ export function newStats(): SearchStats {
   return { bytes: 0, records: 0, parsed: 0, matched: 0, bad: new Map() };
 }
 
-interface CompiledNeedles {
-  plain: Buffer[][];
+/** Needle groups: a record passes when every group has at least one of its needles in it. */
+export type CompiledNeedleGroups = ByteNeedle[][];
+
+export interface CompiledNeedles {
+  plain: CompiledNeedleGroups;
   /** The same needles as they appear inside a JSON string (lookup-events embeds each event as a string). */
-  escaped: Buffer[][];
+  escaped: CompiledNeedleGroups;
   /** Each needle without its quotes when both spellings contain that text unchanged (else undefined). */
-  core: Array<Array<Buffer | undefined>>;
+  core: Array<Array<ByteNeedle | undefined>>;
 }
 
 export function compileNeedles(groups: NeedleGroups): CompiledNeedles {
   return {
-    plain: groups.map((g) => g.map((n) => Buffer.from(n))),
-    escaped: groups.map((g) => g.map((n) => Buffer.from(JSON.stringify(n).slice(1, -1)))),
+    plain: groups.map((g) => g.map((n) => new ByteNeedle(n))),
+    escaped: groups.map((g) => g.map((n) => new ByteNeedle(JSON.stringify(n).slice(1, -1)))),
     core: groups.map((g) =>
       g.map((n) => {
         const inner = n.replace(/^"/, '').replace(/"$/, '');
         // JSON escapes only quotes, backslashes and control characters; without them the text is spelled the same.
-        return inner.length >= 4 && !/["\\\u0000-\u001f]/.test(inner) && inner !== n ? Buffer.from(inner) : undefined;
+        return inner.length >= 4 && !/["\\\u0000-\u001f]/.test(inner) && inner !== n ? new ByteNeedle(inner) : undefined;
       }),
     ),
   };
 }
 
-function passes(record: Buffer, groups: Buffer[][]): boolean {
+const compiled = new WeakMap<RecordMatcher, CompiledNeedles>();
+
+/** A matcher's needles, compiled once (a needle learns its input's byte frequencies as it goes). */
+export function needlesOf(matcher: RecordMatcher): CompiledNeedles {
+  let n = compiled.get(matcher);
+  if (!n) compiled.set(matcher, (n = compileNeedles(matcher.needles)));
+  return n;
+}
+
+/** The record-level pre-filter: whether `record` can match, judged on its bytes. */
+export function passesNeedles(record: Buffer, groups: CompiledNeedleGroups): boolean {
   for (const group of groups) {
     let hit = false;
     for (const needle of group) {
-      if (record.indexOf(needle) >= 0) {
+      if (needle.in(record)) {
         hit = true;
         break;
       }
@@ -77,16 +91,16 @@ export function mayContainCandidates(whole: Buffer, needles: CompiledNeedles): b
       // Both spellings contain the needle's core (its text inside the quotes): one pass over the file
       // rules out both when, as usual, the core is absent.
       const core = needles.core[g]![i];
-      if (core && whole.indexOf(core) < 0) continue;
+      if (core && !core.in(whole)) continue;
       // The escaped spelling only counts in lookup-events output, whose entries carry a CloudTrailEvent string.
-      hit = whole.indexOf(plain[i]!) >= 0 || (whole.indexOf(LOOKUP_KEY) >= 0 && whole.indexOf(escaped[i]!) >= 0);
+      hit = plain[i]!.in(whole) || (LOOKUP_KEY.in(whole) && escaped[i]!.in(whole));
     }
     if (!hit) return false;
   }
   return true;
 }
 
-const LOOKUP_KEY = Buffer.from('CloudTrailEvent');
+const LOOKUP_KEY = new ByteNeedle('CloudTrailEvent');
 
 /** First and last non-space bytes look like a JSON container or object stream. */
 export function looksLikeJson(buf: Buffer): boolean {
@@ -121,7 +135,7 @@ export async function* searchRecords(
   stats: SearchStats,
 ): AsyncGenerator<RecordHit[]> {
   const splitter = new RecordSplitter();
-  const needles = compileNeedles(matcher.needles);
+  const needles = needlesOf(matcher);
   let kind: RecordKind | undefined;
   let groups = needles.plain;
   for await (const chunk of bytes) {
@@ -132,7 +146,7 @@ export async function* searchRecords(
     for (const record of records) {
       stats.records++;
       // The first record is always parsed: its kind decides how the needles are spelled for the rest.
-      if (kind !== undefined && groups.length && !passes(record, groups)) continue;
+      if (kind !== undefined && groups.length && !passesNeedles(record, groups)) continue;
       stats.parsed++;
       let value: unknown;
       try {
@@ -149,7 +163,7 @@ export async function* searchRecords(
       if (kind === undefined) {
         kind = un.kind;
         groups = kind === 'lookup' ? needles.escaped : needles.plain;
-        if (groups.length && !passes(record, groups)) continue;
+        if (groups.length && !passesNeedles(record, groups)) continue;
       }
       if (!matcher.matches(un.event)) continue;
       stats.matched++;

@@ -27,6 +27,7 @@ export const DEFAULT_MAX_INPUT_BYTES = 32 * 1024 * 1024;
 
 export function workerOffload(opts: WorkerOffloadOptions): UnitOffload {
   const pool = new WorkerPool(opts.threads, { recipe: opts.recipe });
+  pool.start();
   const max = opts.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
   return {
     accepts: (unit: InputUnit) => unit.size !== undefined && unit.size <= max,
