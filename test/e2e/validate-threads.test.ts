@@ -89,6 +89,12 @@ test('a mirror: --threads 1, 2 and 3 print the same verdicts, text and JSON', as
     same(one!, three!, `--threads 3 ${extra.join(' ')}`);
     assert.equal(one!.code, 1);
   }
+  // Problems are listed in walk order, not in the order checks finish: --jobs changes nothing either.
+  const [sequential, wide] = await Promise.all([
+    runCli(['validate', mirror, ...WINDOW, '-o', 'json', '--threads', '1', '--jobs', '1']),
+    runCli(['validate', mirror, ...WINDOW, '-o', 'json', '--threads', '2', '--jobs', '64']),
+  ]);
+  same(sequential, wide, '--jobs 1 --threads 1 and --jobs 64 --threads 2');
   const text = await runCli(['validate', mirror, ...WINDOW, '--threads', '2']);
   for (const verdict of ["hash value doesn't match", 'invalid format', 'unexpected data after end of compressed stream', 'not found']) {
     assert.ok(text.stderr.includes(`INVALID: ${verdict}\n`), `${verdict} reported`);
