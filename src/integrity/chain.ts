@@ -314,6 +314,9 @@ export class ChainWalker {
     let missingRun: { key: string; time: Date; cadence: number } | undefined;
 
     while (current && lastStart && start.getTime() <= lastStart.getTime()) {
+      // Digests of a mirror are read synchronously, so without this the whole walk would run before any log
+      // file is handed to a hashing thread (or any hash result is taken back).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       this.prefetchFrom(index);
       const view = this.view;
       const uri = view.uri(current.key);
