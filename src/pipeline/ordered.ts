@@ -26,7 +26,10 @@ export async function* orderedMerge<T>(
   let wakeLister: (() => void) | undefined;
   let stopped = false;
 
-  const running = () => lanes.length - head - lanes.slice(head).filter((l) => l.done).length;
+  let running = 0;
+  // Finished lanes wait for the head in memory; without a bound, one slow input at the head would let every
+  // later input be searched and held. Twice the concurrency keeps the workers busy past a slow head.
+  const mayStartLane = () => running < concurrency && lanes.length - head < 2 * concurrency;
 
   const runLane = async (lane: Lane<T>, make: () => AsyncIterable<T>) => {
     try {
@@ -43,6 +46,7 @@ export async function* orderedMerge<T>(
       lane.error = err;
     }
     lane.done = true;
+    running--;
     lane.data?.();
     lane.data = undefined;
     wakeConsumer?.();
@@ -53,10 +57,11 @@ export async function* orderedMerge<T>(
     try {
       for await (const make of producers) {
         if (stopped) break;
-        while (running() >= concurrency && !stopped) await new Promise<void>((r) => (wakeLister = r));
+        while (!mayStartLane() && !stopped) await new Promise<void>((r) => (wakeLister = r));
         if (stopped) break;
         const lane: Lane<T> = { items: [], done: false };
         lanes.push(lane);
+        running++;
         void runLane(lane, make);
         wakeConsumer?.();
       }

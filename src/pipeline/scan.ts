@@ -40,6 +40,7 @@ export interface UnitOffload {
   close(): Promise<void>;
 }
 
+/** `event` may be parsed on first read (a getter): copy the fields you keep, never spread a hit. */
 export interface ScanHit extends RecordHit {
   /** The file, object or API stream the event came from. */
   source: string;
@@ -73,6 +74,14 @@ export function newProgress(): ScanProgress {
 }
 
 export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: AbortSignal): AsyncGenerator<ScanHit> {
+  for await (const batch of scanEventBatches(plan, hooks, signal)) yield* batch;
+}
+
+/**
+ * scanEvents in the batches inputs deliver them: one step of the consumer's loop per batch rather than per
+ * event, which is most of the main thread's work when half of all events are printed.
+ */
+export async function* scanEventBatches(plan: ScanPlan, hooks: ScanHooks, signal?: AbortSignal): AsyncGenerator<ScanHit[]> {
   const progress = hooks.progress ?? newProgress();
   const report = (p: InputProblem) => {
     progress.problems++;
@@ -103,21 +112,22 @@ export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: Abo
   const seen = plan.dedup ? new Set<string>() : undefined;
   try {
     for await (const batch of orderedMerge(producers(), Math.max(1, plan.jobs), 64)) {
-      for (const hit of batch) {
-        if (seen) {
-          const id = hit.eventIdHint !== undefined ? hit.eventIdHint : hit.event.eventID;
-          if (typeof id === 'string') {
-            if (seen.has(id)) continue;
-            seen.add(id);
-          }
-        }
-        progress.matched++;
-        yield hit;
-      }
+      const kept = seen ? batch.filter((hit) => firstDelivery(hit, seen)) : batch;
+      progress.matched += kept.length;
+      if (kept.length) yield kept;
     }
   } finally {
     await plan.offload?.close();
   }
+}
+
+/** False for a repeated delivery of an eventID already seen (records without one are always kept). */
+function firstDelivery(hit: ScanHit, seen: Set<string>): boolean {
+  const id = hit.eventIdHint !== undefined ? hit.eventIdHint : hit.event.eventID;
+  if (typeof id !== 'string') return true;
+  if (seen.has(id)) return false;
+  seen.add(id);
+  return true;
 }
 
 /** decode → split → pre-filter → parse → match for one input's raw bytes. The task a worker runs. */

@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
-import type { NeedleGroups, RecordMatcher } from '../filter/matcher.js';
+import type { LiteralTest, NeedleGroups, RecordMatcher } from '../filter/matcher.js';
+import { topLevelLiteral } from './literal.js';
 import { ByteNeedle } from './needle.js';
 import { RecordSplitter } from './split.js';
 import { unwrapRecord, type RecordKind } from './unwrap.js';
@@ -32,6 +33,8 @@ export function newStats(): SearchStats {
 export type CompiledNeedleGroups = ByteNeedle[][];
 
 export interface CompiledNeedles {
+  /** The matcher's literal tests, keys quoted as they appear in JSON. */
+  literals: Array<{ key: Buffer; accepts: readonly string[] }>;
   plain: CompiledNeedleGroups;
   /** The same needles as they appear inside a JSON string (lookup-events embeds each event as a string). */
   escaped: CompiledNeedleGroups;
@@ -39,8 +42,9 @@ export interface CompiledNeedles {
   core: Array<Array<ByteNeedle | undefined>>;
 }
 
-export function compileNeedles(groups: NeedleGroups): CompiledNeedles {
+export function compileNeedles(groups: NeedleGroups, literals: readonly LiteralTest[] = []): CompiledNeedles {
   return {
+    literals: literals.map((t) => ({ key: Buffer.from(JSON.stringify(t.key)), accepts: t.accepts })),
     plain: groups.map((g) => g.map((n) => new ByteNeedle(n))),
     escaped: groups.map((g) => g.map((n) => new ByteNeedle(JSON.stringify(n).slice(1, -1)))),
     core: groups.map((g) =>
@@ -58,7 +62,7 @@ const compiled = new WeakMap<RecordMatcher, CompiledNeedles>();
 /** A matcher's needles, compiled once (a needle learns its input's byte frequencies as it goes). */
 export function needlesOf(matcher: RecordMatcher): CompiledNeedles {
   let n = compiled.get(matcher);
-  if (!n) compiled.set(matcher, (n = compileNeedles(matcher.needles)));
+  if (!n) compiled.set(matcher, (n = compileNeedles(matcher.needles, matcher.literals)));
   return n;
 }
 
@@ -138,6 +142,7 @@ export async function* searchRecords(
   const needles = needlesOf(matcher);
   let kind: RecordKind | undefined;
   let groups = needles.plain;
+  const literals = needles.literals;
   for await (const chunk of bytes) {
     stats.bytes += chunk.length;
     const records = splitter.push(chunk);
@@ -147,6 +152,8 @@ export async function* searchRecords(
       stats.records++;
       // The first record is always parsed: its kind decides how the needles are spelled for the rest.
       if (kind !== undefined && groups.length && !passesNeedles(record, groups)) continue;
+      // Only a record that is the event itself has the event's fields at its top level.
+      if (kind === 'event' && literals.length && failsLiterals(record, literals)) continue;
       stats.parsed++;
       let value: unknown;
       try {
@@ -174,6 +181,14 @@ export async function* searchRecords(
     if (hits.length) yield hits;
   }
   splitter.end();
+}
+
+function failsLiterals(record: Buffer, literals: CompiledNeedles['literals']): boolean {
+  for (const t of literals) {
+    const value = topLevelLiteral(record, t.key);
+    if (value !== undefined && !t.accepts.includes(value)) return true;
+  }
+  return false;
 }
 
 function bump(stats: SearchStats, reason: string): void {

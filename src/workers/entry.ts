@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readWholeInto } from '../source/read-whole.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -70,14 +70,23 @@ async function pump(): Promise<void> {
 
 /**
  * Every input leaves a dead decoded buffer outside the JS heap, and V8 only collects after tens of MB of
- * them per thread, which alone would push a scan past its memory budget. The buffers' handles die young,
- * so a young-generation collection (a scavenge, well under a millisecond) after every RELEASE_EVERY
- * decoded bytes frees them; a full collection did the same at several times the cost.
+ * them per thread, which alone would push a scan past its memory budget: so this thread collects after
+ * every RELEASE_EVERY decoded bytes. When inputs were only screened (most of a needle query), their buffers'
+ * handles died young and a scavenge frees them, well under a millisecond. When records were parsed, the
+ * allocations triggered V8's own scavenges while an input was still in use, which moved its buffer's handle
+ * to the old generation: then only a full collection (a few milliseconds) frees it, and skipping it lets the
+ * process grow by hundreds of MB that the allocator does not give back.
  */
 setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
-const RELEASE_EVERY = 16 * 1024 * 1024;
+const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' }) => void;
+const RELEASE_EVERY = 24 * 1024 * 1024;
+/** Parsed records per collection interval above which the collection is a full one. */
+const PARSED_FOR_FULL_GC = 1000;
+let parsedSinceGc = 0;
 let decodedSinceGc = 0;
+
+/** Local files are read into this; most trail files are tens of KB. */
+const scratch = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
 
 /** Hits are sent in batches of about this many text bytes, so the main thread can start printing early. */
 const BATCH_BYTES = 1 << 20;
@@ -110,8 +119,9 @@ function search(id: number, source: { bytes: Uint8Array } | { path: string }): P
   let bytesRead = 0;
   let rest: (() => AsyncIterable<RecordHit[]>) | undefined;
   try {
-    // A worker reads local files itself: synchronously, since nothing else waits on this thread.
-    const bytes = 'path' in source ? readFileSync(source.path) : Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
+    // A worker reads local files itself: synchronously, since nothing else waits on this thread. The scratch
+    // buffer is reused by the next task only: hits are copied out (encode) before this task finishes.
+    const bytes = 'path' in source ? readWholeInto(source.path, scratch) : Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
     bytesRead = bytes.byteLength;
     rest = screenInput(bytes, matcher!, stats).search;
   } catch (err) {
@@ -156,9 +166,12 @@ async function searchRest(id: number, rest: () => AsyncIterable<RecordHit[]>, st
 /** Ends a task: its remaining record count, skipped records and error, if any. */
 function finish(id: number, stats: SearchStats, bytesRead: number, sentRecords: number, err?: unknown): void {
   decodedSinceGc += stats.bytes;
+  parsedSinceGc += stats.parsed;
   if (decodedSinceGc >= RELEASE_EVERY) {
+    if (parsedSinceGc > PARSED_FOR_FULL_GC) collectGarbage();
+    else collectGarbage({ type: 'minor' });
     decodedSinceGc = 0;
-    collectGarbage({ type: 'minor' });
+    parsedSinceGc = 0;
   }
   const done: TaskMessage = { code: 'DONE', id, records: stats.records - sentRecords, bytesRead, bad: [...stats.bad] };
   if (err !== undefined) {
