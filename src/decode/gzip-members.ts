@@ -179,10 +179,11 @@ export const WHOLE_INFLATE_LIMIT = 64 * 1024 * 1024;
  * damaged files come from one implementation only.
  */
 export async function hashFirstGzipMemberOf(buf: Uint8Array): Promise<FirstMemberResult> {
-  return hashFirstGzipMemberFast(buf) ?? (await hashFirstGzipMember(oneChunk(buf)));
+  return hashCleanFirstGzipMember(buf) ?? (await hashFirstGzipMember(oneChunk(buf)));
 }
 
-function hashFirstGzipMemberFast(buf: Uint8Array): FirstMemberResult | undefined {
+/** hashFirstGzipMemberOf's synchronous part: the result for a clean member, undefined for anything else. */
+export function hashCleanFirstGzipMember(buf: Uint8Array): FirstMemberResult | undefined {
   const headerLen = gzipHeaderLength(buf);
   if (headerLen <= 0 || buf.length < headerLen + 8) return undefined;
   const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
