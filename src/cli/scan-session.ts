@@ -145,11 +145,12 @@ export class ScanSession {
    * Inputs in flight when workers search. Tasks travel in batches, and a worker idles from the end of one
    * batch until the main thread has handed out the next; a deep queue hides that round trip. A local file
    * in flight costs only its path (the worker reads it), so local scans queue deep: on the 1 GB bench,
-   * 128 per thread instead of 16 took the needle query from ~2.5 s to ~1.9 s with the same peak memory.
-   * Other inputs are held whole on this thread while queued, so they stay at 16 per thread.
+   * 128 per thread instead of 16 took the needle query from ~2.5 s to ~1.9 s with the same peak memory,
+   * and 512 rides out this thread's pauses (a folder listed, a garbage collection) that still left the
+   * workers idle at times. Other inputs are held whole on this thread while queued: 16 per thread.
    */
   private offloadDepth(ownSources: boolean): number {
-    return (ownSources && this.localOnly ? 128 : 16) * this.threads;
+    return (ownSources && this.localOnly ? 512 : 16) * this.threads;
   }
 
   stopProgress(): void {

@@ -13,11 +13,26 @@ interface Lane<T> {
   data?: () => void;
 }
 
+export interface MergeLimits<T> {
+  /** Items a lane ahead of the head holds before it waits. */
+  highWater?: number;
+  /**
+   * With `weigh`, no new producer starts while the items waiting in lanes weigh `maxBuffered` or more: a
+   * slow consumer (or a slow head) then holds memory near that bound whatever the concurrency.
+   */
+  weigh?: (item: T) => number;
+  maxBuffered?: number;
+}
+
 export async function* orderedMerge<T>(
   producers: AsyncIterable<() => AsyncIterable<T>>,
   concurrency: number,
-  highWater = 1024,
+  limits: MergeLimits<T> = {},
 ): AsyncGenerator<T> {
+  const highWater = limits.highWater ?? 1024;
+  const weigh = limits.weigh;
+  const maxBuffered = limits.maxBuffered ?? Infinity;
+  let buffered = 0;
   const lanes: Lane<T>[] = [];
   let head = 0;
   let listingDone = false;
@@ -29,12 +44,13 @@ export async function* orderedMerge<T>(
   let running = 0;
   // Finished lanes wait for the head in memory; without a bound, one slow input at the head would let every
   // later input be searched and held. Twice the concurrency keeps the workers busy past a slow head.
-  const mayStartLane = () => running < concurrency && lanes.length - head < 2 * concurrency;
+  const mayStartLane = () => running < concurrency && lanes.length - head < 2 * concurrency && buffered < maxBuffered;
 
   const runLane = async (lane: Lane<T>, make: () => AsyncIterable<T>) => {
     try {
       for await (const item of make()) {
         if (stopped) break;
+        if (weigh) buffered += weigh(item);
         lane.items.push(item);
         lane.data?.();
         lane.data = undefined;
@@ -85,6 +101,10 @@ export async function* orderedMerge<T>(
         lane.items = [];
         lane.room?.();
         lane.room = undefined;
+        if (weigh) {
+          for (const item of batch) buffered -= weigh(item);
+          if (buffered < maxBuffered) wakeLister?.();
+        }
         for (const item of batch) yield item;
         continue;
       }

@@ -111,7 +111,7 @@ export async function* scanEventBatches(plan: ScanPlan, hooks: ScanHooks, signal
 
   const seen = plan.dedup ? new Set<string>() : undefined;
   try {
-    for await (const batch of orderedMerge(producers(), Math.max(1, plan.jobs), 64)) {
+    for await (const batch of orderedMerge(producers(), Math.max(1, plan.jobs), { highWater: 64, weigh: batchBytes, maxBuffered: MAX_BUFFERED_HIT_BYTES })) {
       const kept = seen ? batch.filter((hit) => firstDelivery(hit, seen)) : batch;
       progress.matched += kept.length;
       if (kept.length) yield kept;
@@ -119,6 +119,19 @@ export async function* scanEventBatches(plan: ScanPlan, hooks: ScanHooks, signal
   } finally {
     await plan.offload?.close();
   }
+}
+
+/**
+ * Hits that wait for an earlier input to finish (output keeps input order) hold their bytes: past this much,
+ * no further input is started until the consumer catches up, so a broad scan into a slow reader stays flat.
+ */
+const MAX_BUFFERED_HIT_BYTES = 32 * 1024 * 1024;
+
+function batchBytes(hits: ScanHit[]): number {
+  let bytes = 0;
+  // A hit without its raw text is an event object of about a kilobyte.
+  for (const h of hits) bytes += h.raw?.length ?? 1024;
+  return bytes;
 }
 
 /** False for a repeated delivery of an eventID already seen (records without one are always kept). */

@@ -40,6 +40,19 @@ export interface CompiledNeedles {
   escaped: CompiledNeedleGroups;
   /** Each needle without its quotes when both spellings contain that text unchanged (else undefined). */
   core: Array<Array<ByteNeedle | undefined>>;
+  /** What surrounds the core in each spelling: [before, after] for plain, then for escaped. */
+  around: Array<Array<Spelling | undefined>>;
+}
+
+interface Spelling {
+  plain: [Buffer, Buffer];
+  escaped: [Buffer, Buffer];
+}
+
+function coreText(needle: string): string | undefined {
+  const inner = needle.replace(/^"/, '').replace(/"$/, '');
+  // JSON escapes only quotes, backslashes and control characters; without them the text is spelled the same.
+  return inner.length >= 4 && !/["\\\u0000-\u001f]/.test(inner) && inner !== needle ? inner : undefined;
 }
 
 export function compileNeedles(groups: NeedleGroups, literals: readonly LiteralTest[] = []): CompiledNeedles {
@@ -49,9 +62,21 @@ export function compileNeedles(groups: NeedleGroups, literals: readonly LiteralT
     escaped: groups.map((g) => g.map((n) => new ByteNeedle(JSON.stringify(n).slice(1, -1)))),
     core: groups.map((g) =>
       g.map((n) => {
-        const inner = n.replace(/^"/, '').replace(/"$/, '');
-        // JSON escapes only quotes, backslashes and control characters; without them the text is spelled the same.
-        return inner.length >= 4 && !/["\\\u0000-\u001f]/.test(inner) && inner !== n ? new ByteNeedle(inner) : undefined;
+        const inner = coreText(n);
+        return inner === undefined ? undefined : new ByteNeedle(inner);
+      }),
+    ),
+    around: groups.map((g) =>
+      g.map((n) => {
+        const inner = coreText(n);
+        if (inner === undefined) return undefined;
+        const before = n.startsWith('"') ? '"' : '';
+        const after = n.endsWith('"') ? '"' : '';
+        const escape = (t: string) => t.replace(/"/g, '\\"');
+        return {
+          plain: [Buffer.from(before), Buffer.from(after)],
+          escaped: [Buffer.from(escape(before)), Buffer.from(escape(after))],
+        };
       }),
     ),
   };
@@ -92,15 +117,43 @@ export function mayContainCandidates(whole: Buffer, needles: CompiledNeedles): b
     const plain = needles.plain[g]!;
     const escaped = needles.escaped[g]!;
     for (let i = 0; i < plain.length && !hit; i++) {
-      // Both spellings contain the needle's core (its text inside the quotes): one pass over the file
-      // rules out both when, as usual, the core is absent.
       const core = needles.core[g]![i];
-      if (core && !core.in(whole)) continue;
+      const around = needles.around[g]![i];
+      if (core && around) {
+        hit = coreSpelledAsNeedle(whole, core, around);
+        continue;
+      }
       // The escaped spelling only counts in lookup-events output, whose entries carry a CloudTrailEvent string.
       hit = plain[i]!.in(whole) || (LOOKUP_KEY.in(whole) && escaped[i]!.in(whole));
     }
     if (!hit) return false;
   }
+  return true;
+}
+
+/**
+ * Both spellings of a needle contain its core (its text inside the quotes), so one pass for the core finds
+ * every place either can be, and the quotes around each place are checked there: the input is searched
+ * once, not once per spelling, which matters when the core is common (`dynamodb:DeleteTable` in policies)
+ * and the quoted needle is not.
+ */
+function coreSpelledAsNeedle(whole: Buffer, core: ByteNeedle, around: Spelling): boolean {
+  const length = core.bytes.length;
+  let escapedSeen = false;
+  for (let at = core.indexIn(whole); at >= 0; at = core.indexIn(whole, at + 1)) {
+    if (surrounded(whole, at, length, around.plain)) return true;
+    escapedSeen ||= surrounded(whole, at, length, around.escaped);
+  }
+  // The escaped spelling only counts in lookup-events output, whose entries carry a CloudTrailEvent string.
+  return escapedSeen && LOOKUP_KEY.in(whole);
+}
+
+function surrounded(whole: Buffer, at: number, length: number, [before, after]: [Buffer, Buffer]): boolean {
+  const start = at - before.length;
+  const end = at + length;
+  if (start < 0 || end + after.length > whole.length) return false;
+  for (let k = 0; k < before.length; k++) if (whole[start + k] !== before[k]) return false;
+  for (let k = 0; k < after.length; k++) if (whole[end + k] !== after[k]) return false;
   return true;
 }
 

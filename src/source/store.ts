@@ -55,6 +55,7 @@ export class LocalStore implements ObjectStore {
   readonly rootPrefix = '';
   readonly root: string;
   private readonly displayRoot: string;
+  private displayBase: string | undefined;
 
   /** `displayRoot` is the folder as the user named it (relative stays relative), for messages and results. */
   constructor(dir: string, displayRoot: string = dir) {
@@ -64,7 +65,14 @@ export class LocalStore implements ObjectStore {
   }
 
   display(key: string): string {
-    return join(this.displayRoot, ...key.split('/'));
+    // A file's key from walking this folder needs no normalising, only the root does (once): a join per
+    // file was a visible share of listing a big trail. Prefixes and odd keys take the general way.
+    if (sep !== '/' || key === '' || key.endsWith('/') || key.startsWith('/') || key.includes('//') || key.includes('./')) {
+      return join(this.displayRoot, ...key.split('/'));
+    }
+    this.displayBase ??= join(this.displayRoot, '.');
+    if (this.displayBase === '.') return key;
+    return (this.displayBase.endsWith('/') ? this.displayBase : this.displayBase + '/') + key;
   }
 
   localPath(key: string): string {
