@@ -79,10 +79,14 @@ async function pump(): Promise<void> {
  */
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' }) => void;
-const RELEASE_EVERY = 24 * 1024 * 1024;
-/** Parsed records per collection interval above which the collection is a full one. */
+const RELEASE_EVERY = 8 * 1024 * 1024;
+/** Parsed records per collection interval above which the collection is a full one, made less often. */
 const PARSED_FOR_FULL_GC = 1000;
+const FULL_GC_EVERY = 24 * 1024 * 1024;
+/** Even a scan that parses nothing promotes a little per input; a full collection now and then keeps it flat. */
+const FULL_GC_AT_LEAST_EVERY = 256 * 1024 * 1024;
 let parsedSinceGc = 0;
+let decodedSinceFullGc = 0;
 let decodedSinceGc = 0;
 
 /** Local files are read into this; most trail files are tens of KB. */
@@ -166,10 +170,14 @@ async function searchRest(id: number, rest: () => AsyncIterable<RecordHit[]>, st
 /** Ends a task: its remaining record count, skipped records and error, if any. */
 function finish(id: number, stats: SearchStats, bytesRead: number, sentRecords: number, err?: unknown): void {
   decodedSinceGc += stats.bytes;
+  decodedSinceFullGc += stats.bytes;
   parsedSinceGc += stats.parsed;
-  if (decodedSinceGc >= RELEASE_EVERY) {
-    if (parsedSinceGc > PARSED_FOR_FULL_GC) collectGarbage();
-    else collectGarbage({ type: 'minor' });
+  const full = parsedSinceGc > PARSED_FOR_FULL_GC || decodedSinceFullGc >= FULL_GC_AT_LEAST_EVERY;
+  if (decodedSinceGc >= (full ? FULL_GC_EVERY : RELEASE_EVERY)) {
+    if (full) {
+      collectGarbage();
+      decodedSinceFullGc = 0;
+    } else collectGarbage({ type: 'minor' });
     decodedSinceGc = 0;
     parsedSinceGc = 0;
   }
