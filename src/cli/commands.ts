@@ -4,15 +4,15 @@ import type { CliIO } from './io.js';
 /** Every command module exports `register`; adding a command is one line here. */
 type Register = (program: Command, io: CliIO) => void;
 
-export const commandModules: Array<() => Promise<{ register: Register }>> = [
-  () => import('./events.js'),
-  () => import('./find-deletion.js'),
-  () => import('./trace.js'),
-  () => import('./activity.js'),
-  () => import('./count.js'),
-  () => import('./insights.js'),
-  () => import('./hunt.js'),
-  () => import('./audit.js'),
-  () => import('./validate.js'),
-  () => import('./mirror.js'),
-];
+export const commandModules: Record<string, () => Promise<{ register: Register }>> = {
+  events: () => import('./events.js'),
+  'find-deletion': () => import('./find-deletion.js'),
+  trace: () => import('./trace.js'),
+  activity: () => import('./activity.js'),
+  count: () => import('./count.js'),
+  insights: () => import('./insights.js'),
+  hunt: () => import('./hunt.js'),
+  audit: () => import('./audit.js'),
+  validate: () => import('./validate.js'),
+  mirror: () => import('./mirror.js'),
+};

@@ -30,10 +30,13 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
   const printer = createPrinter(format, writer, printerOpts);
   const sorted: PrintedEvent[] | undefined = raw.sort === 'time' ? [] : undefined;
   try {
-    for await (const hit of session.scan(extra ? { extra, extraRecipe: extra.recipe } : {})) {
-      if (writer.closed) break;
-      if (sorted) sorted.push(hit);
-      else {
+    scan: for await (const batch of session.scanBatches(extra ? { extra, extraRecipe: extra.recipe } : {})) {
+      for (const hit of batch) {
+        if (writer.closed) break scan;
+        if (sorted) {
+          sorted.push(hit);
+          continue;
+        }
         const wait = printer.print(hit);
         if (wait) await wait;
       }

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { UsageError, describeError } from '../errors.js';
-import { firingRules, huntMatcher, loadSigmaRules, type SigmaRule } from '../filter/dialects/sigma.js';
+import type { SigmaRule } from '../filter/dialects/sigma.js';
 import { principalLabel } from '../output/principal.js';
 import { eventNameOf, eventSourceOf } from '../records/types.js';
 import { neutralize } from '../output/sanitize.js';
@@ -47,6 +47,8 @@ function ruleInfo(r: SigmaRule): Record<string, unknown> {
 }
 
 export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptions): Promise<number> {
+  // Loaded here, not at start-up: the YAML parser is the CLI's largest module and only hunt needs it.
+  const { firingRules, huntMatcher, loadSigmaRules } = await import('../filter/dialects/sigma.js');
   const rules: SigmaRule[] = [];
   for (const path of raw.rules) {
     let loaded;

@@ -6,7 +6,7 @@ import { allOf, type RecordMatcher } from '../filter/matcher.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
 import { workerOffload } from '../workers/offload.js';
 import type { FilterSpec } from '../filter/spec.js';
-import { newProgress, scanEvents, type ScanHit, type ScanProgress } from '../pipeline/scan.js';
+import { newProgress, scanEventBatches, scanEvents, type ScanHit, type ScanHooks, type ScanPlan, type ScanProgress } from '../pipeline/scan.js';
 import { ProgressLine } from '../output/progress.js';
 import { neutralize } from '../output/sanitize.js';
 import { resolveSource, type ResolveContext } from '../source/resolve.js';
@@ -22,6 +22,16 @@ import { formatProblem, type CliIO } from './io.js';
  * progress on stderr, problems printed as one line each and counted for the exit code, and a clean stop
  * when stdout's reader goes away.
  */
+/** What one scan of a session searches for, and where. */
+export interface ScanRequest {
+  extra?: RecordMatcher;
+  extraRecipe?: MatcherRecipe;
+  sources?: Source[];
+  scope?: ScanScope;
+  useFlags?: boolean;
+  dedup?: boolean;
+}
+
 export class ScanSession {
   readonly spec: FilterSpec;
   readonly progress: ScanProgress = newProgress();
@@ -99,9 +109,16 @@ export class ScanSession {
    * Inputs are searched in worker threads when the extra matcher comes with its recipe (or there is none);
    * an extra matcher alone can only run on this thread.
    */
-  scan(
-    opts: { extra?: RecordMatcher; extraRecipe?: MatcherRecipe; sources?: Source[]; scope?: ScanScope; useFlags?: boolean; dedup?: boolean } = {},
-  ): AsyncGenerator<ScanHit> {
+  scan(opts: ScanRequest = {}): AsyncGenerator<ScanHit> {
+    return this.scanInBatches(opts, scanEvents);
+  }
+
+  /** scan, delivered in batches (for consumers that handle many events per step). */
+  scanBatches(opts: ScanRequest = {}): AsyncGenerator<ScanHit[]> {
+    return this.scanInBatches(opts, scanEventBatches);
+  }
+
+  private scanInBatches<T>(opts: ScanRequest, run: (plan: ScanPlan, hooks: ScanHooks, signal?: AbortSignal) => AsyncGenerator<T>): AsyncGenerator<T> {
     const matchers = [opts.useFlags === false ? undefined : compileFilters(this.spec), opts.extra].filter((m): m is RecordMatcher => m !== undefined);
     if (!this.progressLine && this.io.stderrIsTTY && !this.raw.quiet) {
       this.progressLine = new ProgressLine(this.progress, this.io.stderr, 250, () => this.apiBoard.summary());
@@ -110,7 +127,7 @@ export class ScanSession {
     const offloadable = this.threads > 1 && (opts.extra === undefined || opts.extraRecipe !== undefined);
     const recipe: MatcherRecipe = { ...opts.extraRecipe };
     if (opts.useFlags !== false) recipe.flags = this.spec;
-    return scanEvents(
+    return run(
       {
         sources: opts.sources ?? this.sources,
         scope: opts.scope ?? this.scope,
@@ -128,11 +145,12 @@ export class ScanSession {
    * Inputs in flight when workers search. Tasks travel in batches, and a worker idles from the end of one
    * batch until the main thread has handed out the next; a deep queue hides that round trip. A local file
    * in flight costs only its path (the worker reads it), so local scans queue deep: on the 1 GB bench,
-   * 128 per thread instead of 16 took the needle query from ~2.5 s to ~1.9 s with the same peak memory.
-   * Other inputs are held whole on this thread while queued, so they stay at 16 per thread.
+   * 128 per thread instead of 16 took the needle query from ~2.5 s to ~1.9 s with the same peak memory,
+   * and 512 rides out this thread's pauses (a folder listed, a garbage collection) that still left the
+   * workers idle at times. Other inputs are held whole on this thread while queued: 16 per thread.
    */
   private offloadDepth(ownSources: boolean): number {
-    return (ownSources && this.localOnly ? 128 : 16) * this.threads;
+    return (ownSources && this.localOnly ? 512 : 16) * this.threads;
   }
 
   stopProgress(): void {

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
 import { addTrailScopeOptions, fatalAsConfig, trailAws, trailJobs, type TrailScopeFlags } from './trail-command.js';
@@ -11,7 +12,15 @@ interface ValidateFlags extends TrailScopeFlags {
   s3Prefix?: string;
   verbose?: boolean;
   allowCopy?: boolean;
+  threads?: string;
   output: string;
+}
+
+function validateThreads(flags: ValidateFlags): number {
+  if (flags.threads === undefined) return availableParallelism();
+  const n = Number(flags.threads);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--threads ${flags.threads}: expected a whole number from 1 to 256`);
+  return n;
 }
 
 export function register(program: Command, io: CliIO = processIO()): void {
@@ -27,6 +36,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       .option('--s3-prefix <prefix>', 'the trail\'s S3 key prefix, with --s3-bucket')
       .option('--allow-copy', 'verify a copy of a trail in another bucket or prefix instead of calling every digest moved')
       .option('--verbose', 'also print every valid file')
+      .option('--threads <n>', 'worker threads that decompress and hash log files (default: one per core; 1 hashes on the main thread)')
       .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text')),
     'validate',
   )
@@ -37,6 +47,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       const { parseTime } = await import('../integrity/time.js');
       const { validateTrail } = await import('../integrity/validate.js');
       const jobs = trailJobs(flags);
+      const threads = validateThreads(flags);
       const aws = trailAws(flags);
       const now = new Date();
       let start = flags.startTime ? parseTime(flags.startTime, '--start-time') : undefined;
@@ -57,6 +68,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       const window = { start, end };
       const keys = await chooseKeySource({ publicKeys: flags.publicKeys, ...(resolved.localDir ? { localDir: resolved.localDir } : {}), window, aws });
       const progress = io.stderrIsTTY && flags.output === 'text';
+      const hasher = threads > 1 ? new (await import('../workers/hash-pool.js')).HashWorkerPool(threads) : undefined;
       const report = await fatalAsConfig(resolved.view.uri(resolved.prefix), () => validateTrail({
         view: resolved.view,
         prefix: resolved.prefix,
@@ -65,12 +77,13 @@ export function register(program: Command, io: CliIO = processIO()): void {
         accounts: [...flags.accountId, ...resolved.accounts],
         regions: flags.region,
         jobs,
+        ...(hasher ? { hasher } : {}),
         allowCopy: Boolean(flags.allowCopy),
         keys,
         viewFor: resolved.viewFor,
         now,
         ...(progress ? { onProgress: (t: string) => io.stderr.write(`\r\x1b[K${t}`) } : {}),
-      }));
+      })).finally(() => hasher?.close());
       if (progress) io.stderr.write('\r\x1b[K');
       if (flags.output === 'json') {
         io.stdout.write(`${JSON.stringify(renderJson(report), null, 2)}\n`);

@@ -91,29 +91,36 @@ const ONE_SHOT_INPUT_BYTES = 8 * 1024 * 1024;
 /** ... and only while the output stays below this (a bomb falls back to the stream, which stays flat). */
 const ONE_SHOT_OUTPUT_BYTES = 256 * 1024 * 1024;
 
+/**
+ * Decodes a whole input in one synchronous call when that is possible: plain bytes as they are, gzip of at
+ * most ONE_SHOT_INPUT_BYTES inflated at once. Undefined for zstd, bigger inputs and damaged gzip, which take
+ * the streaming way (that way reports the damage after passing on the records before it).
+ */
+export function decodeWholeSync(raw: Buffer): { compression: Compression; bytes: Buffer } | undefined {
+  const compression = sniffCompression(raw);
+  if (compression === 'plain') return { compression, bytes: raw };
+  if (compression !== 'gzip' || raw.length > ONE_SHOT_INPUT_BYTES) return undefined;
+  try {
+    // The gzip trailer states the size (mod 2^32, and of the last member only): a hint, not a promise.
+    // Sized to it, the output is one buffer instead of many 16 KiB pieces joined at the end.
+    const hint = raw.length >= 18 ? raw.readUInt32LE(raw.length - 4) + 1 : 0;
+    const chunkSize = Math.min(ONE_SHOT_OUTPUT_BYTES, Math.max(64 * 1024, hint));
+    return { compression, bytes: zlib.gunzipSync(raw, { maxOutputLength: ONE_SHOT_OUTPUT_BYTES, chunkSize }) };
+  } catch {
+    return undefined;
+  }
+}
+
 export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded> {
   const { head, rest, whole } = await peek(input, 4);
   const compression = sniffCompression(head);
-  if (compression === 'gzip' && whole && head.length <= ONE_SHOT_INPUT_BYTES) {
-    // One call instead of a stream: no per-chunk callbacks or buffers. Damaged data goes the streaming way
-    // below, which reports the same error after passing on the records before the damage.
-    let plain: Buffer | undefined;
-    try {
-      // The gzip trailer states the size (mod 2^32, and of the last member only): a hint, not a promise.
-      // Sized to it, the output is one buffer instead of many 16 KiB pieces joined at the end.
-      const hint = head.length >= 18 ? head.readUInt32LE(head.length - 4) + 1 : 0;
-      const chunkSize = Math.min(ONE_SHOT_OUTPUT_BYTES, Math.max(64 * 1024, hint));
-      plain = zlib.gunzipSync(head, { maxOutputLength: ONE_SHOT_OUTPUT_BYTES, chunkSize });
-    } catch {
-      plain = undefined;
-    }
-    if (plain) {
-      const out = plain;
-      return { compression, whole: out, bytes: (async function* () { yield out; })() };
-    }
+  if (compression === 'gzip' && whole) {
+    // One call instead of a stream: no per-chunk callbacks or buffers.
+    const plain = decodeWholeSync(head);
+    if (plain) return decoded(compression, plain.bytes);
   }
   if (compression === 'plain') {
-    if (whole) return { compression, whole: head, bytes: (async function* () { yield head; })() };
+    if (whole) return decoded(compression, head);
     return {
       compression,
       bytes: (async function* () {
@@ -131,4 +138,9 @@ export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded>
   source.on('error', (err) => transform.destroy(err));
   source.pipe(transform);
   return { compression, bytes: transform as AsyncIterable<Buffer> };
+}
+
+/** An input decoded in one piece. */
+export function decoded(compression: Compression, whole: Buffer): Decoded {
+  return { compression, whole, bytes: (async function* () { yield whole; })() };
 }

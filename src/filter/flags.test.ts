@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudTrailEvent } from '../records/types.js';
-import { compileNeedles } from '../records/search.js';
+import { compileNeedles, passesNeedles } from '../records/search.js';
+import { topLevelLiteral } from '../records/literal.js';
 import { compileFilters, valueNeedle } from './flags.js';
 import type { FilterSpec } from './spec.js';
 
@@ -63,10 +64,14 @@ const E: CloudTrailEvent[] = [
 function ids(spec: FilterSpec): string[] {
   const m = compileFilters(spec);
   const exact = E.filter((e) => m.matches(e)).map((e) => e.eventID!);
-  const groups = compileNeedles(m.needles).plain;
+  const compiled = compileNeedles(m.needles, m.literals);
   const viaBytes = E.filter((e) => {
     const raw = Buffer.from(JSON.stringify(e));
-    return groups.every((g) => g.some((n) => raw.includes(n))) && m.matches(e);
+    const literalsHold = compiled.literals.every((t) => {
+      const value = topLevelLiteral(raw, t.key);
+      return value === undefined || t.accepts.includes(value);
+    });
+    return passesNeedles(raw, compiled.plain) && literalsHold && m.matches(e);
   }).map((e) => e.eventID!);
   assert.deepEqual(viaBytes, exact, 'the byte pre-filter rejected a record the exact matcher accepts');
   return exact;

@@ -1,6 +1,6 @@
 import { eventNameOf, eventSourceOf, type CloudTrailEvent, type JsonValue } from '../records/types.js';
 import type { EventCategory, FilterSpec } from './spec.js';
-import { allOf, matchAll, type RecordMatcher } from './matcher.js';
+import { allOf, matchAll, type LiteralTest, type RecordMatcher } from './matcher.js';
 import { valueMatcher } from './glob.js';
 import { ipMatcher, ipNeedle } from './ip.js';
 
@@ -13,10 +13,10 @@ import { ipMatcher, ipNeedle } from './ip.js';
  */
 export function compileFilters(spec: FilterSpec): RecordMatcher {
   const parts: RecordMatcher[] = [];
-  const add = (needles: Array<string | undefined>, test: (e: CloudTrailEvent) => boolean) => {
+  const add = (needles: Array<string | undefined>, test: (e: CloudTrailEvent) => boolean, literal?: LiteralTest) => {
     // One value without a usable needle makes the whole OR-group unusable as a pre-filter.
     const group = needles.every((n): n is string => n !== undefined && n.length > 0) ? [needles as string[]] : [];
-    parts.push({ needles: group, matches: test });
+    parts.push({ needles: group, ...(literal ? { literals: [literal] } : {}), matches: test });
   };
 
   if (spec.eventNames?.length) {
@@ -54,7 +54,8 @@ export function compileFilters(spec: FilterSpec): RecordMatcher {
   }
   if (spec.readOnly !== undefined) {
     const want = spec.readOnly;
-    add(['"readOnly"'], (e) => e.readOnly === want);
+    // readOnly is a JSON boolean: any other value (absent, a string) never equals `want`, and is parsed to see.
+    add(['"readOnly"'], (e) => e.readOnly === want, { key: 'readOnly', accepts: [String(want)] });
   }
   if (spec.categories?.length) {
     const cats = new Set(spec.categories);

@@ -9,9 +9,21 @@ import type { CloudTrailEvent } from '../records/types.js';
  */
 export type NeedleGroups = ReadonlyArray<ReadonlyArray<string>>;
 
+/**
+ * An exact condition on a top-level literal field (`true`, `false`, `null`, a number), which the searcher
+ * can test on a record's bytes: a record whose `key` holds a literal not in `accepts` cannot match. Records
+ * where the key is absent, nested or not a literal are left to `matches`, which must agree.
+ */
+export interface LiteralTest {
+  readonly key: string;
+  readonly accepts: readonly string[];
+}
+
 /** Exact test on a parsed event. Implementations are pure and hold no global state (they run in workers). */
 export interface RecordMatcher {
   readonly needles: NeedleGroups;
+  /** Conditions every match meets, checked on bytes before parsing (AND). */
+  readonly literals?: readonly LiteralTest[];
   matches(event: CloudTrailEvent): boolean;
 }
 
@@ -22,8 +34,10 @@ export function allOf(matchers: readonly RecordMatcher[]): RecordMatcher {
   const parts = matchers.filter((m) => m !== matchAll);
   if (parts.length === 0) return matchAll;
   if (parts.length === 1) return parts[0]!;
+  const literals = parts.flatMap((m) => m.literals ?? []);
   return {
     needles: parts.flatMap((m) => m.needles),
+    ...(literals.length ? { literals } : {}),
     matches: (e) => parts.every((m) => m.matches(e)),
   };
 }

@@ -5,7 +5,7 @@ import { apiEvent, iamUser, loadFixture } from '../../test/helpers/scenario.js';
 import { DELETION_CATALOGUE, canonicalEventName, looksDestructive, resourceTypes, ruleFor } from './catalogue.js';
 import { matchEvent, parseResourceQuery } from './resource.js';
 import { findDeletionMatcher } from './find-deletion.js';
-import { compileNeedles } from '../records/search.js';
+import { compileNeedles, passesNeedles } from '../records/search.js';
 import { valuesAt } from './values.js';
 
 const ACCOUNT = '111122223333';
@@ -174,7 +174,6 @@ test('the byte pre-filter never rejects a record the catalogue matches', () => {
   for (const c of cases) {
     const text = Buffer.from(JSON.stringify(c.record));
     const groups = compileNeedles(findDeletionMatcher(parseResourceQuery(c.query)).needles).plain;
-    const passes = groups.every((g) => g.some((needle) => text.indexOf(needle) >= 0));
-    assert.ok(passes, `${c.record.eventName} ${c.query}`);
+    assert.ok(passesNeedles(text, groups), `${c.record.eventName} ${c.query}`);
   }
 });

@@ -1,11 +1,12 @@
 import { gunzipSync } from 'node:zlib';
 import { CtrailError, describeError } from '../errors.js';
 import { describeAwsError } from '../source/aws.js';
-import { hashFirstGzipMember } from '../decode/gzip-members.js';
+import { hashFirstGzipMember, type FirstMemberResult } from '../decode/gzip-members.js';
 import { DigestFormatError, isChainStart, parseDigest, signingString, type ParsedDigest } from './digest.js';
 import { KeyLoadError, SignatureHexError, verifySignature, type KeyRing } from './keys.js';
 import { buildDigestKey, dayFolders, digestFolder, parseDigestKey, relativeToAwsLogs, stampToDate, type DigestKeyInfo } from './layout.js';
 import type { Limiter } from './limit.js';
+import { WHOLE_READ_LIMIT, type LogHasher, type LogHashResult } from './log-hash.js';
 import type { Problem, ProblemKind } from './problems.js';
 import { isNotFound, type TrailView } from './view.js';
 
@@ -59,6 +60,8 @@ export interface ChainDeps {
   backfillKeys(region: string, around: Date): Promise<KeyRing>;
   viewFor(bucket: string): TrailView | undefined;
   allowCopy: boolean;
+  /** Hashes the log files (in process or in worker threads). */
+  hasher: LogHasher;
   /** How many digests may be fetched ahead of the walk. */
   prefetch: number;
   /** Called after each digest or log file verdict (progress line). */
@@ -99,6 +102,11 @@ export class ChainWalker {
   private readonly fetches = new Map<string, Promise<Fetched>>();
   private readonly logChecks: Array<Promise<void>> = [];
   /** Relocation learnt from the first digest of a copy: original bucket/root → where we read. */
+  /**
+   * Problems in walk order: a log file's slot is taken when its digest is read and filled when its hash is
+   * known, so the JSON problem list does not depend on which check finished first (or on the thread count).
+   */
+  private readonly problemSlots: Array<Problem | undefined> = [];
   private relocation: { fromBucket: string; fromRoot: string; toView: TrailView; toRoot: string } | undefined;
   private copyReported = false;
 
@@ -220,7 +228,7 @@ export class ChainWalker {
     if (!this.relocation) this.relocation = { fromBucket: d.digestS3Bucket, fromRoot: there.root, toView: view, toRoot: here.root };
     if (this.copyReported) return;
     this.copyReported = true;
-    this.report.problems.push({
+    this.problemSlots.push({
       kind: allowed ? 'copy-allowed' : 'copy',
       key: view.uri(here.root),
       detail: allowed
@@ -251,29 +259,34 @@ export class ChainWalker {
       this.report.digests.missing++;
     }
     this.push({ type: 'digest', uri, valid: false, message, kind });
-    this.report.problems.push({ kind, key: uri, detail: message });
+    this.problemSlots.push({ kind, key: uri, detail: message });
   }
 
   private checkLogs(d: ParsedDigest): void {
-    for (const ref of d.logFiles) {
+    const checks = d.logFiles.map((ref) => {
       const loc = this.locate(ref.s3Bucket, ref.s3Object);
+      return { loc, expectedHash: ref.hashValue };
+    });
+    const verdicts = checkLogFiles(checks, this.deps.hasher, this.deps.limiter);
+    checks.forEach(({ loc }, i) => {
+      const ref = d.logFiles[i]!;
       const uri = loc ? loc.view.uri(loc.key) : `s3://${ref.s3Bucket}/${ref.s3Object}`;
       const entry: WalkEntry = { type: 'log', uri, valid: false };
       this.push(entry);
+      const slot = this.problemSlots.push(undefined) - 1;
       this.logChecks.push(
-        this.deps.limiter.run(async () => {
-          const verdict = await checkLogFile(loc, ref.hashValue);
+        verdicts[i]!.then((verdict) => {
           Object.assign(entry, verdict);
           this.deps.onChecked?.('log');
           if (verdict.valid) this.report.logs.valid++;
           else {
             this.report.logs.invalid++;
             if (verdict.kind === 'log-not-found') this.report.logs.missing++;
-            this.report.problems.push({ kind: verdict.kind!, key: uri, detail: verdict.message! });
+            this.problemSlots[slot] = { kind: verdict.kind!, key: uri, detail: verdict.message! };
           }
         }),
       );
-    }
+    });
   }
 
   private recordReferences(d: ParsedDigest): void {
@@ -301,6 +314,9 @@ export class ChainWalker {
     let missingRun: { key: string; time: Date; cadence: number } | undefined;
 
     while (current && lastStart && start.getTime() <= lastStart.getTime()) {
+      // Digests of a mirror are read synchronously, so without this the whole walk would run before any log
+      // file is handed to a hashing thread (or any hash result is taken back).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       this.prefetchFrom(index);
       const view = this.view;
       const uri = view.uri(current.key);
@@ -366,6 +382,7 @@ export class ChainWalker {
     }
     if (missingRun) this.reportConsecutiveMissing(missingRun, undefined);
     await Promise.all(this.logChecks);
+    for (const p of this.problemSlots) if (p) this.report.problems.push(p);
     return this.report;
   }
 
@@ -379,7 +396,7 @@ export class ChainWalker {
       const expected = buildDigestKey({ ...info, end: new Date(t) });
       const uri = this.view.uri(expected);
       this.report.digests.missing++;
-      this.report.problems.push({
+      this.problemSlots.push({
         kind: 'digest-missing',
         key: uri,
         detail: `digest expected about ${fmt(new Date(t))} is missing: ${found ? `between ${fmt(found.time)} and` : 'before'} the missing digest ${fmt(run.time)} (consecutive deletion)`,
@@ -397,7 +414,7 @@ export class ChainWalker {
     if (newer.previousDigestSignature && sig && newer.previousDigestSignature.toLowerCase() !== sig.toLowerCase()) {
       issues.push(`previousDigestSignature of the newer digest differs from this digest's signature metadata`);
     }
-    if (issues.length) this.report.problems.push({ kind: 'chain-mismatch', key: uri, detail: issues.join('; ') });
+    if (issues.length) this.problemSlots.push({ kind: 'chain-mismatch', key: uri, detail: issues.join('; ') });
   }
 }
 
@@ -406,24 +423,66 @@ function cadenceOf(d: ParsedDigest): number {
   return span >= 15 * 60_000 && span <= 2 * HOUR ? span : HOUR;
 }
 
-/** Verdict for one log file named by a valid digest, in the reference's words. */
-export async function checkLogFile(loc: Located | undefined, expectedHash: string): Promise<Verdict> {
+export interface LogCheck {
+  loc: Located | undefined;
+  expectedHash: string;
+}
+
+/**
+ * Verdicts for the log files one digest names, in the reference's words. Files of a mirror go to the hasher
+ * as paths, all at once (whoever hashes them reads them); S3 objects are fetched within the request limit and
+ * their bytes handed over. Unreadable files are read again through their store, which words the error.
+ */
+export function checkLogFiles(checks: LogCheck[], hasher: LogHasher, limiter: Limiter): Array<Promise<Verdict>> {
+  const verdicts: Array<Promise<Verdict>> = new Array(checks.length);
+  const local: Array<{ i: number; path: string }> = [];
+  checks.forEach((c, i) => {
+    const path = c.loc?.view.localPath(c.loc.key);
+    if (path !== undefined) local.push({ i, path });
+    else verdicts[i] = limiter.run(() => checkLogFile(c.loc, c.expectedHash, hasher));
+  });
+  if (local.length) {
+    const results = hasher.hash(local.map(({ path }) => ({ path })));
+    local.forEach(({ i }, n) => {
+      const c = checks[i]!;
+      verdicts[i] = results.then((r) => {
+        const result = r[n]!;
+        if ('unreadable' in result) return limiter.run(() => checkLogFile(c.loc, c.expectedHash, hasher));
+        return verdictOf(c.loc!.view.uri(c.loc!.key), result, c.expectedHash);
+      });
+    });
+  }
+  return verdicts;
+}
+
+/** Verdict for one log file named by a valid digest, read through its store. */
+async function checkLogFile(loc: Located | undefined, expectedHash: string, hasher: LogHasher): Promise<Verdict> {
   const uri = loc ? loc.view.uri(loc.key) : '';
   if (!loc) return { uri, valid: false, kind: 'log-not-found', message: 'not found' };
-  let body: AsyncIterable<Uint8Array>;
+  let obj: Awaited<ReturnType<TrailView['get']>>;
   try {
-    body = (await loc.view.get(loc.key)).body;
+    obj = await loc.view.get(loc.key);
   } catch (err) {
     if (isNotFound(err)) return { uri, valid: false, kind: 'log-not-found', message: 'not found' };
     return { uri, valid: false, kind: 'log-error', message: describeAwsError(err) };
   }
-  let result;
+  let result: LogHashResult;
   try {
-    result = await hashFirstGzipMember(body);
+    if (obj.size !== undefined && obj.size <= WHOLE_READ_LIMIT) {
+      result = (await hasher.hash([{ bytes: await readAll(obj.body) }]))[0]!;
+    } else {
+      // Unknown or large size: stream it here rather than hold it whole.
+      result = await hashFirstGzipMember(obj.body);
+    }
   } catch (err) {
     if (isNotFound(err)) return { uri, valid: false, kind: 'log-not-found', message: 'not found' };
     return { uri, valid: false, kind: 'log-error', message: describeAwsError(err) };
   }
+  if ('unreadable' in result) return { uri, valid: false, kind: 'log-error', message: 'could not be read' };
+  return verdictOf(uri, result, expectedHash);
+}
+
+function verdictOf(uri: string, result: FirstMemberResult, expectedHash: string): Verdict {
   if (result.outcome === 'corrupt') return { uri, valid: false, kind: 'log-invalid-format', message: 'invalid format' };
   if (result.sha256 !== expectedHash.toLowerCase()) return { uri, valid: false, kind: 'log-hash-mismatch', message: "hash value doesn't match" };
   if (result.trailingBytes > 0) {
@@ -452,8 +511,8 @@ export async function listDigestFolder(
   const last = new Date(window.end.getTime() + HOUR);
   const out: DigestKeyInfo[] = [];
   for (const day of dayFolders(window.start, last)) {
-    for await (const o of view.list(folder + day)) {
-      const k = parseDigestKey(o.key);
+    for await (const key of view.keys(folder + day)) {
+      const k = parseDigestKey(key);
       if (!k || k.account !== scope.account || k.region !== scope.region) continue;
       if (k.time < window.start || k.time > last) continue;
       out.push(k);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ListPublicKeysCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigError, describeError } from '../errors.js';
 import { KeyRing, fingerprintOf, parsePublicKeysJson, type PublicKeyEntry } from './keys.js';
 import type { Window } from './chain.js';
@@ -26,16 +26,18 @@ export class ApiKeySource implements KeySource {
 
   constructor(
     private readonly window: Window,
-    private readonly client: (region: string) => CloudTrailClient,
+    /** Async so that the SDK (half a second to load) loads only when keys are really listed. */
+    private readonly client: (region: string) => Promise<CloudTrailClient>,
   ) {}
 
   private async list(region: string, start: Date, end: Date): Promise<PublicKeyEntry[]> {
+    const { ListPublicKeysCommand } = await import('@aws-sdk/client-cloudtrail');
     const out: PublicKeyEntry[] = [];
     let NextToken: string | undefined;
     do {
       let page;
       try {
-        page = await this.client(region).send(new ListPublicKeysCommand({ StartTime: start, EndTime: end, NextToken }));
+        page = await (await this.client(region)).send(new ListPublicKeysCommand({ StartTime: start, EndTime: end, NextToken }));
       } catch (err) {
         throw new ConfigError(`ListPublicKeys in ${region}: ${describeError(err)}`);
       }

@@ -1,10 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DescribeTrailsCommand, GetTrailCommand } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigError, UsageError, describeError } from '../errors.js';
 import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
-import { createCloudTrailClient } from '../source/aws-clients.js';
 import { LocalStore, openStore, parseS3Uri } from '../source/store.js';
 import { parseDigest } from './digest.js';
 import { digestFolder, normalisePrefix, parseDigestKey, relativeToAwsLogs } from './layout.js';
@@ -45,6 +44,11 @@ export function parseTrailArn(arn: string): { homeRegion: string; account: strin
 /** The trail's bucket, prefix and kind, from DescribeTrails in its home region (GetTrail as a fallback). */
 export async function describeTrail(arn: string, aws: AwsOptions): Promise<TrailInfo> {
   const parsed = parseTrailArn(arn);
+  // The SDK loads only when a trail is really described: validating a mirror never needs it.
+  const [{ DescribeTrailsCommand, GetTrailCommand }, { createCloudTrailClient }] = await Promise.all([
+    import('@aws-sdk/client-cloudtrail'),
+    import('../source/aws-clients.js'),
+  ]);
   const client = createCloudTrailClient(aws, parsed.homeRegion);
   try {
     const out = await client.send(new DescribeTrailsCommand({ trailNameList: [arn], includeShadowTrails: true }));
@@ -160,8 +164,9 @@ export async function chooseKeySource(opts: { publicKeys: string[]; localDir?: s
     const json = files.filter((f) => f.endsWith('.json')).map((f) => join(dir, f));
     if (json.length) return StaticKeySource.fromFiles(json);
   }
-  const clients = new Map<string, ReturnType<typeof createCloudTrailClient>>();
-  return new ApiKeySource(opts.window, (region) => {
+  const clients = new Map<string, CloudTrailClient>();
+  return new ApiKeySource(opts.window, async (region) => {
+    const { createCloudTrailClient } = await import('../source/aws-clients.js');
     let c = clients.get(region);
     if (!c) {
       c = createCloudTrailClient(opts.aws, region);

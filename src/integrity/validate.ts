@@ -1,6 +1,7 @@
 import { ChainWalker, listDigestFolder, type ChainReport, type Window } from './chain.js';
 import { dayFolders, digestFolder, logFolder, parseLogKey, type FolderScope } from './layout.js';
 import { Limiter } from './limit.js';
+import { inProcessLogHasher, type LogHasher } from './log-hash.js';
 import type { Problem } from './problems.js';
 import type { KeySource } from './public-keys.js';
 import type { TrailView } from './view.js';
@@ -24,6 +25,8 @@ export interface ValidateRequest {
   accounts: string[];
   regions: string[];
   jobs: number;
+  /** Where log files are hashed (default: on this thread). The caller closes it. */
+  hasher?: LogHasher;
   allowCopy: boolean;
   keys: KeySource;
   viewFor(bucket: string): TrailView | undefined;
@@ -86,6 +89,7 @@ export async function discoverScopes(view: TrailView, prefix: string): Promise<F
 export async function validateTrail(req: ValidateRequest): Promise<ValidationReport> {
   const { window, view } = req;
   const limiter = new Limiter(req.jobs);
+  const hasher = req.hasher ?? inProcessLogHasher();
   const notices: Problem[] = [];
   let scopes = await discoverScopes(view, req.prefix);
   const regions = req.regions.length
@@ -140,7 +144,7 @@ export async function validateTrail(req: ValidateRequest): Promise<ValidationRep
     : undefined;
   const scopeReports = await Promise.all(
     scopes.map(async (scope) => {
-      const r = await validateScope(req, scope, limiter, onChecked);
+      const r = await validateScope(req, scope, limiter, hasher, onChecked);
       done++;
       show();
       return r;
@@ -150,7 +154,7 @@ export async function validateTrail(req: ValidateRequest): Promise<ValidationRep
   return { window, source: view.uri(req.prefix), ...(req.trail ? { trail: req.trail } : {}), scopes: reports, notices };
 }
 
-async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: Limiter, onChecked?: (what: 'digest' | 'log') => void): Promise<ScopeReport> {
+async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: Limiter, hasher: LogHasher, onChecked?: (what: 'digest' | 'log') => void): Promise<ScopeReport> {
   const { window, view } = req;
   const listed = await listDigestFolder(view, scope, window);
   const groups = new Map<string, typeof listed>();
@@ -166,7 +170,7 @@ async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: 
     ordered.map(([, keys]) => {
       const first = keys[0]!;
       const walker = new ChainWalker(
-        { window, limiter, keys: (r) => req.keys.keys(r), backfillKeys: (r, t) => req.keys.backfillKeys(r, t), viewFor: req.viewFor, allowCopy: req.allowCopy, prefetch: req.jobs, ...(onChecked ? { onChecked } : {}) },
+        { window, limiter, hasher, keys: (r) => req.keys.keys(r), backfillKeys: (r, t) => req.keys.backfillKeys(r, t), viewFor: req.viewFor, allowCopy: req.allowCopy, prefetch: req.jobs, ...(onChecked ? { onChecked } : {}) },
         view,
         keys,
         first.trailName,
@@ -201,10 +205,10 @@ async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: 
   const unreferenced: Array<{ uri: string; time: Date }> = [];
   const folder = logFolder(scope);
   for (const day of dayFolders(window.start, cutoff)) {
-    for await (const o of view.list(folder + day)) {
-      const info = parseLogKey(o.key);
+    for await (const key of view.keys(folder + day)) {
+      const info = parseLogKey(key);
       if (!info || info.time < window.start || info.time > cutoff) continue;
-      const uri = view.uri(o.key);
+      const uri = view.uri(key);
       if (!referenced.has(uri)) unreferenced.push({ uri, time: info.time });
     }
   }

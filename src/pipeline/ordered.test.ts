@@ -41,7 +41,7 @@ test('no more than `concurrency` producers run at once', async () => {
 
 test('a producer ahead of the head stops at the high-water mark (memory stays bounded)', async () => {
   const produced: string[] = [];
-  const it = orderedMerge(list([producer(0, 2, 50), producer(1, 100, 0, produced)]), 2, 8);
+  const it = orderedMerge(list([producer(0, 2, 50), producer(1, 100, 0, produced)]), 2, { highWater: 8 });
   const first = await it.next();
   assert.equal(first.value, '0:0');
   await sleep(30);
@@ -66,10 +66,37 @@ test('an error in a producer surfaces when its turn comes, after earlier items',
 
 test('stopping early (a consumer that breaks) ends the producers', async () => {
   const produced: string[] = [];
-  for await (const x of orderedMerge(list([producer(0, 1000, 1, produced)]), 1, 4)) {
+  for await (const x of orderedMerge(list([producer(0, 1000, 1, produced)]), 1, { highWater: 4 })) {
     if (x === '0:2') break;
   }
   const after = produced.length;
   await sleep(30);
   assert.ok(produced.length <= after + 1, 'the producer kept going after the consumer stopped');
+});
+
+test('no producer starts while the items waiting for the head weigh the bound or more', async () => {
+  const started: number[] = [];
+  const make = (id: number, delayMs: number) => async function* () {
+    started.push(id);
+    await sleep(delayMs);
+    yield id;
+  };
+  // The head is slow; the others finish at once, each item weighing 10, against a bound of 25.
+  const producers = [make(0, 60), ...Array.from({ length: 9 }, (_, i) => make(i + 1, 0))];
+  // Listed one at a time (as a folder walk does), so each started producer has yielded before the next.
+  async function* slowList(): AsyncIterable<() => AsyncIterable<number>> {
+    for (const p of producers) {
+      yield p;
+      await sleep(5);
+    }
+  }
+  const it = orderedMerge(slowList(), 10, { weigh: () => 10, maxBuffered: 25 });
+  const first = await it.next();
+  assert.equal(first.value, 0);
+  // Lanes 1-3 ran ahead (10, 20, 30 >= 25), and no more until the head was consumed.
+  assert.deepEqual(started.slice(0, 4), [0, 1, 2, 3]);
+  assert.equal(started.length, 4, `started ${started.length} producers past the bound`);
+  const rest: number[] = [];
+  for await (const x of it) rest.push(x);
+  assert.deepEqual(rest, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });

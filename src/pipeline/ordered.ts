@@ -13,11 +13,26 @@ interface Lane<T> {
   data?: () => void;
 }
 
+export interface MergeLimits<T> {
+  /** Items a lane ahead of the head holds before it waits. */
+  highWater?: number;
+  /**
+   * With `weigh`, no new producer starts while the items waiting in lanes weigh `maxBuffered` or more: a
+   * slow consumer (or a slow head) then holds memory near that bound whatever the concurrency.
+   */
+  weigh?: (item: T) => number;
+  maxBuffered?: number;
+}
+
 export async function* orderedMerge<T>(
   producers: AsyncIterable<() => AsyncIterable<T>>,
   concurrency: number,
-  highWater = 1024,
+  limits: MergeLimits<T> = {},
 ): AsyncGenerator<T> {
+  const highWater = limits.highWater ?? 1024;
+  const weigh = limits.weigh;
+  const maxBuffered = limits.maxBuffered ?? Infinity;
+  let buffered = 0;
   const lanes: Lane<T>[] = [];
   let head = 0;
   let listingDone = false;
@@ -26,12 +41,26 @@ export async function* orderedMerge<T>(
   let wakeLister: (() => void) | undefined;
   let stopped = false;
 
-  const running = () => lanes.length - head - lanes.slice(head).filter((l) => l.done).length;
+  let running = 0;
+  // Finished lanes wait for the head in memory; without a bound, one slow input at the head would let every
+  // later input be searched and held. Twice the concurrency keeps the workers busy past a slow head.
+  // Running producers will add about what finished ones did on average: with heavy items (a broad scan's
+  // hits) that, not the count, is what must stay under the bound.
+  let finishedLanes = 0;
+  let finishedWeight = 0;
+  const expected = () => (finishedLanes ? (running * finishedWeight) / finishedLanes : 0);
+  const mayStartLane = () => running < concurrency && lanes.length - head < 2 * concurrency && buffered + expected() < maxBuffered;
 
   const runLane = async (lane: Lane<T>, make: () => AsyncIterable<T>) => {
+    let weight = 0;
     try {
       for await (const item of make()) {
         if (stopped) break;
+        if (weigh) {
+          const w = weigh(item);
+          buffered += w;
+          weight += w;
+        }
         lane.items.push(item);
         lane.data?.();
         lane.data = undefined;
@@ -43,6 +72,9 @@ export async function* orderedMerge<T>(
       lane.error = err;
     }
     lane.done = true;
+    running--;
+    finishedLanes++;
+    finishedWeight += weight;
     lane.data?.();
     lane.data = undefined;
     wakeConsumer?.();
@@ -53,10 +85,11 @@ export async function* orderedMerge<T>(
     try {
       for await (const make of producers) {
         if (stopped) break;
-        while (running() >= concurrency && !stopped) await new Promise<void>((r) => (wakeLister = r));
+        while (!mayStartLane() && !stopped) await new Promise<void>((r) => (wakeLister = r));
         if (stopped) break;
         const lane: Lane<T> = { items: [], done: false };
         lanes.push(lane);
+        running++;
         void runLane(lane, make);
         wakeConsumer?.();
       }
@@ -80,6 +113,10 @@ export async function* orderedMerge<T>(
         lane.items = [];
         lane.room?.();
         lane.room = undefined;
+        if (weigh) {
+          for (const item of batch) buffered -= weigh(item);
+          if (buffered < maxBuffered) wakeLister?.();
+        }
         for (const item of batch) yield item;
         continue;
       }

@@ -1,9 +1,10 @@
 import type { InputProblem } from '../errors.js';
 import type { RecordMatcher } from '../filter/matcher.js';
-import { decode } from '../decode/decode.js';
-import { compileNeedles, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
+import { decode, decoded as decodedWhole, decodeWholeSync } from '../decode/decode.js';
+import { needlesOf, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
 import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
 import type { InputUnit, ScanScope, Source } from '../source/types.js';
+import { EventIdSet } from './event-ids.js';
 import { orderedMerge } from './ordered.js';
 
 /**
@@ -40,6 +41,7 @@ export interface UnitOffload {
   close(): Promise<void>;
 }
 
+/** `event` may be parsed on first read (a getter): copy the fields you keep, never spread a hit. */
 export interface ScanHit extends RecordHit {
   /** The file, object or API stream the event came from. */
   source: string;
@@ -73,6 +75,14 @@ export function newProgress(): ScanProgress {
 }
 
 export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: AbortSignal): AsyncGenerator<ScanHit> {
+  for await (const batch of scanEventBatches(plan, hooks, signal)) yield* batch;
+}
+
+/**
+ * scanEvents in the batches inputs deliver them: one step of the consumer's loop per batch rather than per
+ * event, which is most of the main thread's work when half of all events are printed.
+ */
+export async function* scanEventBatches(plan: ScanPlan, hooks: ScanHooks, signal?: AbortSignal): AsyncGenerator<ScanHit[]> {
   const progress = hooks.progress ?? newProgress();
   const report = (p: InputProblem) => {
     progress.problems++;
@@ -100,42 +110,70 @@ export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: Abo
     progress.listingDone = true;
   }
 
-  const seen = plan.dedup ? new Set<string>() : undefined;
+  const seen = plan.dedup ? new EventIdSet() : undefined;
   try {
-    for await (const batch of orderedMerge(producers(), Math.max(1, plan.jobs), 64)) {
-      for (const hit of batch) {
-        if (seen) {
-          const id = hit.eventIdHint !== undefined ? hit.eventIdHint : hit.event.eventID;
-          if (typeof id === 'string') {
-            if (seen.has(id)) continue;
-            seen.add(id);
-          }
-        }
-        progress.matched++;
-        yield hit;
-      }
+    for await (const batch of orderedMerge(producers(), Math.max(1, plan.jobs), { highWater: 64, weigh: batchBytes, maxBuffered: MAX_BUFFERED_HIT_BYTES })) {
+      const kept = seen ? batch.filter((hit) => firstDelivery(hit, seen)) : batch;
+      progress.matched += kept.length;
+      if (kept.length) yield kept;
     }
   } finally {
     await plan.offload?.close();
   }
 }
 
-const compiledNeedles = new WeakMap<RecordMatcher, ReturnType<typeof compileNeedles>>();
-function needlesOf(matcher: RecordMatcher): ReturnType<typeof compileNeedles> {
-  let n = compiledNeedles.get(matcher);
-  if (!n) compiledNeedles.set(matcher, (n = compileNeedles(matcher.needles)));
-  return n;
+/**
+ * Hits that wait for an earlier input to finish (output keeps input order) hold their bytes: past this much,
+ * no further input is started until the consumer catches up, so a broad scan into a slow reader stays flat.
+ */
+const MAX_BUFFERED_HIT_BYTES = 32 * 1024 * 1024;
+
+function batchBytes(hits: ScanHit[]): number {
+  let bytes = 0;
+  // A hit without its raw text is an event object of about a kilobyte.
+  for (const h of hits) bytes += h.raw?.length ?? 1024;
+  return bytes;
+}
+
+/** False for a repeated delivery of an eventID already seen (records without one are always kept). */
+function firstDelivery(hit: ScanHit, seen: EventIdSet): boolean {
+  const id = hit.eventIdHint !== undefined ? hit.eventIdHint : hit.event.eventID;
+  return typeof id !== 'string' || seen.add(id);
 }
 
 /** decode → split → pre-filter → parse → match for one input's raw bytes. The task a worker runs. */
 export async function* searchInput(input: AsyncIterable<Uint8Array>, matcher: RecordMatcher, stats: SearchStats): AsyncGenerator<RecordHit[]> {
   const decoded = await decode(input);
-  if (decoded.whole && matcher.needles.length && looksLikeJson(decoded.whole) && !mayContainCandidates(decoded.whole, needlesOf(matcher))) {
+  if (decoded.whole && !mayHoldCandidates(decoded.whole, matcher)) {
     // Nothing in this input can pass the pre-filter: skip splitting and parsing (its records go uncounted).
     stats.bytes += decoded.whole.length;
     return;
   }
   yield* searchRecords(decoded.bytes, matcher, stats);
+}
+
+/**
+ * The synchronous first look at a whole input (a worker's local file): decoded in one call where it can be,
+ * and dismissed at once when no record in it can pass the pre-filter, which is most inputs of a needle
+ * query. `search` is the rest of the work, and undefined when the input was dismissed. Gives the same
+ * results and errors as searchInput on the same bytes.
+ */
+export function screenInput(raw: Buffer, matcher: RecordMatcher, stats: SearchStats): { search?: () => AsyncIterable<RecordHit[]> } {
+  const plain = decodeWholeSync(raw);
+  if (!plain) return { search: () => searchInput(single(raw), matcher, stats) };
+  if (!mayHoldCandidates(plain.bytes, matcher)) {
+    stats.bytes += plain.bytes.length;
+    return {};
+  }
+  return { search: () => searchRecords(decodedWhole(plain.compression, plain.bytes).bytes, matcher, stats) };
+}
+
+function mayHoldCandidates(whole: Buffer, matcher: RecordMatcher): boolean {
+  return !matcher.needles.length || !looksLikeJson(whole) || mayContainCandidates(whole, needlesOf(matcher));
+}
+
+async function* single(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
 }
 
 async function* scanUnit(

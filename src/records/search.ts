@@ -1,5 +1,7 @@
 import { isAscii } from 'node:buffer';
-import type { NeedleGroups, RecordMatcher } from '../filter/matcher.js';
+import type { LiteralTest, NeedleGroups, RecordMatcher } from '../filter/matcher.js';
+import { topLevelLiteral } from './literal.js';
+import { ByteNeedle } from './needle.js';
 import { RecordSplitter } from './split.js';
 import { unwrapRecord, type RecordKind } from './unwrap.js';
 import type { CloudTrailEvent } from './types.js';
@@ -27,33 +29,74 @@ export function newStats(): SearchStats {
   return { bytes: 0, records: 0, parsed: 0, matched: 0, bad: new Map() };
 }
 
-interface CompiledNeedles {
-  plain: Buffer[][];
+/** Needle groups: a record passes when every group has at least one of its needles in it. */
+export type CompiledNeedleGroups = ByteNeedle[][];
+
+export interface CompiledNeedles {
+  /** The matcher's literal tests, keys quoted as they appear in JSON. */
+  literals: Array<{ key: Buffer; accepts: readonly string[] }>;
+  plain: CompiledNeedleGroups;
   /** The same needles as they appear inside a JSON string (lookup-events embeds each event as a string). */
-  escaped: Buffer[][];
+  escaped: CompiledNeedleGroups;
   /** Each needle without its quotes when both spellings contain that text unchanged (else undefined). */
-  core: Array<Array<Buffer | undefined>>;
+  core: Array<Array<ByteNeedle | undefined>>;
+  /** What surrounds the core in each spelling: [before, after] for plain, then for escaped. */
+  around: Array<Array<Spelling | undefined>>;
 }
 
-export function compileNeedles(groups: NeedleGroups): CompiledNeedles {
+interface Spelling {
+  plain: [Buffer, Buffer];
+  escaped: [Buffer, Buffer];
+}
+
+function coreText(needle: string): string | undefined {
+  const inner = needle.replace(/^"/, '').replace(/"$/, '');
+  // JSON escapes only quotes, backslashes and control characters; without them the text is spelled the same.
+  return inner.length >= 4 && !/["\\\u0000-\u001f]/.test(inner) && inner !== needle ? inner : undefined;
+}
+
+export function compileNeedles(groups: NeedleGroups, literals: readonly LiteralTest[] = []): CompiledNeedles {
   return {
-    plain: groups.map((g) => g.map((n) => Buffer.from(n))),
-    escaped: groups.map((g) => g.map((n) => Buffer.from(JSON.stringify(n).slice(1, -1)))),
+    literals: literals.map((t) => ({ key: Buffer.from(JSON.stringify(t.key)), accepts: t.accepts })),
+    plain: groups.map((g) => g.map((n) => new ByteNeedle(n))),
+    escaped: groups.map((g) => g.map((n) => new ByteNeedle(JSON.stringify(n).slice(1, -1)))),
     core: groups.map((g) =>
       g.map((n) => {
-        const inner = n.replace(/^"/, '').replace(/"$/, '');
-        // JSON escapes only quotes, backslashes and control characters; without them the text is spelled the same.
-        return inner.length >= 4 && !/["\\\u0000-\u001f]/.test(inner) && inner !== n ? Buffer.from(inner) : undefined;
+        const inner = coreText(n);
+        return inner === undefined ? undefined : new ByteNeedle(inner);
+      }),
+    ),
+    around: groups.map((g) =>
+      g.map((n) => {
+        const inner = coreText(n);
+        if (inner === undefined) return undefined;
+        const before = n.startsWith('"') ? '"' : '';
+        const after = n.endsWith('"') ? '"' : '';
+        const escape = (t: string) => t.replace(/"/g, '\\"');
+        return {
+          plain: [Buffer.from(before), Buffer.from(after)],
+          escaped: [Buffer.from(escape(before)), Buffer.from(escape(after))],
+        };
       }),
     ),
   };
 }
 
-function passes(record: Buffer, groups: Buffer[][]): boolean {
+const compiled = new WeakMap<RecordMatcher, CompiledNeedles>();
+
+/** A matcher's needles, compiled once (a needle learns its input's byte frequencies as it goes). */
+export function needlesOf(matcher: RecordMatcher): CompiledNeedles {
+  let n = compiled.get(matcher);
+  if (!n) compiled.set(matcher, (n = compileNeedles(matcher.needles, matcher.literals)));
+  return n;
+}
+
+/** The record-level pre-filter: whether `record` can match, judged on its bytes. */
+export function passesNeedles(record: Buffer, groups: CompiledNeedleGroups): boolean {
   for (const group of groups) {
     let hit = false;
     for (const needle of group) {
-      if (record.indexOf(needle) >= 0) {
+      if (needle.in(record)) {
         hit = true;
         break;
       }
@@ -74,19 +117,47 @@ export function mayContainCandidates(whole: Buffer, needles: CompiledNeedles): b
     const plain = needles.plain[g]!;
     const escaped = needles.escaped[g]!;
     for (let i = 0; i < plain.length && !hit; i++) {
-      // Both spellings contain the needle's core (its text inside the quotes): one pass over the file
-      // rules out both when, as usual, the core is absent.
       const core = needles.core[g]![i];
-      if (core && whole.indexOf(core) < 0) continue;
+      const around = needles.around[g]![i];
+      if (core && around) {
+        hit = coreSpelledAsNeedle(whole, core, around);
+        continue;
+      }
       // The escaped spelling only counts in lookup-events output, whose entries carry a CloudTrailEvent string.
-      hit = whole.indexOf(plain[i]!) >= 0 || (whole.indexOf(LOOKUP_KEY) >= 0 && whole.indexOf(escaped[i]!) >= 0);
+      hit = plain[i]!.in(whole) || (LOOKUP_KEY.in(whole) && escaped[i]!.in(whole));
     }
     if (!hit) return false;
   }
   return true;
 }
 
-const LOOKUP_KEY = Buffer.from('CloudTrailEvent');
+/**
+ * Both spellings of a needle contain its core (its text inside the quotes), so one pass for the core finds
+ * every place either can be, and the quotes around each place are checked there: the input is searched
+ * once, not once per spelling, which matters when the core is common (`dynamodb:DeleteTable` in policies)
+ * and the quoted needle is not.
+ */
+function coreSpelledAsNeedle(whole: Buffer, core: ByteNeedle, around: Spelling): boolean {
+  const length = core.bytes.length;
+  let escapedSeen = false;
+  for (let at = core.indexIn(whole); at >= 0; at = core.indexIn(whole, at + 1)) {
+    if (surrounded(whole, at, length, around.plain)) return true;
+    escapedSeen ||= surrounded(whole, at, length, around.escaped);
+  }
+  // The escaped spelling only counts in lookup-events output, whose entries carry a CloudTrailEvent string.
+  return escapedSeen && LOOKUP_KEY.in(whole);
+}
+
+function surrounded(whole: Buffer, at: number, length: number, [before, after]: [Buffer, Buffer]): boolean {
+  const start = at - before.length;
+  const end = at + length;
+  if (start < 0 || end + after.length > whole.length) return false;
+  for (let k = 0; k < before.length; k++) if (whole[start + k] !== before[k]) return false;
+  for (let k = 0; k < after.length; k++) if (whole[end + k] !== after[k]) return false;
+  return true;
+}
+
+const LOOKUP_KEY = new ByteNeedle('CloudTrailEvent');
 
 /** First and last non-space bytes look like a JSON container or object stream. */
 export function looksLikeJson(buf: Buffer): boolean {
@@ -121,9 +192,10 @@ export async function* searchRecords(
   stats: SearchStats,
 ): AsyncGenerator<RecordHit[]> {
   const splitter = new RecordSplitter();
-  const needles = compileNeedles(matcher.needles);
+  const needles = needlesOf(matcher);
   let kind: RecordKind | undefined;
   let groups = needles.plain;
+  const literals = needles.literals;
   for await (const chunk of bytes) {
     stats.bytes += chunk.length;
     const records = splitter.push(chunk);
@@ -132,7 +204,9 @@ export async function* searchRecords(
     for (const record of records) {
       stats.records++;
       // The first record is always parsed: its kind decides how the needles are spelled for the rest.
-      if (kind !== undefined && groups.length && !passes(record, groups)) continue;
+      if (kind !== undefined && groups.length && !passesNeedles(record, groups)) continue;
+      // Only a record that is the event itself has the event's fields at its top level.
+      if (kind === 'event' && literals.length && failsLiterals(record, literals)) continue;
       stats.parsed++;
       let value: unknown;
       try {
@@ -149,7 +223,7 @@ export async function* searchRecords(
       if (kind === undefined) {
         kind = un.kind;
         groups = kind === 'lookup' ? needles.escaped : needles.plain;
-        if (groups.length && !passes(record, groups)) continue;
+        if (groups.length && !passesNeedles(record, groups)) continue;
       }
       if (!matcher.matches(un.event)) continue;
       stats.matched++;
@@ -160,6 +234,14 @@ export async function* searchRecords(
     if (hits.length) yield hits;
   }
   splitter.end();
+}
+
+function failsLiterals(record: Buffer, literals: CompiledNeedles['literals']): boolean {
+  for (const t of literals) {
+    const value = topLevelLiteral(record, t.key);
+    if (value !== undefined && !t.accepts.includes(value)) return true;
+  }
+  return false;
 }
 
 function bump(stats: SearchStats, reason: string): void {

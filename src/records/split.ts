@@ -179,7 +179,7 @@ export class RecordSplitter {
 }
 
 /** Index of the closing quote of a string whose content starts at `from`, or -1 if not in buf yet. */
-function findStringEnd(buf: Buffer, from: number): number {
+export function findStringEnd(buf: Buffer, from: number): number {
   let i = from;
   for (;;) {
     const q = buf.indexOf(QUOTE, i);

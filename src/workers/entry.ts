@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readWholeInto } from '../source/read-whole.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRecipe } from '../filter/recipe.js';
 import type { RecordMatcher } from '../filter/matcher.js';
-import { searchInput } from '../pipeline/scan.js';
-import { newStats, type RecordHit } from '../records/search.js';
-import type { FromWorker, HitBatch, SearchTask, SerializedError, TaskMessage, ToWorker, WorkerData } from './protocol.js';
+import { screenInput } from '../pipeline/scan.js';
+import { newStats, type RecordHit, type SearchStats } from '../records/search.js';
+import type { FromWorker, HitBatch, SearchTask, TaskMessage, ToWorker, WorkerData } from './protocol.js';
 
 /**
  * The worker side: compiles the recipe once, then runs the pipeline's own searchInput on each input it is
@@ -15,14 +15,22 @@ import type { FromWorker, HitBatch, SearchTask, SerializedError, TaskMessage, To
 const port = parentPort!;
 const send = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 
-/** Results wait here until the batch is done or they grow past OUTBOX_BYTES. */
+/**
+ * Results wait here until a quarter of the work this thread holds is done (or they grow past OUTBOX_BYTES,
+ * or the queue runs dry). Each result frees the main thread to hand out another input, so sending them in
+ * groups makes the next tasks arrive in groups too, while this thread still has three quarters left to do.
+ * (Sending after every input, or after half of every batch, shrinks the batches to one input each, and then
+ * the messages cost as much as the searching.)
+ */
 let outbox: TaskMessage[] = [];
 let outboxTransfer: ArrayBuffer[] = [];
 let outboxBytes = 0;
+let outboxDone = 0;
 const OUTBOX_BYTES = 1 << 20;
 
 function post(msg: TaskMessage, transfer?: ArrayBuffer): void {
   outbox.push(msg);
+  if (msg.code === 'DONE') outboxDone++;
   if (transfer) {
     outboxTransfer.push(transfer);
     outboxBytes += transfer.byteLength;
@@ -36,20 +44,53 @@ function flushOutbox(): void {
   outbox = [];
   outboxTransfer = [];
   outboxBytes = 0;
+  outboxDone = 0;
 }
 
-/** Batches run one after another; each ends by sending what it produced. */
-let queue: Promise<void> = Promise.resolve();
+/** Tasks received and not yet started, in the order they came. */
+const queue: SearchTask[] = [];
+let pumping = false;
+
+async function pump(): Promise<void> {
+  pumping = true;
+  await ready;
+  while (queue.length) {
+    const task = queue.shift()!;
+    // Most inputs are dismissed synchronously; only those with candidates take async steps.
+    const more = search(task.id, task.input);
+    if (more) await more;
+    if (queue.length === 0 || outboxDone * 4 >= outboxDone + queue.length) {
+      flushOutbox();
+      // Let the main thread's answer (more tasks) in before going on.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  pumping = false;
+}
 
 /**
  * Every input leaves a dead decoded buffer outside the JS heap, and V8 only collects after tens of MB of
- * them per thread, which alone would push a scan past its memory budget. A full collection after every
- * RELEASE_EVERY decoded bytes keeps it flat for a few milliseconds each.
+ * them per thread, which alone would push a scan past its memory budget: so this thread collects after
+ * every RELEASE_EVERY decoded bytes. When inputs were only screened (most of a needle query), their buffers'
+ * handles died young and a scavenge frees them, well under a millisecond. When records were parsed, the
+ * allocations triggered V8's own scavenges while an input was still in use, which moved its buffer's handle
+ * to the old generation: then only a full collection (a few milliseconds) frees it, and skipping it lets the
+ * process grow by hundreds of MB that the allocator does not give back.
  */
 setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-const RELEASE_EVERY = 24 * 1024 * 1024;
+const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' }) => void;
+const RELEASE_EVERY = 8 * 1024 * 1024;
+/** Parsed records per collection interval above which the collection is a full one, made less often. */
+const PARSED_FOR_FULL_GC = 1000;
+const FULL_GC_EVERY = 24 * 1024 * 1024;
+/** Even a scan that parses nothing promotes a little per input; a full collection now and then keeps it flat. */
+const FULL_GC_AT_LEAST_EVERY = 256 * 1024 * 1024;
+let parsedSinceGc = 0;
+let decodedSinceFullGc = 0;
 let decodedSinceGc = 0;
+
+/** Local files are read into this; most trail files are tens of KB. */
+const scratch = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
 
 /** Hits are sent in batches of about this many text bytes, so the main thread can start printing early. */
 const BATCH_BYTES = 1 << 20;
@@ -65,22 +106,10 @@ const ready = compileRecipe((workerData as WorkerData).recipe).then(
 
 port.on('message', (msg: ToWorker) => {
   switch (msg.code) {
-    case 'SEARCH': {
-      const tasks: SearchTask[] = msg.tasks;
-      queue = queue
-        .then(() => ready)
-        .then(async () => {
-          // Results of the first half go back early: the main thread hands out the next batch while this
-          // thread searches the second half, instead of this thread idling for that round trip.
-          const half = tasks.length >> 1;
-          for (let i = 0; i < tasks.length; i++) {
-            await search(tasks[i]!.id, tasks[i]!.input);
-            if (i + 1 === half) flushOutbox();
-          }
-          flushOutbox();
-        });
+    case 'SEARCH':
+      queue.push(...msg.tasks);
+      if (!pumping) void pump();
       return;
-    }
     case 'CLOSE':
       port.close();
       return;
@@ -89,8 +118,28 @@ port.on('message', (msg: ToWorker) => {
   }
 });
 
-async function search(id: number, source: { bytes: Uint8Array } | { path: string }): Promise<void> {
+function search(id: number, source: { bytes: Uint8Array } | { path: string }): Promise<void> | undefined {
   const stats = newStats();
+  let bytesRead = 0;
+  let rest: (() => AsyncIterable<RecordHit[]>) | undefined;
+  try {
+    // A worker reads local files itself: synchronously, since nothing else waits on this thread. The scratch
+    // buffer is reused by the next task only: hits are copied out (encode) before this task finishes.
+    const bytes = 'path' in source ? readWholeInto(source.path, scratch) : Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
+    bytesRead = bytes.byteLength;
+    rest = screenInput(bytes, matcher!, stats).search;
+  } catch (err) {
+    finish(id, stats, bytesRead, 0, err);
+    return undefined;
+  }
+  if (!rest) {
+    finish(id, stats, bytesRead, 0);
+    return undefined;
+  }
+  return searchRest(id, rest, stats, bytesRead);
+}
+
+async function searchRest(id: number, rest: () => AsyncIterable<RecordHit[]>, stats: SearchStats, bytesRead: number): Promise<void> {
   let pending: RecordHit[] = [];
   let pendingBytes = 0;
   let sentRecords = 0;
@@ -102,16 +151,9 @@ async function search(id: number, source: { bytes: Uint8Array } | { path: string
     post({ code: 'HITS', id, records: stats.records - sentRecords, batch }, batch.text.buffer as ArrayBuffer);
     sentRecords = stats.records;
   };
-  let error: SerializedError | undefined;
-  let bytesRead = 0;
+  let error: unknown;
   try {
-    // A worker reads local files itself: synchronously, since nothing else waits on this thread.
-    const bytes = 'path' in source ? readFileSync(source.path) : source.bytes;
-    bytesRead = bytes.byteLength;
-    const input = (async function* () {
-      yield bytes;
-    })();
-    for await (const hits of searchInput(input, matcher!, stats)) {
+    for await (const hits of rest()) {
       for (const h of hits) {
         pending.push(h);
         pendingBytes += h.raw ? h.raw.length : 1024;
@@ -119,18 +161,32 @@ async function search(id: number, source: { bytes: Uint8Array } | { path: string
       if (pendingBytes >= BATCH_BYTES) flush();
     }
   } catch (err) {
-    const e = err as Error & { code?: unknown };
-    error = { message: e.message ?? String(err), name: e.name };
-    if (typeof e.code === 'string') error.code = e.code;
+    error = err;
   }
   flush();
+  finish(id, stats, bytesRead, sentRecords, error);
+}
+
+/** Ends a task: its remaining record count, skipped records and error, if any. */
+function finish(id: number, stats: SearchStats, bytesRead: number, sentRecords: number, err?: unknown): void {
   decodedSinceGc += stats.bytes;
-  if (decodedSinceGc >= RELEASE_EVERY) {
+  decodedSinceFullGc += stats.bytes;
+  parsedSinceGc += stats.parsed;
+  const full = parsedSinceGc > PARSED_FOR_FULL_GC || decodedSinceFullGc >= FULL_GC_AT_LEAST_EVERY;
+  if (decodedSinceGc >= (full ? FULL_GC_EVERY : RELEASE_EVERY)) {
+    if (full) {
+      collectGarbage();
+      decodedSinceFullGc = 0;
+    } else collectGarbage({ type: 'minor' });
     decodedSinceGc = 0;
-    collectGarbage();
+    parsedSinceGc = 0;
   }
   const done: TaskMessage = { code: 'DONE', id, records: stats.records - sentRecords, bytesRead, bad: [...stats.bad] };
-  if (error) done.error = error;
+  if (err !== undefined) {
+    const e = err as Error & { code?: unknown };
+    done.error = { message: e.message ?? String(err), name: e.name };
+    if (typeof e.code === 'string') done.error.code = e.code;
+  }
   post(done);
 }
 

@@ -27,6 +27,7 @@ export const DEFAULT_MAX_INPUT_BYTES = 32 * 1024 * 1024;
 
 export function workerOffload(opts: WorkerOffloadOptions): UnitOffload {
   const pool = new WorkerPool(opts.threads, { recipe: opts.recipe });
+  pool.start();
   const max = opts.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
   return {
     accepts: (unit: InputUnit) => unit.size !== undefined && unit.size <= max,
@@ -98,21 +99,31 @@ function decodeBatch(batch: HitBatch): ScanHit[] {
   let start = 0;
   for (let i = 0; i < batch.ends.length; i++) {
     const end = batch.ends[i]!;
-    hits[i] = lazyHit(text.subarray(start, end), batch.raw[i] === 1, batch.ids[i] ?? null);
+    hits[i] = new WorkerHit(text.subarray(start, end), batch.raw[i] === 1, batch.ids[i] ?? null);
     start = end;
   }
   return hits;
 }
 
-function lazyHit(text: Buffer, isRaw: boolean, id: string | null): ScanHit {
-  let parsed: CloudTrailEvent | undefined;
-  const hit = { source: '', eventIdHint: id } as ScanHit;
-  if (isRaw) hit.raw = text;
-  // An own, enumerable accessor: a spread of the hit still carries the event.
-  Object.defineProperty(hit, 'event', {
-    enumerable: true,
-    configurable: true,
-    get: () => (parsed ??= JSON.parse(isAscii(text) ? text.toString('latin1') : text.toString('utf8')) as CloudTrailEvent),
-  });
-  return hit;
+/**
+ * A hit from a worker: its event is parsed from the text on first read (most printed hits never need it).
+ * A class with the parse behind a getter costs a tenth of an object with its own accessor, and a broad scan
+ * makes one per printed event. `event` is therefore not an own property: copy it, never spread a hit.
+ */
+class WorkerHit implements ScanHit {
+  source = '';
+  readonly raw: Buffer | undefined;
+  #parsed: CloudTrailEvent | undefined;
+
+  constructor(
+    private readonly text: Buffer,
+    isRaw: boolean,
+    readonly eventIdHint: string | null,
+  ) {
+    this.raw = isRaw ? text : undefined;
+  }
+
+  get event(): CloudTrailEvent {
+    return (this.#parsed ??= JSON.parse(isAscii(this.text) ? this.text.toString('latin1') : this.text.toString('utf8')) as CloudTrailEvent);
+  }
 }

@@ -79,6 +79,11 @@ export class WorkerPool {
     for (const t of tasks) t.failed(err);
   }
 
+  /** Starts every worker now, so their start-up overlaps the listing of the first inputs. */
+  start(): void {
+    while (!this.closed && this.slots.length < this.size) this.slots.push(this.spawn());
+  }
+
   /** Starts a task: `bytes` are transferred (the caller must not use them afterwards). */
   run(input: { bytes: Uint8Array } | { path: string }, handler: TaskHandler): void {
     if (this.closed) throw new Error('worker pool is closed');

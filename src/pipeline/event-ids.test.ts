@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { EventIdSet } from './event-ids.js';
+
+test('answers exactly as a Set of the ID strings does, across growth', () => {
+  const ids = new EventIdSet();
+  const reference = new Set<string>();
+  const pool: string[] = [];
+  for (let i = 0; i < 20_000; i++) pool.push(randomUUID());
+  // Other ID shapes: upper case (a different ID as text), non-UUIDs, the all-zero UUID, near misses.
+  pool.push(pool[0]!.toUpperCase(), 'not-a-uuid', '', '00000000-0000-0000-0000-000000000000', pool[1]!.replace(/-/g, '_'), `${pool[2]!}x`);
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let i = 0; i < 60_000; i++) {
+    const id = pool[Math.floor(rand() * pool.length)]!;
+    const fresh = !reference.has(id);
+    reference.add(id);
+    assert.equal(ids.add(id), fresh, id);
+  }
+  assert.equal(ids.size, reference.size);
+});
+
+test('IDs that differ in one bit of any word are different', () => {
+  const ids = new EventIdSet();
+  const base = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+  assert.equal(ids.add(base), true);
+  for (const i of [0, 7, 9, 12, 14, 17, 19, 22, 24, 35]) {
+    const flipped = base.slice(0, i) + (base[i] === '0' ? '1' : '0') + base.slice(i + 1);
+    assert.equal(ids.add(flipped), true, flipped);
+  }
+  assert.equal(ids.add(base), false);
+});

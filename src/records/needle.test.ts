@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { ByteNeedle, byteRanking, CLOUDTRAIL_BYTES_BY_FREQUENCY } from './needle.js';
+
+const realDir = fileURLToPath(new URL('../../../fixtures/real', import.meta.url));
+
+function realRecords(dir: string): Buffer[] {
+  const out: Buffer[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...realRecords(path));
+    else if (/\.(json|ndjson)(\.gz)?$/.test(name)) {
+      const bytes = readFileSync(path);
+      out.push(bytes[0] === 0x1f ? gunzipSync(bytes) : bytes);
+    }
+  }
+  return out;
+}
+
+test('the frequency table is the ranking of the real records in fixtures/real', () => {
+  assert.equal(byteRanking(realRecords(realDir)), CLOUDTRAIL_BYTES_BY_FREQUENCY);
+});
+
+test('finds exactly what Buffer.indexOf finds, from any offset', () => {
+  const hay = Buffer.concat(realRecords(realDir));
+  const needles = ['"DeleteTable"', 'DeleteBucket', '"eventName"', 'AssumeRole', '"readOnly"', 'ab', 'zzzz-not-there', '"}', 'Records'];
+  for (const text of needles) {
+    const needle = new ByteNeedle(text);
+    for (const from of [0, 1, 17, 5000, hay.length - 20, hay.length]) {
+      assert.equal(needle.indexIn(hay, from), hay.indexOf(text, from), `${text} from ${from}`);
+    }
+    // Every occurrence, walked one after another.
+    let want = hay.indexOf(text);
+    let got = needle.indexIn(hay);
+    while (want >= 0) {
+      assert.equal(got, want, text);
+      want = hay.indexOf(text, want + 1);
+      got = needle.indexIn(hay, got + 1);
+    }
+    assert.equal(got, -1, text);
+  }
+});
+
+test('a needle at the very start or end, or longer than the input', () => {
+  const needle = new ByteNeedle('"DeleteTable"');
+  assert.equal(needle.indexIn(Buffer.from('"DeleteTable",x')), 0);
+  assert.equal(needle.indexIn(Buffer.from('x,"DeleteTable"')), 2);
+  assert.equal(needle.indexIn(Buffer.from('"DeleteTabl')), -1);
+  assert.equal(needle.indexIn(Buffer.from('')), -1);
+  assert.equal(new ByteNeedle('Q').indexIn(Buffer.from('abQ')), 2);
+});
+
+test('input dense in the anchor byte (switches to plain search) still answers exactly', () => {
+  // 'T' is the rarest byte of this needle in CloudTrail, so here every byte is an anchor candidate.
+  const text = 'DeleteTable';
+  const hay = Buffer.from('T'.repeat(100_000) + 'DeleteTabl' + 'T'.repeat(5000) + text + 'TTT');
+  assert.equal(new ByteNeedle(text).indexIn(hay), hay.indexOf(text));
+  assert.equal(new ByteNeedle(text).indexIn(Buffer.from('T'.repeat(50_000))), -1);
+});
+
+test('random haystacks over a small alphabet agree with Buffer.indexOf', () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const alphabet = 'abT"D';
+  for (let round = 0; round < 300; round++) {
+    const hay = Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 400) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join(''));
+    const start = Math.floor(rand() * hay.length);
+    const text = hay.subarray(start, start + 1 + Math.floor(rand() * 5)).toString() || 'a';
+    const from = Math.floor(rand() * hay.length);
+    assert.equal(new ByteNeedle(text).indexIn(hay, from), hay.indexOf(text, from), `${text} in ${hay} from ${from}`);
+  }
+});
+
+test('a needle calibrated on one input (its anchor re-chosen) still answers exactly on others', () => {
+  const text = 'DeleteTable';
+  const needle = new ByteNeedle(text);
+  // In this input 'T' and 'D' are everywhere and 'b' nowhere: the anchor moves to 'b'.
+  const first = Buffer.from('TD'.repeat(40_000) + text);
+  assert.equal(needle.indexIn(first), first.indexOf(text));
+  for (const hay of [Buffer.from(`x${text}`), Buffer.from('b'.repeat(70_000) + text), Buffer.from('DeleteTablDeleteTable'), Buffer.from('no')]) {
+    assert.equal(needle.indexIn(hay), hay.indexOf(text), hay.subarray(0, 30).toString());
+  }
+});
