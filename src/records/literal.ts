@@ -1,3 +1,4 @@
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, isSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes.js';
 import { findStringEnd } from './split.js';
 
 /**
@@ -6,18 +7,6 @@ import { findStringEnd } from './split.js';
  * `"readOnly":true` also occurs nested (ECS mount points) or pretty-printed. Broad scans (`--write-only`)
  * otherwise parse every record only to throw half of them away.
  */
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-
-function isSpace(b: number | undefined): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
 
 /** Letters, digits and the signs of a number: the bytes of true, false, null and numbers. */
 function isLiteralByte(b: number): boolean {

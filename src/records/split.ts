@@ -12,14 +12,7 @@
  * What a record *is* (event, lookup entry, envelope) is decided after parsing, in unwrap.ts.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COLON = 0x3a;
-const COMMA = 0x2c;
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes.js';
 
 /** Keys whose array value holds the records, in the containers we know. */
 const CONTAINER_KEYS = new Set(['Records', 'Events']);
@@ -27,10 +20,6 @@ const CONTAINER_KEYS = new Set(['Records', 'Events']);
 export const MAX_RECORD_BYTES = 128 * 1024 * 1024;
 
 export class SplitError extends Error {}
-
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
 
 export class RecordSplitter {
   private buf: Buffer = Buffer.alloc(0);
