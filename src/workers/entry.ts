@@ -80,8 +80,11 @@ async function pump(): Promise<void> {
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' }) => void;
 const RELEASE_EVERY = 8 * 1024 * 1024;
-/** Parsed records per collection interval above which the collection is a full one, made less often. */
-const PARSED_FOR_FULL_GC = 1000;
+/**
+ * Parsed records per collection interval above which the collection is a full one, made less often. A
+ * forensics scan parses one record in ten (the credential-issuing calls): enough to promote buffers.
+ */
+const PARSED_FOR_FULL_GC = 100;
 const FULL_GC_EVERY = 24 * 1024 * 1024;
 /** Even a scan that parses nothing promotes a little per input; a full collection now and then keeps it flat. */
 const FULL_GC_AT_LEAST_EVERY = 256 * 1024 * 1024;
