@@ -9,6 +9,7 @@ import type { ScanScope } from '../source/types.js';
 import type { Pushdown } from '../source/query-hints.js';
 import { ISSUING_PUSHDOWN } from '../forensics/pushdown.js';
 import { EXIT } from './exit.js';
+import { OutputWriter } from '../output/writer.js';
 import type { CliIO } from './io.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
 import { ScanSession } from './scan-session.js';
@@ -97,11 +98,11 @@ async function* sourcedFrom(hits: AsyncIterable<{ event: CloudTrailEvent; source
 }
 
 /** Writes text and waits until stdout has taken it (a closed pipe is not an error). */
+/** Writes a report; a reader that goes away (`| head`) ends the writing quietly, as with `events`. */
 export async function writeOut(io: CliIO, text: string): Promise<void> {
-  await new Promise<void>((resolve) => {
-    if (!io.stdout.write(text)) io.stdout.once('drain', resolve);
-    else resolve();
-  }).catch(() => undefined);
+  const writer = new OutputWriter(io.stdout);
+  writer.write(text);
+  await writer.end();
 }
 
 export function exitCode(found: boolean, session: ScanSession): number {

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActivityEvent, ActivitySummary } from '../../src/forensics/activity.js';
 import type { CloudTrailEvent } from '../../src/records/types.js';
-import { runCli } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { cliPath, runCli } from '../helpers/cli.js';
 import { startS3Server } from '../helpers/s3server.js';
-import { layoutTrail, writeTrail } from '../helpers/trail-builder.js';
+import { iamUser, layoutTrail, makeEvent, writeTrail } from '../helpers/trail-builder.js';
 import { A, persistenceBranch, reusedExampleKey, samlSourceIdentity, sameSessionName, threeHopChain } from '../helpers/activity-scenarios.js';
 
 const lines = (stdout: string): ActivityEvent[] => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ActivityEvent);
@@ -165,5 +166,25 @@ test('activity reads a trail from a local S3-protocol server, the identity accou
     ]);
   } finally {
     await s3.stop();
+  }
+});
+
+test('`activity | head` and `find-deletion | head` end quietly when the reader goes away', () => {
+  // Enough output (about 2 MB) that the reader closes the pipe while ctrail is still writing.
+  const user = iamUser('111122223333', 'busy', 'AKIABUSYUSER00000001');
+  const events = Array.from({ length: 2500 }, (_, i) =>
+    makeEvent({
+      eventTime: new Date(Date.parse('2026-03-14T03:00:00Z') + i * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      eventSource: 's3.amazonaws.com',
+      eventName: i % 2 ? 'DeleteBucket' : 'CreateBucket',
+      userIdentity: user,
+      requestParameters: { bucketName: 'scratch-bucket', note: 'x'.repeat(400) },
+    }, String(i)),
+  );
+  const dir = trailDir(events);
+  for (const args of [`activity AKIABUSYUSER00000001 "${dir}" -o ndjson -q`, `find-deletion scratch-bucket "${dir}" -o ndjson -q`]) {
+    const r = spawnSync('bash', ['-c', `node "${cliPath}" ${args} | head -c 100 >/dev/null; echo "status=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.match(r.stderr, /status=0/, args);
+    assert.doesNotMatch(r.stderr, /EPIPE|Error|at /, args);
   }
 });
