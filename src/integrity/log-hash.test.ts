@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { hashFirstGzipMember } from '../decode/gzip-members.js';
 import { inProcessLogHasher, WHOLE_READ_LIMIT } from './log-hash.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 test('concurrent in-process hashing of local files: each result is its own file\'s, damaged and large ones too', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ctrail-log-hash-'));
+  const dir = tempDir('ctrail-log-hash-');
   try {
     const texts = Array.from({ length: 12 }, (_, i) => Buffer.from(JSON.stringify({ Records: [{ eventName: `E${i}`, pad: 'x'.repeat(i * 997) }] })));
     const paths = texts.map((t, i) => {

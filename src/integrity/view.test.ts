@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalStore } from '../source/store.js';
 import { TrailView } from './view.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -13,7 +13,7 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 }
 
 test('keys() of a mirror folder are the keys list() yields, in the same order, without a stat per file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ctrail-view-'));
+  const dir = tempDir('ctrail-view-');
   try {
     const day = join(dir, 'AWSLogs', '111111111111', 'CloudTrail', 'us-east-1', '2026', '03', '14');
     mkdirSync(join(day, 'nested', 'deeper'), { recursive: true });

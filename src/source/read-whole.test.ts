@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readWholeInto } from './read-whole.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 test('a file that fits is read into the scratch buffer; a bigger one whole into its own', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ctrail-read-'));
+  const dir = tempDir('ctrail-read-');
   const scratch = Buffer.alloc(1000);
   const small = Buffer.from('x'.repeat(999));
   writeFileSync(join(dir, 'small'), small);

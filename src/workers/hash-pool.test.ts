@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { inProcessLogHasher, type LogInput } from '../integrity/log-hash.js';
 import { HashWorkerPool } from './hash-pool.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 test('worker hashing returns, in input order, what in-process hashing returns (paths, bytes, damaged, unreadable)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ctrail-hash-pool-'));
+  const dir = tempDir('ctrail-hash-pool-');
   try {
     const inputs: LogInput[] = [];
     const bytesInputs: Array<() => LogInput> = [];

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActivityEvent, ActivitySummary } from '../../src/forensics/activity.js';
 import type { CloudTrailEvent } from '../../src/records/types.js';
@@ -10,12 +8,13 @@ import { cliPath, runCli } from '../helpers/cli.js';
 import { startS3Server } from '../helpers/s3server.js';
 import { iamUser, layoutTrail, makeEvent, writeTrail } from '../helpers/trail-builder.js';
 import { A, persistenceBranch, reusedExampleKey, samlSourceIdentity, sameSessionName, threeHopChain } from '../helpers/activity-scenarios.js';
+import { tempDir } from '../helpers/temp.js';
 
 const lines = (stdout: string): ActivityEvent[] => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ActivityEvent);
 const sorted = (xs: string[]) => [...xs].sort();
 
 function trailDir(events: CloudTrailEvent[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ctrail-activity-'));
+  const dir = tempDir('ctrail-activity-');
   writeTrail(dir, layoutTrail(events));
   return dir;
 }
@@ -111,7 +110,7 @@ test('generated scenarios through the built CLI: each event set is exact', async
   assert.deepEqual(sorted(lines(r4.stdout).map((x) => x.eventID!)), sorted(same.expected));
 
   const reused = reusedExampleKey();
-  const root = mkdtempSync(join(tmpdir(), 'ctrail-activity-'));
+  const root = tempDir('ctrail-activity-');
   writeTrail(join(root, 'mine'), layoutTrail(reused.mine));
   writeTrail(join(root, 'unrelated'), layoutTrail(reused.unrelated));
   const r5 = await runCli(['activity', `arn:aws:iam::${A}:user/erin`, join(root, 'mine'), join(root, 'unrelated'), '-o', 'ndjson', '-q']);

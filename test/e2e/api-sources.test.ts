@@ -1,8 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { runCli } from '../helpers/cli.js';
 import { startMoto, type MotoServer } from '../helpers/moto.js';
@@ -10,6 +8,7 @@ import { startLookupEventsStandin, type CorpusEvent, type LookupStandin } from '
 import { buildCorpus, CORPUS_ACCOUNT } from '../helpers/history-corpus.js';
 import { cloudTrailStreamName, loadLogGroup } from '../helpers/log-group.js';
 import { writeTrailFolder } from '../helpers/trail-folder.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * One corpus in three places: a local trail folder, CloudTrail event history (the LookupEvents stand-in)
@@ -31,7 +30,7 @@ let env: NodeJS.ProcessEnv;
 before(async () => {
   corpus = buildCorpus({ perRegion: 60, regions: REGIONS, newest: NOW });
   insights = buildCorpus({ perRegion: 0, regions: REGIONS, newest: NOW, insightEvents: 3 });
-  dir = mkdtempSync(join(tmpdir(), 'ctrail-api-e2e-'));
+  dir = tempDir('ctrail-api-e2e-');
   writeTrailFolder(dir, [...corpus, ...insights], CORPUS_ACCOUNT);
   moto = await startMoto({ accountId: CORPUS_ACCOUNT });
   standin = await startLookupEventsStandin({ events: [...corpus, ...insights] });

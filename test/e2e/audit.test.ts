@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ALERT_CONTROLS, BENIGN_EVENTS, TRAIL_TAMPERING } from '../../src/audit/canonical-events.js';
@@ -13,6 +12,7 @@ import { runCli } from '../helpers/cli.js';
 import { JsonApiError, startJsonApiStandin } from '../helpers/json-api-standin.js';
 import { startMoto, type MotoServer } from '../helpers/moto.js';
 import { accessDenied, startS3XmlStandin } from '../helpers/s3-xml-standin.js';
+import { tempDir } from '../helpers/temp.js';
 
 const GOOD = '111122223333';
 const BAD = '444455556666';
@@ -243,7 +243,7 @@ test('usage and configuration errors exit 2 with one line', async () => {
 });
 
 test('--replay runs every filter and rule found over history and says how often and when each would have fired', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ctrail-replay-'));
+  const dir = tempDir('ctrail-replay-');
   try {
     // Each record gets its own eventID: the scan drops repeated deliveries of one event.
     let n = 0;

@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { cliPath, repoRoot, runCli } from '../helpers/cli.js';
 import { zstdCompress } from '../helpers/zstd.js';
+import { tempDir } from '../helpers/temp.js';
 
 const demo = join(repoRoot, 'fixtures/demo');
 const real = join(repoRoot, 'fixtures/real');
 const trailscraper = join(real, 'trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json');
-const tmp = mkdtempSync(join(tmpdir(), 'ctrail-e2e-'));
+const tmp = tempDir('ctrail-e2e-');
 
 function lines(stdout: string): Array<Record<string, unknown>> {
   return stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);

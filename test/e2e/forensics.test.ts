@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { CloudTrailEvent } from '../../src/records/types.js';
@@ -10,6 +9,7 @@ import type { TraceResult } from '../../src/forensics/trace.js';
 import { runCli } from '../helpers/cli.js';
 import { startS3Server } from '../helpers/s3server.js';
 import { A, B, chainedCrossAccount, failedThenSuccess } from '../helpers/forensics-scenarios.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** Writes events as CloudTrail delivers them: gzipped {"Records":[…]} under the trail's key layout. */
 function writeTrail(root: string, account: string, events: CloudTrailEvent[], stamp = '20260314T0405Z'): string {
@@ -60,7 +60,7 @@ test('nothing found exits 1; a bad --type or look-back exits 2 with one line', a
 
 test('--identity-source completes a cross-account chain whose first hops live in another trail; the decoy stays apart', async () => {
   const sc = chainedCrossAccount();
-  const root = mkdtempSync(join(tmpdir(), 'ctrail-forensics-'));
+  const root = tempDir('ctrail-forensics-');
   const prod = join(root, 'prod');
   const identity = join(root, 'identity');
   writeTrail(prod, B, sc.events.filter((e) => e.recipientAccountId === B));
@@ -88,7 +88,7 @@ test('--identity-source completes a cross-account chain whose first hops live in
 
 test('--start narrows the deletions while issuing events before it are still used', async () => {
   const sc = failedThenSuccess();
-  const root = mkdtempSync(join(tmpdir(), 'ctrail-forensics-'));
+  const root = tempDir('ctrail-forensics-');
   writeTrail(root, A, sc.events);
   const r = await runCli(['find-deletion', 'org-trail', root, '--start', '2026-03-14T05:03:00Z', '--event-name', 'DeleteTrail', '-o', 'ndjson', '-q']);
   assert.equal(r.code, 0);
@@ -97,7 +97,7 @@ test('--start narrows the deletions while issuing events before it are still use
 
 test('results printed while an input is unreadable exit 3', async () => {
   const sc = failedThenSuccess();
-  const root = mkdtempSync(join(tmpdir(), 'ctrail-forensics-'));
+  const root = tempDir('ctrail-forensics-');
   writeTrail(root, A, sc.events);
   const broken = join(root, 'AWSLogs', A, 'CloudTrail', 'us-east-1', '2026', '03', '14', `${A}_CloudTrail_us-east-1_20260314T0410Z_BROKEN00.json.gz`);
   writeFileSync(broken, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02, 0x03]));

@@ -1,13 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { runCli } from '../helpers/cli.js';
 import { startLookupEventsStandin, type CorpusEvent, type LookupStandin } from '../helpers/lookup-events-standin.js';
 import { buildCorpus, CORPUS_ACCOUNT } from '../helpers/history-corpus.js';
 import { writeTrailFolder } from '../helpers/trail-folder.js';
 import { apiEvent, assumeRole, assumedRole, iamUser } from '../helpers/scenario.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * find-deletion and trace over event history must find what they find in a full copy of the same events
@@ -45,7 +44,7 @@ before(async () => {
   deletionsOfOrders = scenario.filter((e) => e.eventName === 'DeleteTable' && (e.requestParameters as { tableName?: string }).tableName === 'orders').length;
   const noise = buildCorpus({ perRegion: 60, regions: ['us-east-1', 'eu-west-1'], newest: new Date(NOW) });
   const events = [...noise, ...scenario];
-  dir = mkdtempSync(join(tmpdir(), 'ctrail-history-forensics-'));
+  dir = tempDir('ctrail-history-forensics-');
   writeTrailFolder(dir, events, CORPUS_ACCOUNT);
   standin = await startLookupEventsStandin({ events });
   env = { ...standin.env };

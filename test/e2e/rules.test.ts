@@ -1,10 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { perMinute } from '../helpers/events.js';
+import { tempDir } from '../helpers/temp.js';
 
 const T0 = Date.parse('2024-05-01T00:00:00Z');
 const mallory = { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/mallory', accountId: '123456789012', userName: 'mallory' };
@@ -12,7 +12,7 @@ let dir: string;
 let history: string;
 
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ctrail-rules-'));
+  dir = tempDir('ctrail-rules-');
   history = join(dir, 'history.json');
   // An hour of steady TerminateInstances (2/min), then mallory's burst at 01:10-01:13 and an AccessDenied
   // burst on ListBuckets at 01:20-01:22.

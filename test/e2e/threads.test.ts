@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../helpers/cli.js';
 import { assumedRole, layoutTrail, makeEvent, writeTrail } from '../helpers/trail-builder.js';
 import type { CloudTrailEvent } from '../../src/records/types.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * Output must be the same bytes whatever the thread and job counts: worker threads, the in-process path
@@ -14,7 +14,7 @@ import type { CloudTrailEvent } from '../../src/records/types.js';
  * needle hits and near misses, repeated deliveries, pretty-printed and lookup-events files, non-ASCII text,
  * and damaged inputs (reported on stderr, with the records before the damage kept).
  */
-const tmp = mkdtempSync(join(tmpdir(), 'ctrail-threads-'));
+const tmp = tempDir('ctrail-threads-');
 const trail = join(tmp, 'trail');
 
 function build(): void {

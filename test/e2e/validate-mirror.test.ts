@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { runCli } from '../helpers/cli.js';
@@ -9,11 +8,12 @@ import { startS3Server, type LocalS3 } from '../helpers/s3server.js';
 import { startCloudTrailStandin } from '../helpers/cloudtrail-standin.js';
 import { TrailFixture, logBody, makeKey, type FixtureKey } from '../helpers/trail-fixture.js';
 import { buildLogKey } from '../../src/integrity/layout.js';
+import { tempDir } from '../helpers/temp.js';
 
 const WINDOW = ['--start-time', '2026-03-14T01:00:00Z', '--end-time', '2026-03-14T06:00:00Z'];
 let s3: LocalS3;
 let key: FixtureKey;
-const tmp = mkdtempSync(join(tmpdir(), 'ctrail-mirror-'));
+const tmp = tempDir('ctrail-mirror-');
 
 before(async () => {
   s3 = await startS3Server();

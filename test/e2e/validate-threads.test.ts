@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -9,6 +8,7 @@ import { startS3Server, type LocalS3 } from '../helpers/s3server.js';
 import { startCloudTrailStandin } from '../helpers/cloudtrail-standin.js';
 import { TrailFixture, logBody, makeKey, type FixtureKey } from '../helpers/trail-fixture.js';
 import { buildLogKey } from '../../src/integrity/layout.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * ctrail validate hashes log files on worker threads (--threads N) or on the main thread (--threads 1): the
@@ -19,7 +19,7 @@ import { buildLogKey } from '../../src/integrity/layout.js';
 const WINDOW = ['--start-time', '2026-03-14T01:00:00Z', '--end-time', '2026-03-14T07:00:00Z'];
 const FIRST_END = new Date('2026-03-14T01:17:28Z');
 const BUCKET = 'threads-trail-bucket';
-const tmp = mkdtempSync(join(tmpdir(), 'ctrail-validate-threads-'));
+const tmp = tempDir('ctrail-validate-threads-');
 const mirror = join(tmp, 'mirror');
 
 let key: FixtureKey;

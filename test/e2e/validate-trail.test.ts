@@ -1,19 +1,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { runCli } from '../helpers/cli.js';
 import { startS3Server, type LocalS3 } from '../helpers/s3server.js';
 import { startCloudTrailStandin } from '../helpers/cloudtrail-standin.js';
 import { TrailFixture, makeKey, type FixtureKey } from '../helpers/trail-fixture.js';
+import { tempDir } from '../helpers/temp.js';
 
 const WINDOW = ['--start-time', '2026-03-14T01:00:00Z', '--end-time', '2026-03-14T06:00:00Z'];
 const ARN = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/main';
 let s3: LocalS3;
 let key: FixtureKey;
 let euKey: FixtureKey;
-const tmp = mkdtempSync(join(tmpdir(), 'ctrail-trail-'));
+const tmp = tempDir('ctrail-trail-');
 
 before(async () => {
   s3 = await startS3Server();

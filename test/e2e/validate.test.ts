@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -9,6 +8,7 @@ import { startS3Server, type LocalS3 } from '../helpers/s3server.js';
 import { startCloudTrailStandin } from '../helpers/cloudtrail-standin.js';
 import { TrailFixture, logBody, makeKey, type FixtureKey } from '../helpers/trail-fixture.js';
 import { buildLogKey } from '../../src/integrity/layout.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
@@ -22,7 +22,7 @@ let k2: FixtureKey;
 let kEu: FixtureKey;
 let s3: LocalS3;
 let bucketCounter = 0;
-const tmp = mkdtempSync(join(tmpdir(), 'ctrail-validate-'));
+const tmp = tempDir('ctrail-validate-');
 
 interface Scenario {
   fx: TrailFixture;
