@@ -1,4 +1,5 @@
 import chalk from 'chalk';
+import { isatty } from 'node:tty';
 import type { InputProblem } from '../errors.js';
 import { neutralize } from '../output/sanitize.js';
 
@@ -20,10 +21,13 @@ export function processIO(): CliIO {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Touching process.stdin opens a stream on fd 0 (and, on a pipe, a socket): only when a command reads it.
+    get stdin() {
+      return process.stdin;
+    },
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdinIsTTY: isatty(0),
     color,
   };
 }
