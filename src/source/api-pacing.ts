@@ -176,6 +176,35 @@ export interface ApiProgress {
 
 export type ProgressListener = (p: ApiProgress) => void;
 
+/** One API stream's counters (history: one region, logs: one stream), reported as ApiProgress after each page. */
+export class ApiTally {
+  pages = 0;
+  events = 0;
+  requests = 0;
+  throttled = 0;
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly source: string,
+    private readonly limiter: RateLimiter,
+    private readonly listener: ProgressListener | undefined,
+  ) {}
+
+  report(fraction: number | undefined, done: boolean): void {
+    this.listener?.({
+      source: this.source,
+      pages: this.pages,
+      events: this.events,
+      requests: this.requests,
+      throttled: this.throttled,
+      requestRate: this.limiter.observedRate(),
+      fractionDone: fraction,
+      etaSeconds: done ? 0 : estimateEta(Date.now() - this.startedAt, fraction),
+      done,
+    });
+  }
+}
+
 /** Estimate the remaining seconds from elapsed time and share done; undefined until there is a basis. */
 export function estimateEta(elapsedMs: number, fraction: number | undefined): number | undefined {
   if (fraction === undefined || fraction <= 0) return undefined;

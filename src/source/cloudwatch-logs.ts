@@ -4,7 +4,7 @@ import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
 import { asConfigErrorIfFatal, regionFromOptions, type AwsOptions } from './aws.js';
 import {
   defaultRetryPolicy,
-  estimateEta,
+  ApiTally,
   pacedCall,
   sharedLimiters,
   type LimiterRegistry,
@@ -254,27 +254,11 @@ export class CloudWatchLogsSource implements Source {
       name,
       sortKey: name,
       async *open(signal?: AbortSignal) {
-        const startedAt = Date.now();
-        let pages = 0;
-        let events = 0;
-        let requests = 0;
-        let throttled = 0;
         let nextToken: string | undefined;
         const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
         const injected = source.opts.clientFor?.(source.opts.target.region);
         const client = injected ?? (await newLogsClient(source.opts.aws ?? {}, source.opts.target.region));
-        const report = (fraction: number | undefined, done: boolean) =>
-          source.opts.onProgress?.({
-            source: name,
-            pages,
-            events,
-            requests,
-            throttled,
-            requestRate: source.limiter().observedRate(),
-            fractionDone: fraction,
-            etaSeconds: done ? 0 : estimateEta(Date.now() - startedAt, fraction),
-            done,
-          });
+        const tally = new ApiTally(name, source.limiter(), source.opts.onProgress);
         try {
           do {
             const input: FilterLogEventsCommandInput = {
@@ -287,20 +271,20 @@ export class CloudWatchLogsSource implements Source {
             };
             const page = await source.paced(
               () => {
-                requests += 1;
+                tally.requests += 1;
                 return client.send(new FilterLogEventsCommand(input), { abortSignal: signal });
               },
               signal,
-              () => (throttled += 1),
+              () => (tally.throttled += 1),
             );
-            pages += 1;
+            tally.pages += 1;
             let text = '';
             let latest: number | undefined;
             for (const ev of page.events ?? []) {
               if (ev.timestamp !== undefined) latest = Math.max(latest ?? -Infinity, ev.timestamp);
               if (ev.message === undefined) continue;
               text += logMessageLine(ev.message);
-              events += 1;
+              tally.events += 1;
             }
             nextToken = page.nextToken || undefined;
             const fraction =
@@ -309,7 +293,7 @@ export class CloudWatchLogsSource implements Source {
                 : nextToken
                   ? undefined
                   : 1;
-            report(fraction, !nextToken);
+            tally.report(fraction, !nextToken);
             if (text) yield encoder.encode(text);
           } while (nextToken);
         } finally {

@@ -5,7 +5,7 @@ import { asConfigErrorIfFatal, regionFromOptions, type AwsOptions } from './aws.
 import {
   RateLimiter,
   defaultRetryPolicy,
-  estimateEta,
+  ApiTally,
   pacedCall,
   sharedLimiters,
   type LimiterRegistry,
@@ -274,23 +274,7 @@ export class HistorySource implements Source {
     const span = Math.max(1, end.getTime() - spanStart);
     const dedupe = plan.series.length > 1;
     const seen = new Set<string>();
-    const startedAt = Date.now();
-    let pages = 0;
-    let events = 0;
-    let requests = 0;
-    let throttled = 0;
-    const report = (fraction: number | undefined, done: boolean) =>
-      this.opts.onProgress?.({
-        source: name,
-        pages,
-        events,
-        requests,
-        throttled,
-        requestRate: limiter.observedRate(),
-        fractionDone: fraction,
-        etaSeconds: done ? 0 : estimateEta(Date.now() - startedAt, fraction),
-        done,
-      });
+    const tally = new ApiTally(name, limiter, this.opts.onProgress);
     try {
       for (const [index, series] of plan.series.entries()) {
         let nextToken: string | undefined;
@@ -306,12 +290,12 @@ export class HistorySource implements Source {
           const out = await pacedCall(
             limiter,
             () => {
-              requests += 1;
+              tally.requests += 1;
               return client.send(new LookupEventsCommand(input), { abortSignal: signal });
             },
-            { policy: this.opts.retryPolicy ?? defaultRetryPolicy, signal, hooks: { onThrottled: () => (throttled += 1) } },
+            { policy: this.opts.retryPolicy ?? defaultRetryPolicy, signal, hooks: { onThrottled: () => (tally.throttled += 1) } },
           );
-          pages += 1;
+          tally.pages += 1;
           let text = '';
           let oldest: number | undefined;
           for (const ev of out.Events ?? []) {
@@ -324,15 +308,15 @@ export class HistorySource implements Source {
               seen.add(id);
             }
             text += ndjsonLine(ev.CloudTrailEvent);
-            events += 1;
+            tally.events += 1;
           }
           nextToken = out.NextToken || undefined;
           const within = nextToken && oldest !== undefined ? Math.min(1, Math.max(0, (end.getTime() - oldest) / span)) : 1;
-          report((index + within) / plan.series.length, false);
+          tally.report((index + within) / plan.series.length, false);
           if (text) yield encoder.encode(text);
         } while (nextToken);
       }
-      report(1, true);
+      tally.report(1, true);
     } finally {
       if (!this.opts.clientFor) client.destroy();
     }
