@@ -7,6 +7,7 @@ import { looksDestructive, ruleFor } from './catalogue.js';
 import { CredentialIndex, isIssuingEvent, sameArn, sameRole, type IssuedCredential } from './credentials.js';
 import { issuingMatcher } from './find-deletion.js';
 import { parseArn, serviceOf } from './resource.js';
+import type { EventFields } from './event-fields.js';
 import { asObject, asString, isoTime, parseTime, valuesAt } from './values.js';
 
 /**
@@ -191,14 +192,7 @@ export interface PersistenceAction {
   followed: boolean;
 }
 
-export interface ActivityEvent {
-  eventID?: string;
-  eventTime: string;
-  eventName: string;
-  eventSource: string;
-  awsRegion: string;
-  recipientAccountId?: string;
-  errorCode: string | null;
+export interface ActivityEvent extends EventFields {
   accessKeyId?: string;
   session?: string;
   depth: number;

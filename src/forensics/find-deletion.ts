@@ -6,6 +6,7 @@ import { attributeEvent, type Origin } from './attribution.js';
 import type { DeletionEffect } from './catalogue.js';
 import { CredentialIndex, isIssuingEvent } from './credentials.js';
 import { matchEvent, resourceKey, type MatchKind, type ResourceQuery, type ResourceRef } from './resource.js';
+import type { EventFields } from './event-fields.js';
 import { asObject, asString, parseTime } from './values.js';
 
 /** Who made the call, as the event itself records it. */
@@ -23,16 +24,9 @@ export interface Actor {
 }
 
 /** One deletion or attempt: the NDJSON schema of `ctrail find-deletion -o ndjson` (README, "Forensics"). */
-export interface DeletionResult {
+export interface DeletionResult extends EventFields {
   resource: ResourceRef;
-  eventID?: string;
-  eventTime: string;
-  eventName: string;
-  eventSource: string;
-  awsRegion: string;
-  recipientAccountId?: string;
   outcome: 'success' | 'failed';
-  errorCode: string | null;
   effect: DeletionEffect;
   actor: Actor;
   origin: Origin;
