@@ -110,15 +110,16 @@ export class ScanSession {
    * an extra matcher alone can only run on this thread.
    */
   scan(opts: ScanRequest = {}): AsyncGenerator<ScanHit> {
-    return this.scanInBatches(opts, scanEvents);
+    return this.start(opts, scanEvents);
   }
 
   /** scan, delivered in batches (for consumers that handle many events per step). */
   scanBatches(opts: ScanRequest = {}): AsyncGenerator<ScanHit[]> {
-    return this.scanInBatches(opts, scanEventBatches);
+    return this.start(opts, scanEventBatches);
   }
 
-  private scanInBatches<T>(opts: ScanRequest, run: (plan: ScanPlan, hooks: ScanHooks, signal?: AbortSignal) => AsyncGenerator<T>): AsyncGenerator<T> {
+  /** Plans one scan of the session (matcher, scope, jobs, workers) and starts it with `run`. */
+  private start<T>(opts: ScanRequest, run: (plan: ScanPlan, hooks: ScanHooks, signal?: AbortSignal) => AsyncGenerator<T>): AsyncGenerator<T> {
     const matchers = [opts.useFlags === false ? undefined : compileFilters(this.spec), opts.extra].filter((m): m is RecordMatcher => m !== undefined);
     if (!this.progressLine && this.io.stderrIsTTY && !this.raw.quiet) {
       this.progressLine = new ProgressLine(this.progress, this.io.stderr, 250, () => this.apiBoard.summary());

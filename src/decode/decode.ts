@@ -141,6 +141,6 @@ export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded>
 }
 
 /** An input decoded in one piece. */
-export function decoded(compression: Compression, whole: Buffer): Decoded {
+function decoded(compression: Compression, whole: Buffer): Decoded {
   return { compression, whole, bytes: (async function* () { yield whole; })() };
 }

@@ -1,6 +1,6 @@
 import type { InputProblem } from '../errors.js';
 import type { RecordMatcher } from '../filter/matcher.js';
-import { decode, decoded as decodedWhole, decodeWholeSync } from '../decode/decode.js';
+import { decode, decodeWholeSync } from '../decode/decode.js';
 import { needlesOf, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
 import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
 import type { InputUnit, ScanScope, Source } from '../source/types.js';
@@ -165,14 +165,14 @@ export function screenInput(raw: Buffer, matcher: RecordMatcher, stats: SearchSt
     stats.bytes += plain.bytes.length;
     return {};
   }
-  return { search: () => searchRecords(decodedWhole(plain.compression, plain.bytes).bytes, matcher, stats) };
+  return { search: () => searchRecords(single(plain.bytes), matcher, stats) };
 }
 
 function mayHoldCandidates(whole: Buffer, matcher: RecordMatcher): boolean {
   return !matcher.needles.length || !looksLikeJson(whole) || mayContainCandidates(whole, needlesOf(matcher));
 }
 
-async function* single(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+async function* single<T extends Uint8Array>(bytes: T): AsyncIterable<T> {
   yield bytes;
 }
 
