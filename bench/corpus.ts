@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { assumedRole, iamUser, layoutTrail, makeEvent, stableId } from '../test/helpers/trail-builder.js';
-import type { CloudTrailEvent, JsonValue, UserIdentity } from '../src/records/types.js';
+import type { CloudTrailEvent, JsonValue, UserIdentity } from '../src/cloudtrail/event.js';
 
 /**
  * A deterministic, realistic trail for the benchmark: several accounts and regions, a management/data event

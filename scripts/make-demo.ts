@@ -13,7 +13,7 @@
  */
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CloudTrailEvent } from '../src/records/types.js';
+import type { CloudTrailEvent } from '../src/cloudtrail/event.js';
 import { assumedRole, iamUser, layoutTrail, makeEvent, roleId, stableId, writeTrail } from '../test/helpers/trail-builder.js';
 
 const PROD = '111122223333';

@@ -1,4 +1,4 @@
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 
 /** Shown for a --by field the event does not have. */
 export const MISSING = '-';

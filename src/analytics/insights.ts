@@ -18,7 +18,7 @@
  * and in the baseline, exactly the statistics CloudTrail puts in an Insights event.
  */
 import { createHash } from 'node:crypto';
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { MISSING, principalOf } from './fields.js';
 import { eventTimeMs, floorTo, type EventStream } from './time.js';
 

@@ -3,7 +3,7 @@
  * --interval period. Like a CloudWatch metric filter, each event contributes a value (1 by default, or a
  * numeric field), and each period keeps the statistics CloudWatch keeps: sample count, sum, min and max.
  */
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { groupValue, numericValue } from './fields.js';
 import { eventTimeMs, floorTo, type EventStream } from './time.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isCloudTrailEvent } from '../records/types.js';
+import { isCloudTrailEvent } from '../cloudtrail/event.js';
 import { ALERT_CONTROLS, BENIGN_EVENTS, TRAIL_TAMPERING, type AlertControl } from './canonical-events.js';
 import { patternEngines } from './engines.js';
 import { judgePattern, judgementPasses } from './evaluate-alerts.js';

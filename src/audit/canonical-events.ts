@@ -1,4 +1,4 @@
-import type { CloudTrailEvent, JsonObject, UserIdentity } from '../records/types.js';
+import type { CloudTrailEvent, JsonObject, UserIdentity } from '../cloudtrail/event.js';
 
 /**
  * Canonical CloudTrail events: the calls each CIS AWS Foundations v3.0 section 4 control (and ctrail's

@@ -1,4 +1,4 @@
-import type { CloudTrailEvent, JsonObject, JsonValue } from '../records/types.js';
+import type { CloudTrailEvent, JsonObject, JsonValue } from '../cloudtrail/event.js';
 import { describeError } from '../errors.js';
 import { BENIGN_EVENTS, type AlertControl, type CanonicalEvent } from './canonical-events.js';
 import type { AccountFacts, AlarmFacts } from './facts.js';

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { neutralize } from '../output/sanitize.js';
-import type { ReplayReport } from './replay.js';
+import type { ReplayReport } from './types.js';
 import type { AuditReport, CheckResult, CheckStatus } from './types.js';
 
 export interface RenderOptions {

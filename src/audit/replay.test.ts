@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { BENIGN_EVENTS, TRAIL_TAMPERING } from './canonical-events.js';
 import { patternEngines } from './engines.js';
 import type { AccountFacts } from './facts.js';

@@ -1,11 +1,11 @@
 import { describeError } from '../errors.js';
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import type { AccountFacts } from './facts.js';
-import type { PatternEngines } from './types.js';
+import type { PatternEngines, ReplayKind, ReplayReport, ReplayResult } from './types.js';
 
 /** One alerting pattern found in the account, ready to run over history. */
 export interface ReplayPattern {
-  kind: 'metric-filter' | 'event-rule';
+  kind: ReplayKind;
   name: string;
   /** Log group (metric filters) or region (EventBridge rules). */
   where: string;
@@ -15,28 +15,7 @@ export interface ReplayPattern {
   error?: string;
 }
 
-export interface ReplayResult {
-  kind: ReplayPattern['kind'];
-  name: string;
-  where: string;
-  pattern: string;
-  /** How many events it would have fired on. */
-  fired: number;
-  /** eventTime of the first and last such event. */
-  first: string | null;
-  last: string | null;
-  error?: string;
-}
-
-export interface ReplayReport {
-  /** Events read from the replay sources, and the time span they cover. */
-  events: number;
-  from: string | null;
-  to: string | null;
-  patterns: ReplayResult[];
-}
-
-function compile(kind: ReplayPattern['kind'], name: string, where: string, pattern: string, make: () => (e: CloudTrailEvent) => boolean): ReplayPattern {
+function compile(kind: ReplayKind, name: string, where: string, pattern: string, make: () => (e: CloudTrailEvent) => boolean): ReplayPattern {
   try {
     return { kind, name, where, pattern, matches: make() };
   } catch (err) {

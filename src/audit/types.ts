@@ -1,4 +1,4 @@
-import type { CloudTrailEvent, JsonObject } from '../records/types.js';
+import type { CloudTrailEvent, JsonObject } from '../cloudtrail/event.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'unknown';
 
@@ -33,7 +33,7 @@ export interface AuditReport {
   regions: string[];
   checks: CheckResult[];
   /** With `--replay`: how often each metric filter and rule would have fired over the given history. */
-  replay?: import('./replay.js').ReplayReport;
+  replay?: ReplayReport;
 }
 
 /**
@@ -51,4 +51,28 @@ export interface PatternEngines {
   filterPattern(text: string): (event: CloudTrailEvent) => boolean;
   /** An EventBridge rule's event pattern (JSON text), tested against the event as EventBridge delivers it. */
   eventPattern(json: string): (event: CloudTrailEvent) => boolean;
+}
+
+/** The two kinds of alerting pattern `--replay` runs over history. */
+export type ReplayKind = 'metric-filter' | 'event-rule';
+
+export interface ReplayResult {
+  kind: ReplayKind;
+  name: string;
+  where: string;
+  pattern: string;
+  /** How many events it would have fired on. */
+  fired: number;
+  /** eventTime of the first and last such event. */
+  first: string | null;
+  last: string | null;
+  error?: string;
+}
+
+export interface ReplayReport {
+  /** Events read from the replay sources, and the time span they cover. */
+  events: number;
+  from: string | null;
+  to: string | null;
+  patterns: ReplayResult[];
 }

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../records/types.js';
+import type { JsonObject, JsonValue } from '../cloudtrail/event.js';
 import type { CheckStatus, Read } from './types.js';
 
 /** What one check concluded about one resource, before references and remediation are attached. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { activityIndexMatcher, activityIndexRecipe, collectActivity, parseActivityTarget } from '../forensics/activity.js';
 import { renderActivityReport } from '../forensics/activity-render.js';
-import type { SourcedEvent } from '../records/types.js';
+import type { SourcedEvent } from '../cloudtrail/event.js';
 import type { ScanHit } from '../pipeline/scan.js';
 import { StdinSource } from '../source/local.js';
 import type { ScanScope } from '../source/types.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { UsageError } from '../errors.js';
 import { OutputWriter } from '../output/writer.js';
 import type { CliIO } from './io.js';

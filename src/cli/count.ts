@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { evaluateAlarm, parseAlarm, type AlarmResult, type AlarmSpec } from '../analytics/alarm.js';
 import { countSeries, type Series, type TimeSeries } from '../analytics/series.js';
 import { formatDuration, parseDuration } from '../analytics/time.js';
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';

@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { compileFilters } from '../filter/flags.js';
-import type { RecordMatcher } from '../filter/matcher.js';
+import type { RecordMatcher } from '../records/matcher.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
 import { issuingMatcher } from '../forensics/find-deletion.js';
-import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
+import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import type { ScanScope } from '../source/types.js';
 import type { Pushdown } from '../source/query-hints.js';
 import { ISSUING_PUSHDOWN } from '../forensics/pushdown.js';

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { UsageError, describeError } from '../errors.js';
 import type { SigmaRule } from '../filter/dialects/sigma.js';
 import { principalLabel } from '../output/principal.js';
-import { eventNameOf, eventSourceOf } from '../records/types.js';
+import { eventNameOf, eventSourceOf } from '../cloudtrail/event.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
 import { detectInsights, INSIGHT_DEFAULTS, INSIGHT_TYPES, toInsightsEvents, type Insight, type InsightType } from '../analytics/insights.js';
 import { formatDuration, parseDuration } from '../analytics/time.js';
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';

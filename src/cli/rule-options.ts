@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { UsageError, describeError } from '../errors.js';
 import { compileFilterPattern } from '../filter/dialects/cwl.js';
 import { compileEventBridgeRules, compileEventPattern } from '../filter/dialects/eventbridge.js';
-import { allOf, type RecordMatcher } from '../filter/matcher.js';
+import { allOf } from '../filter/matcher.js';
+import type { RecordMatcher } from '../records/matcher.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
 
 /** The rule dialects users already have, as filters: EventBridge patterns and CloudWatch Logs filter patterns. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { compileNeedles, passesNeedles } from '../records/search.js';
 import { topLevelLiteral } from '../records/literal.js';
 import { compileFilters, valueNeedle } from './flags.js';

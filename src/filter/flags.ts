@@ -1,6 +1,7 @@
-import { eventNameOf, eventSourceOf, type CloudTrailEvent, type JsonValue } from '../records/types.js';
+import { eventNameOf, eventSourceOf, type CloudTrailEvent, type JsonValue } from '../cloudtrail/event.js';
 import type { EventCategory, FilterSpec } from './spec.js';
-import { allOf, matchAll, type LiteralTest, type RecordMatcher } from './matcher.js';
+import { allOf, matchAll } from './matcher.js';
+import type { LiteralTest, RecordMatcher } from '../records/matcher.js';
 import { valueMatcher } from './glob.js';
 import { ipMatcher, ipNeedle } from './ip.js';
 

@@ -5,7 +5,7 @@ import { compileFilters } from './flags.js';
 import { compileEventPattern } from './dialects/eventbridge.js';
 import { compileFilterPattern } from './dialects/cwl.js';
 import { allOf } from './matcher.js';
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 
 const base = {
   eventVersion: '1.09',

@@ -1,7 +1,8 @@
 import { compileFilterPattern } from './dialects/cwl.js';
 import { compileEventBridgeRules, compileEventPattern } from './dialects/eventbridge.js';
 import { compileFilters } from './flags.js';
-import { allOf, type RecordMatcher } from './matcher.js';
+import { allOf } from './matcher.js';
+import type { RecordMatcher } from '../records/matcher.js';
 import type { FilterSpec } from './spec.js';
 
 /**

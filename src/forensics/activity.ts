@@ -1,8 +1,9 @@
 import { UsageError } from '../errors.js';
 import { valueNeedle } from '../filter/flags.js';
-import { anyOf, type RecordMatcher } from '../filter/matcher.js';
+import { anyOf } from '../filter/matcher.js';
+import type { RecordMatcher } from '../records/matcher.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
-import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../records/types.js';
+import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../cloudtrail/event.js';
 import { looksDestructive, ruleFor } from './catalogue.js';
 import { CredentialIndex, isIssuingEvent, sameArn, sameRole, type IssuedCredential } from './credentials.js';
 import { issuingMatcher } from './find-deletion.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SourcedEvent, UserIdentity } from '../records/types.js';
+import type { SourcedEvent, UserIdentity } from '../cloudtrail/event.js';
 import { apiEvent, assumeRole, assumedRole, iamUser, loadFixture, roleOwnerCopy, sourced } from '../../test/helpers/scenario.js';
 import { attribute, attributeEvent } from './attribution.js';
 import { CredentialIndex, issuedCredentialOf } from './credentials.js';

@@ -1,4 +1,4 @@
-import type { CloudTrailEvent, UserIdentity } from '../records/types.js';
+import type { CloudTrailEvent, UserIdentity } from '../cloudtrail/event.js';
 import type { CredentialIndex, IssuedCredential, Rejection } from './credentials.js';
 import { asObject, asString, isoTime, parseTime } from './values.js';
 

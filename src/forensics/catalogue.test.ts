@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CloudTrailEvent, JsonObject } from '../records/types.js';
+import type { CloudTrailEvent, JsonObject } from '../cloudtrail/event.js';
 import { apiEvent, iamUser, loadFixture } from '../../test/helpers/scenario.js';
 import { DELETION_CATALOGUE, canonicalEventName, looksDestructive, resourceTypes, ruleFor } from './catalogue.js';
 import { matchEvent, parseResourceQuery } from './resource.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import type { SourcedEvent } from '../records/types.js';
+import type { SourcedEvent } from '../cloudtrail/event.js';
 import { assumeRole, assumedRole, iamUser, loadFixture, roleOwnerCopy, sourced } from '../../test/helpers/scenario.js';
 import { attributeEvent } from './attribution.js';
 import { CredentialIndex, issuedCredentialOf, type IssuedCredential } from './credentials.js';

@@ -1,4 +1,4 @@
-import type { CloudTrailEvent, SessionContext, SessionIssuer, SourcedEvent, UserIdentity } from '../records/types.js';
+import type { CloudTrailEvent, SessionContext, SessionIssuer, SourcedEvent, UserIdentity } from '../cloudtrail/event.js';
 import { HashChains, RecordArena } from './record-arena.js';
 import { parseArn } from './resource.js';
 import { asObject, asString, parseTime } from './values.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
+import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { apiEvent, iamUser, loadFixture, sourced } from '../../test/helpers/scenario.js';
 import { A, B, C, batchTerminate, chainedCrossAccount, failedThenSuccess, onlyInResources, samlUser, ssoUser } from '../../test/helpers/forensics-scenarios.js';
 import { findDeletionMatcher, findDeletions } from './find-deletion.js';

@@ -1,7 +1,8 @@
 import { valueNeedle } from '../filter/flags.js';
-import { anyOf, type RecordMatcher } from '../filter/matcher.js';
+import { anyOf } from '../filter/matcher.js';
+import type { RecordMatcher } from '../records/matcher.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
-import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
+import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { attributeEvent, type Origin } from './attribution.js';
 import type { DeletionEffect } from './catalogue.js';
 import { CredentialIndex, isIssuingEvent } from './credentials.js';

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import {
   DELETION_CATALOGUE,
   isContentDeletion,

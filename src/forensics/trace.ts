@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.js';
 import { valueNeedle } from '../filter/flags.js';
-import { anyOf, type RecordMatcher } from '../filter/matcher.js';
-import type { CloudTrailEvent, SourcedEvent } from '../records/types.js';
+import { anyOf } from '../filter/matcher.js';
+import type { RecordMatcher } from '../records/matcher.js';
+import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { attribute, originOfIssuance, type Origin } from './attribution.js';
 import { CredentialIndex } from './credentials.js';
 import { issuingMatcher } from './find-deletion.js';

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../records/types.js';
+import type { JsonValue } from '../cloudtrail/event.js';
 
 /**
  * Small, dependency-free readers over untyped CloudTrail JSON. Log content is hostile and irregular

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { ObjectBody, ObjectStore, StoredObject } from '../source/store.js';
+import type { ObjectBody, ObjectStore, StoredObject } from '../source/object-store.js';
 import { LocalStore } from '../source/store.js';
 
 /** Suffix of the sidecar file that keeps a digest's S3 user metadata in a mirror (README, "ctrail validate"). */

@@ -1,4 +1,4 @@
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 
 /** A short, readable name for who made the call: `user/alice`, `assumed-role/Admin/ops`, `root`, a service. */
 export function principalLabel(e: CloudTrailEvent): string {

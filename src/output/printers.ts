@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import Table from 'cli-table3';
 import chalk from 'chalk';
-import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../records/types.js';
+import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../cloudtrail/event.js';
 import { cellText, getPath, project, type FieldPath } from './fields.js';
 import { principalLabel } from './principal.js';
 import { neutralize } from './sanitize.js';

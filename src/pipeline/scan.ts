@@ -1,5 +1,5 @@
 import type { InputProblem } from '../errors.js';
-import type { RecordMatcher } from '../filter/matcher.js';
+import type { RecordMatcher } from '../records/matcher.js';
 import { decode, decodeWholeSync } from '../decode/decode.js';
 import { needlesOf, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
 import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';

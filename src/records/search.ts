@@ -1,10 +1,10 @@
 import { isAscii } from 'node:buffer';
-import type { LiteralTest, NeedleGroups, RecordMatcher } from '../filter/matcher.js';
+import type { LiteralTest, NeedleGroups, RecordMatcher } from './matcher.js';
 import { topLevelLiteral } from './literal.js';
 import { ByteNeedle } from './needle.js';
 import { RecordSplitter } from './split.js';
 import { unwrapRecord, type RecordKind } from './unwrap.js';
-import type { CloudTrailEvent } from './types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 
 /**
  * The searcher (ripgrep's term): owns the bytes of one input, finds records, rejects most of them on raw

@@ -1,4 +1,4 @@
-import { isCloudTrailEvent, type CloudTrailEvent } from './types.js';
+import { isCloudTrailEvent, type CloudTrailEvent } from '../cloudtrail/event.js';
 
 /**
  * Every container reduces to the original CloudTrail event object. This decides what one split record is.

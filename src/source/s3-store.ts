@@ -1,5 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { ListEntry, ObjectBody, ObjectStore, StoredObject } from './store.js';
+import type { ListEntry, ObjectBody, ObjectStore, StoredObject } from './object-store.js';
 
 /** ListObjectsV2 with pagination and streamed GetObject bodies. Loaded lazily through LazyS3Store. */
 export class S3Store implements ObjectStore {

@@ -3,47 +3,8 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from '../errors.js';
+import { parseS3Uri, type ListEntry, type ObjectBody, type ObjectStore } from './object-store.js';
 import type { AwsOptions } from './aws.js';
-
-/**
- * A flat key space, as S3 has it: the trail layout, validate and mirror all think in keys. Local folders
- * are presented the same way (keys are `/`-separated paths relative to the root), so one planner serves both.
- */
-export interface StoredObject {
-  key: string;
-  size: number;
-  etag?: string;
-  lastModified?: Date;
-}
-
-export type ListEntry = { object: StoredObject } | { commonPrefix: string };
-
-export interface ObjectBody {
-  body: AsyncIterable<Uint8Array>;
-  metadata: Record<string, string>;
-  size?: number;
-  etag?: string;
-}
-
-export interface ObjectStore {
-  /** `s3://bucket` or an absolute folder path. */
-  readonly label: string;
-  /** The key prefix the user named (`s3://bucket/prefix`), without a leading slash. */
-  readonly rootPrefix: string;
-  /** Entries in key (byte) order. With a delimiter, keys under the next delimiter are folded into commonPrefix. */
-  list(prefix: string, opts?: { delimiter?: string; signal?: AbortSignal }): AsyncIterable<ListEntry>;
-  get(key: string, signal?: AbortSignal): Promise<ObjectBody>;
-  /** How a key is named in messages and results: `s3://bucket/key` or a path. */
-  display(key: string): string;
-  /** The local file behind a key, for stores that are folders. */
-  localPath?(key: string): string;
-}
-
-export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!m || !m[1]) throw new UsageError(`${uri}: not an S3 URI (expected s3://bucket[/prefix])`);
-  return { bucket: m[1], prefix: m[2] ?? '' };
-}
 
 function byteOrder(a: string, b: string): number {
   // S3 lists keys in UTF-8 byte order; compare the same way so local and S3 runs print the same order.

@@ -1,4 +1,4 @@
-import type { ObjectStore, StoredObject } from './store.js';
+import type { ObjectStore, StoredObject } from './object-store.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
 import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from './trail-layout.js';
 

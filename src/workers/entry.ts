@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRecipe } from '../filter/recipe.js';
-import type { RecordMatcher } from '../filter/matcher.js';
+import type { RecordMatcher } from '../records/matcher.js';
 import { screenInput } from '../pipeline/scan.js';
 import { newStats, type RecordHit, type SearchStats } from '../records/search.js';
 import type { FromWorker, HitBatch, SearchTask, TaskMessage, ToWorker, WorkerData } from './protocol.js';

@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import type { MatcherRecipe } from '../filter/recipe.js';
 import type { ScanHit, UnitOffload } from '../pipeline/scan.js';
-import type { CloudTrailEvent } from '../records/types.js';
+import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import type { SearchStats } from '../records/search.js';
 import type { InputUnit } from '../source/types.js';
 import { WorkerPool } from './pool.js';

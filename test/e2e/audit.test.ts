@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ALERT_CONTROLS, BENIGN_EVENTS, TRAIL_TAMPERING } from '../../src/audit/canonical-events.js';
 import { CHECKS } from '../../src/audit/checks.js';
-import type { ReplayResult } from '../../src/audit/replay.js';
+import type { ReplayResult } from '../../src/audit/types.js';
 import type { AuditReport, CheckResult, CheckStatus } from '../../src/audit/types.js';
 import { buildBadAccount, buildGoodAccount } from '../helpers/audit-accounts.js';
 import { runCli } from '../helpers/cli.js';

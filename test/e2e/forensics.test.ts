@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { CloudTrailEvent } from '../../src/records/types.js';
+import type { CloudTrailEvent } from '../../src/cloudtrail/event.js';
 import type { DeletionResult } from '../../src/forensics/find-deletion.js';
 import type { TraceResult } from '../../src/forensics/trace.js';
 import { runCli } from '../helpers/cli.js';

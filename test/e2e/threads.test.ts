@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../helpers/cli.js';
 import { assumedRole, layoutTrail, makeEvent, writeTrail } from '../helpers/trail-builder.js';
-import type { CloudTrailEvent } from '../../src/records/types.js';
+import type { CloudTrailEvent } from '../../src/cloudtrail/event.js';
 import { tempDir } from '../helpers/temp.js';
 
 /**

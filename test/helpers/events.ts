@@ -1,4 +1,4 @@
-import type { CloudTrailEvent } from '../../src/records/types.js';
+import type { CloudTrailEvent } from '../../src/cloudtrail/event.js';
 
 /**
  * A management API call shaped like CloudTrail writes it, for analytics tests that need many events at

@@ -1,4 +1,4 @@
-import type { CloudTrailEvent, UserIdentity } from '../../src/records/types.js';
+import type { CloudTrailEvent, UserIdentity } from '../../src/cloudtrail/event.js';
 import { apiEvent, assumeRole, assumedRole, iamUser, roleOwnerCopy } from './scenario.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CloudTrailEvent, JsonObject, SourcedEvent, UserIdentity } from '../../src/records/types.js';
+import type { CloudTrailEvent, JsonObject, SourcedEvent, UserIdentity } from '../../src/cloudtrail/event.js';
 import { repoRoot } from './cli.js';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { CloudTrailEvent, UserIdentity } from '../../src/records/types.js';
+import type { CloudTrailEvent, UserIdentity } from '../../src/cloudtrail/event.js';
 
 /**
  * Builds realistic CloudTrail events and lays them out as a trail would deliver them, for tests, the demo

@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { CloudTrailEvent } from '../../src/records/types.js';
+import type { CloudTrailEvent } from '../../src/cloudtrail/event.js';
 import { repoRoot } from './cli.js';
 import { batchTerminate, chainedCrossAccount, failedThenSuccess, onlyInResources, samlUser, ssoUser } from './forensics-scenarios.js';
 

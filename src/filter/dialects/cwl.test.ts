@@ -2,7 +2,7 @@
 // the CIS AWS Foundations Benchmark monitoring controls, which are CloudWatch metric filters on CloudTrail.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CloudTrailEvent } from '../../records/types.js';
+import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 import { compileFilterPattern, FilterPatternError } from './cwl.js';
 
 // The JSON log event the CloudWatch guide uses for its JSON examples.

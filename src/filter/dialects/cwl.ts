@@ -15,8 +15,8 @@
  * operator. A comparison on a field the event does not have never matches (not even !=), as in CloudWatch.
  */
 import { UsageError } from '../../errors.js';
-import type { CloudTrailEvent } from '../../records/types.js';
-import type { NeedleGroups, RecordMatcher } from '../matcher.js';
+import type { CloudTrailEvent } from '../../cloudtrail/event.js';
+import type { NeedleGroups, RecordMatcher } from '../../records/matcher.js';
 import { disjunctionNeedles, exactNeedle, wildcardNeedle } from './needles.js';
 import { wildcardPieces, wildcardRegExp } from './wildcard.js';
 

@@ -2,7 +2,7 @@
 // "Arrays in event patterns"), applied to CloudTrail events shaped like real ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CloudTrailEvent } from '../../records/types.js';
+import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 import { compileEventBridgeRules, compileEventPattern, eventBridgeEnvelope, PatternError } from './eventbridge.js';
 
 function apiCall(over: Partial<CloudTrailEvent> = {}): CloudTrailEvent {

@@ -8,8 +8,8 @@
  * wildcard, `$or`, nested objects and arrays.
  */
 import { UsageError } from '../../errors.js';
-import type { CloudTrailEvent } from '../../records/types.js';
-import type { NeedleGroups, RecordMatcher } from '../matcher.js';
+import type { CloudTrailEvent } from '../../cloudtrail/event.js';
+import type { NeedleGroups, RecordMatcher } from '../../records/matcher.js';
 import { anyOf } from '../matcher.js';
 import { cidrContains, parseCidr } from './ip.js';
 import {

@@ -1,4 +1,4 @@
-import type { NeedleGroups } from '../matcher.js';
+import type { NeedleGroups } from '../../records/matcher.js';
 
 /**
  * Needles are searched in raw JSON text, so a value can only be used when its JSON spelling is certain:

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CloudTrailEvent } from '../../records/types.js';
+import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 import { firingRules, huntMatcher, loadSigmaRule, loadSigmaRules, type SigmaRule } from './sigma.js';
 
 const fixtures = fileURLToPath(new URL('../../../../fixtures/sigma/', import.meta.url));

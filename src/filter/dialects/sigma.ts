@@ -13,8 +13,8 @@
  * strings, which is how SIEM backends present those fields to these rules.
  */
 import { parseAllDocuments } from 'yaml';
-import type { CloudTrailEvent } from '../../records/types.js';
-import type { NeedleGroups, RecordMatcher } from '../matcher.js';
+import type { CloudTrailEvent } from '../../cloudtrail/event.js';
+import type { NeedleGroups, RecordMatcher } from '../../records/matcher.js';
 import { cidrContains, parseCidr } from './ip.js';
 import { disjunctionNeedles, exactNeedle } from './needles.js';
 
