@@ -20,7 +20,9 @@
 import { createHash } from 'node:crypto';
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { MISSING, principalOf } from './fields.js';
-import { eventTimeMs, floorTo, type EventStream } from './time.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
+import { floorTo, type EventStream } from './time.js';
+import { isoTime as iso } from '../cloudtrail/time.js';
 
 export type InsightType = 'ApiCallRateInsight' | 'ApiErrorRateInsight';
 export const INSIGHT_TYPES: readonly InsightType[] = ['ApiCallRateInsight', 'ApiErrorRateInsight'];
@@ -278,7 +280,6 @@ function stableId(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 /** The insight as the Start/End pair of CloudTrail Insights events that CloudTrail would have written. */
 export function toInsightsEvents(insight: Insight): [InsightsEvent, InsightsEvent] {

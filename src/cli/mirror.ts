@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
+import { parseTime } from './time.js';
 import { addTrailScopeOptions, fatalAsConfig, trailAws, trailJobs, type TrailScopeFlags } from './trail-command.js';
 
 interface MirrorFlags extends TrailScopeFlags {
@@ -25,7 +26,6 @@ export function register(program: Command, io: CliIO = processIO()): void {
       // The SDK and the integrity code load only when this command runs.
       const { mirrorTrail } = await import('../integrity/mirror.js');
       const { chooseKeySource, resolveSource } = await import('../integrity/setup.js');
-      const { parseTime } = await import('../integrity/time.js');
       if (!source.startsWith('s3://')) throw new UsageError(`${source}: mirror reads from S3 (s3://bucket[/prefix])`);
       const jobs = trailJobs(flags);
       const aws = trailAws(flags);

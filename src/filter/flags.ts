@@ -4,6 +4,7 @@ import { allOf, matchAll } from './matcher.js';
 import type { LiteralTest, RecordMatcher } from '../records/matcher.js';
 import { valueMatcher } from './glob.js';
 import { ipMatcher, ipNeedle } from './ip.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
 
 /**
  * Compiles the command-line filters into one exact matcher plus byte needles for the pre-filter.
@@ -71,8 +72,9 @@ export function compileFilters(spec: FilterSpec): RecordMatcher {
     const from = spec.start?.getTime() ?? -Infinity;
     const to = spec.end?.getTime() ?? Infinity;
     add([undefined], (e) => {
-      const t = Date.parse(e.eventTime);
-      return t >= from && t <= to;
+      // eventTimeMs, never Date.parse: Lake's zoneless `2025-03-26 16:43:57.000000000` is UTC, not local time.
+      const t = eventTimeMs(e.eventTime);
+      return t !== undefined && t >= from && t <= to;
     });
   }
   if (spec.match?.length) {

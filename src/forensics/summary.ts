@@ -2,7 +2,8 @@ import Table from 'cli-table3';
 import { neutralize } from '../output/sanitize.js';
 import type { ChainStep, Origin } from './attribution.js';
 import type { DeletionResult, FindDeletionReport } from './find-deletion.js';
-import { parseArn, resourceKey, type ResourceRef } from './resource.js';
+import { resourceKey, type ResourceRef } from './resource.js';
+import { parseArn } from '../cloudtrail/arn.js';
 import type { TraceReport, TraceResult } from './trace.js';
 
 /**

@@ -6,8 +6,9 @@ import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { attribute, originOfIssuance, type Origin } from './attribution.js';
 import { CredentialIndex } from './credentials.js';
 import { issuingMatcher } from './find-deletion.js';
-import { parseArn } from './resource.js';
-import { asString, isoTime, parseTime } from './values.js';
+import { parseArn } from '../cloudtrail/arn.js';
+import { asString } from '../cloudtrail/json.js';
+import { eventTimeMs, isoTime } from '../cloudtrail/time.js';
 
 export type TraceTarget = { kind: 'key'; accessKeyId: string } | { kind: 'principal'; arn: string };
 
@@ -72,7 +73,7 @@ export async function traceCredentials(
     index.add(sourced);
     const e = sourced.event;
     if (!usesTarget(target, e) || (opts.accept && !opts.accept(e))) continue;
-    const t = parseTime(e.eventTime);
+    const t = eventTimeMs(e.eventTime);
     if (t === undefined) continue;
     const u = e.userIdentity!;
     const key = [u.accessKeyId ?? '', u.arn ?? '', u.accountId ?? e.recipientAccountId ?? ''].join('|');

@@ -5,6 +5,7 @@ import { inProcessLogHasher, type LogHasher } from './log-hash.js';
 import type { Problem } from './problems.js';
 import type { KeySource } from './public-keys.js';
 import type { TrailView } from './view.js';
+import { isoTime } from '../cloudtrail/time.js';
 
 export interface TrailInfo {
   arn: string;
@@ -51,9 +52,8 @@ export interface ValidationReport {
 
 const HOUR = 3_600_000;
 
-function fmt(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+/** Seconds, as CloudTrail and `aws cloudtrail validate-logs` print times. */
+const fmt = (d: Date): string => isoTime(d, 's');
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
