@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
-import { MISSING, principalOf } from './fields.js';
+import { MISSING, principalKey } from '../cloudtrail/principal.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 import { floorTo, type EventStream } from './time.js';
 import { isoTime as iso } from '../cloudtrail/time.js';
@@ -124,7 +124,7 @@ function typesOf(e: CloudTrailEvent, wanted: readonly InsightType[]): InsightTyp
 }
 
 function attributeValue(e: CloudTrailEvent, a: AttributionName): string {
-  if (a === 'userIdentityArn') return principalOf(e);
+  if (a === 'userIdentityArn') return principalKey(e);
   if (a === 'userAgent') return typeof e.userAgent === 'string' ? e.userAgent : MISSING;
   // CloudTrail writes the string "null" for calls without an error.
   return typeof e.errorCode === 'string' && e.errorCode !== '' ? e.errorCode : 'null';
@@ -179,7 +179,7 @@ export async function detectInsights(events: EventStream<CloudTrailEvent>, optio
     const minute = floorTo(t, MINUTE);
     const inBaseline = t < start;
     if (!inBaseline) lastSeen = Math.max(lastSeen, minute);
-    const principal = options.perPrincipal ? principalOf(e) : undefined;
+    const principal = options.perPrincipal ? principalKey(e) : undefined;
     for (const type of types) {
       const accountId = e.recipientAccountId ?? e.userIdentity?.accountId ?? MISSING;
       const id = JSON.stringify([type, accountId, e.awsRegion, e.eventSource, e.eventName, principal ?? null]);

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { UsageError, describeError } from '../errors.js';
 import type { SigmaRule } from '../filter/dialects/sigma.js';
-import { principalLabel } from '../output/principal.js';
+import { principalLabel } from '../cloudtrail/principal.js';
 import { eventNameOf, eventSourceOf } from '../cloudtrail/event.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';

@@ -7,6 +7,7 @@ import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../cloudtrail/
 import { looksDestructive, ruleFor } from './catalogue.js';
 import { CredentialIndex, isIssuingEvent, type IssuedCredential } from './credentials.js';
 import { parseArn, sameArn, sameRole, serviceOf } from '../cloudtrail/arn.js';
+import { principalRef } from '../cloudtrail/principal.js';
 import { issuingMatcher } from './find-deletion.js';
 import type { EventFields } from './event-fields.js';
 import { asObject, asString, valuesAt } from '../cloudtrail/json.js';
@@ -297,7 +298,7 @@ export class ActivityClosure {
     const u = e.userIdentity!;
     const id = identityKey(u, e.recipientAccountId);
     if (!this.roots.has(id)) {
-      const principal = principalOf(u, e.recipientAccountId);
+      const principal = principalRef(u.type, asString(u.arn) ?? asString(u.userName), asString(u.accountId) ?? asString(e.recipientAccountId));
       const node = this.newNode({ depth: 0, branch: 'session', joinedBy: 'target', principal, via: [], recorded: id }, asString(u.accessKeyId));
       this.roots.set(id, node);
     }
@@ -514,10 +515,6 @@ export class ActivityClosure {
 
 function viaOf(eventID: string | undefined, eventName: string, issuedAccessKeyId: string): ViaStep {
   return { ...opt('eventID', eventID), eventName, issuedAccessKeyId };
-}
-
-function principalOf(u: UserIdentity, recipient: unknown): ActivityNode['principal'] {
-  return { ...opt('type', asString(u.type)), ...opt('arn', asString(u.arn) ?? asString(u.userName)), ...opt('account', asString(u.accountId) ?? asString(recipient)) };
 }
 
 /**

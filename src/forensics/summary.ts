@@ -3,7 +3,7 @@ import { neutralize } from '../output/sanitize.js';
 import type { ChainStep, Origin } from './attribution.js';
 import type { DeletionResult, FindDeletionReport } from './find-deletion.js';
 import { resourceKey, type ResourceRef } from './resource.js';
-import { parseArn } from '../cloudtrail/arn.js';
+import { shortPrincipal } from '../cloudtrail/principal.js';
 import type { TraceReport, TraceResult } from './trace.js';
 
 /**
@@ -12,11 +12,6 @@ import type { TraceReport, TraceResult } from './trace.js';
  */
 
 /** `arn:aws:sts::1:assumed-role/Admin/ops` → `assumed-role/Admin/ops`. */
-export function shortPrincipal(arn: string | undefined): string {
-  if (!arn) return '?';
-  const parsed = parseArn(arn);
-  return parsed ? parsed.resource : arn;
-}
 
 export function describeOrigin(origin: Origin): string {
   const who = originName(origin);

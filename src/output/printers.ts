@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import chalk from 'chalk';
 import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../cloudtrail/event.js';
 import { cellText, getPath, project, type FieldPath } from './fields.js';
-import { principalLabel } from './principal.js';
+import { principalLabel } from '../cloudtrail/principal.js';
 import { neutralize } from './sanitize.js';
 import type { OutputWriter } from './writer.js';
 
