@@ -4,7 +4,7 @@ import { describeAwsError } from '../source/aws.js';
 import { hashFirstGzipMember, type FirstMemberResult } from '../decode/gzip-members.js';
 import { DigestFormatError, isChainStart, parseDigest, signingString, type ParsedDigest } from './digest.js';
 import { KeyLoadError, SignatureHexError, verifySignature, type KeyRing } from './keys.js';
-import { buildDigestKey, dayFolders, digestFolder, parseDigestKey, relativeToAwsLogs, stampToDate, type DigestKeyInfo } from './layout.js';
+import { buildDigestKey, dayFolders, digestFolder, parseDigestKey, relativeToAwsLogs, stampToDate, type DigestKeyInfo } from '../cloudtrail/layout.js';
 import type { Limiter } from './limit.js';
 import { WHOLE_READ_LIMIT, type LogHasher, type LogHashResult } from './log-hash.js';
 import type { Problem, ProblemKind } from './problems.js';

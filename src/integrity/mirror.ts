@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { parseDigest } from './digest.js';
 import { listDigestFolder, type Window } from './chain.js';
 import { publicKeysToJson } from './keys.js';
-import { dayFolders, logFolder, parseLogKey } from './layout.js';
+import { dayFolders, logFolder, parseLogKey } from '../cloudtrail/layout.js';
 import { Limiter } from './limit.js';
 import { KEYS_DIR, MANIFEST_FILE, type MirrorManifest } from './manifest.js';
 import type { KeySource } from './public-keys.js';

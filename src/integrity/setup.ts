@@ -7,7 +7,7 @@ import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
 import { LocalStore, openStore } from '../source/store.js';
 import { parseS3Uri } from '../source/object-store.js';
 import { parseDigest } from './digest.js';
-import { digestFolder, normalisePrefix, parseDigestKey, relativeToAwsLogs } from './layout.js';
+import { accountOfLayoutPath, digestFolder, normalisePrefix, parseDigestKey, relativeToAwsLogs } from '../cloudtrail/layout.js';
 import { KEYS_DIR, readManifest, type MirrorManifest } from './manifest.js';
 import { ApiKeySource, StaticKeySource, type KeySource } from './public-keys.js';
 import type { Window } from './chain.js';
@@ -80,7 +80,7 @@ export async function describeTrail(arn: string, aws: AwsOptions): Promise<Trail
 function splitAtAwsLogs(prefix: string): { prefix: string; accounts: string[] } {
   const rel = relativeToAwsLogs(prefix.endsWith('/') ? prefix : `${prefix}/`);
   if (!rel) return { prefix: normalisePrefix(prefix), accounts: [] };
-  const account = /^AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\//.exec(rel.rest)?.[1];
+  const account = accountOfLayoutPath(rel.rest);
   return { prefix: rel.root, accounts: account ? [account] : [] };
 }
 

@@ -2,6 +2,7 @@ import type { CloudWatchLogsClient, FilterLogEventsCommandInput } from '@aws-sdk
 import { ConfigError, UsageError, describeError } from '../errors.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
 import { asConfigErrorIfFatal, regionFromOptions, type AwsOptions } from './aws.js';
+import { ORG_ID } from '../cloudtrail/layout.js';
 import {
   defaultRetryPolicy,
   ApiTally,
@@ -66,7 +67,7 @@ export function parseLogsArg(arg: string, aws: AwsOptions = {}): LogsTarget {
 }
 
 /** `ACCOUNT_CloudTrail_REGION[_N]`, with `o-ORGID_` in front for organization trails. */
-const CLOUDTRAIL_STREAM = /^(?:o-[a-z0-9]+_)?(\d{12})_CloudTrail_([a-z]{2}(?:-[a-z]+)+-\d+)(?:_\d+)?$/;
+const CLOUDTRAIL_STREAM = new RegExp(`^(?:${ORG_ID}_)?(\\d{12})_CloudTrail_([a-z]{2}(?:-[a-z]+)+-\\d+)(?:_\\d+)?$`);
 
 export function parseCloudTrailStreamName(name: string): { account: string; region: string } | undefined {
   const m = CLOUDTRAIL_STREAM.exec(name);
