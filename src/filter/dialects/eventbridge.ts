@@ -11,7 +11,7 @@ import { UsageError } from '../../errors.js';
 import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 import type { NeedleGroups, RecordMatcher } from '../../records/matcher.js';
 import { anyOf } from '../matcher.js';
-import { cidrContains, parseCidr } from './ip.js';
+import { cidrContains, parseCidr } from '../ip.js';
 import {
   alternativesGroup,
   disjunctionNeedles,

@@ -15,7 +15,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 import type { NeedleGroups, RecordMatcher } from '../../records/matcher.js';
-import { cidrContains, parseCidr } from './ip.js';
+import { cidrContains, parseCidr } from '../ip.js';
 import { disjunctionNeedles, exactNeedle } from './needles.js';
 
 export interface SigmaRule {
