@@ -2,7 +2,7 @@ import { eventNameOf, eventSourceOf, type CloudTrailEvent, type JsonValue } from
 import type { EventCategory, FilterSpec } from './spec.js';
 import { allOf, matchAll } from './matcher.js';
 import type { LiteralTest, RecordMatcher } from '../records/matcher.js';
-import { valueMatcher } from './glob.js';
+import { valueMatcher } from './wildcard.js';
 import { ipMatcher, ipNeedles } from './ip.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 

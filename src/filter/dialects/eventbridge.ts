@@ -20,7 +20,7 @@ import {
   suffixNeedle,
   wildcardNeedle,
 } from './needles.js';
-import { wildcardPieces, wildcardRegExp } from './wildcard.js';
+import { wildcardPieces, wildcardRegExp } from '../wildcard.js';
 
 export class PatternError extends UsageError {
   constructor(path: string, problem: string) {
