@@ -13,6 +13,7 @@ import type { AwsOptions } from '../source/aws.js';
 import type { KmsKeyFacts, SelectorFacts, TrailFacts, TrailStatusFacts } from './facts.js';
 import { arnRegion, attempt, read } from './read-util.js';
 import type { Read } from './types.js';
+import { isoTime } from '../cloudtrail/time.js';
 
 export interface TrailDiscovery {
   trails: TrailFacts[];
@@ -94,7 +95,7 @@ async function readTrail(aws: AwsOptions, t: Trail, clients: RegionalClients<Clo
     return {
       isLogging: s.IsLogging === true,
       latestDeliveryError: nonEmpty(s.LatestDeliveryError),
-      latestDeliveryTime: s.LatestDeliveryTime?.toISOString(),
+      latestDeliveryTime: isoTime(s.LatestDeliveryTime),
       latestCloudWatchLogsDeliveryError: nonEmpty(s.LatestCloudWatchLogsDeliveryError),
     };
   });

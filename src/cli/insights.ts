@@ -11,6 +11,7 @@ import { formatDuration, parseDuration, parseTime } from './time.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './exit.js';
 import { isoTime as iso } from '../cloudtrail/time.js';
+import { serviceOf } from '../cloudtrail/arn.js';
 
 interface RawInsightsOptions extends RawScanOptions {
   baseline: string;
@@ -112,7 +113,7 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
         table.push(
           [
             iso(i.start), iso(i.end), String(i.durationMinutes), i.insightType === 'ApiCallRateInsight' ? 'call rate' : 'error rate',
-            `${i.eventSource.replace(/\.amazonaws\.com$/, '')}:${i.eventName}`, i.region, ...(raw.perPrincipal ? [i.principal ?? '-'] : []),
+            `${serviceOf(i.eventSource)}:${i.eventName}`, i.region, ...(raw.perPrincipal ? [i.principal ?? '-'] : []),
             String(i.peak.count), String(round(i.insight.average)), String(round(i.baseline.average)),
             topArn ? `${topArn.value} (${round((topArn.count / i.insight.total) * 100)}%)` : '-',
           ].map(neutralize),
