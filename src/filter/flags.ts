@@ -3,7 +3,7 @@ import type { EventCategory, FilterSpec } from './spec.js';
 import { allOf, matchAll } from './matcher.js';
 import type { LiteralTest, RecordMatcher } from '../records/matcher.js';
 import { valueMatcher } from './wildcard.js';
-import { ipMatcher, ipNeedles } from './ip.js';
+import { anyIpNeedles, ipMatcher } from './ip.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 
 /**
@@ -40,7 +40,7 @@ export function compileFilters(spec: FilterSpec): RecordMatcher {
   }
   if (spec.sourceIps?.length) {
     const tests = spec.sourceIps.map(ipMatcher);
-    add(spec.sourceIps.flatMap((ip) => ipNeedles(ip) ?? [undefined]), (e) => tests.some((t) => t(e.sourceIPAddress ?? '')));
+    parts.push({ needles: anyIpNeedles(spec.sourceIps), matches: (e) => tests.some((t) => t(e.sourceIPAddress ?? '')) });
   }
   if (spec.regions?.length) {
     const regions = new Set(spec.regions);

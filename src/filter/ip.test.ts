@@ -5,7 +5,7 @@ import { compileNeedles, passesNeedles } from '../records/search.js';
 import { compileEventPattern } from './dialects/eventbridge.js';
 import { firingRules, loadSigmaRule } from './dialects/sigma.js';
 import { compileFilters } from './flags.js';
-import { cidrContains, ipMatcher, ipNeedles, parseCidr, parseIp } from './ip.js';
+import { anyIpNeedles, cidrContains, ipMatcher, ipNeedleGroups, parseCidr, parseIp } from './ip.js';
 
 test('IPv4 and IPv6 parse; padded octets read as decimal; anything else is not an address', () => {
   assert.deepEqual(parseIp('10.20.1.15'), { family: 4, value: 0x0a14010fn });
@@ -28,12 +28,14 @@ test('CIDR containment, exact addresses and prefix lengths', () => {
   assert.throws(() => ipMatcher('10.0.0.0/40'), /bad prefix length/);
 });
 
-test('needles cover every spelling of the first octet, so a padded address is never pre-filtered away', () => {
-  assert.deepEqual(ipNeedles('10.0.0.0/8'), ['"10.', '"010.']);
-  assert.deepEqual(ipNeedles('3.5.0.0/16'), ['"3.', '"03.', '"003.']);
-  assert.deepEqual(ipNeedles('203.0.113.7'), ['"203.']);
-  assert.equal(ipNeedles('0.0.0.0/0'), undefined);
-  assert.equal(ipNeedles('2001:db8::/32'), undefined);
+test('needles cover every spelling of each fixed octet, so a padded address is never pre-filtered away', () => {
+  assert.deepEqual(ipNeedleGroups('10.0.0.0/8'), [['"10.', '"010.']]);
+  assert.deepEqual(ipNeedleGroups('3.5.0.0/20'), [['"3.', '"03.', '"003.'], ['.5.', '.05.', '.005.']]);
+  assert.deepEqual(ipNeedleGroups('203.0.113.7'), [['"203.'], ['.0.', '.00.', '.000.'], ['.113.'], ['.7"', '.07"', '.007"']]);
+  assert.deepEqual(ipNeedleGroups('0.0.0.0/0'), []);
+  assert.deepEqual(ipNeedleGroups('2001:db8::/32'), []);
+  assert.deepEqual(anyIpNeedles(['10.0.0.0/8', '192.168.1.1']), [['"10.', '"010.', '"192.']]);
+  assert.deepEqual(anyIpNeedles(['10.0.0.0/8', '2001:db8::/32']), []);
 });
 
 const at = (sourceIPAddress: string): CloudTrailEvent => ({
@@ -56,5 +58,14 @@ test('010.020.001.015 is inside 10.0.0.0/8 for --source-ip, EventBridge cidr and
     assert.equal(viaFlag, inside, `--source-ip ${ip}`);
     assert.equal(pattern.matches(e), inside, `EventBridge cidr ${ip}`);
     assert.equal(firingRules([sigma.rule], e).length === 1, inside, `Sigma cidr ${ip}`);
+  }
+});
+
+test('an exact --source-ip finds its padded spelling through the pre-filter', () => {
+  const flags = compileFilters({ sourceIps: ['10.20.1.15'] });
+  const needles = compileNeedles(flags.needles);
+  for (const [ip, hit] of [['010.020.001.015', true], ['10.20.1.15', true], ['10.20.1.150', false], ['10.20.11.15', false]] as const) {
+    const e = at(ip);
+    assert.equal(passesNeedles(Buffer.from(JSON.stringify(e)), needles.plain) && flags.matches(e), hit, ip);
   }
 });

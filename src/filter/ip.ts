@@ -97,15 +97,35 @@ export function ipMatcher(spec: string): (value: string) => boolean {
   return (v) => cidrContains(cidr, v);
 }
 
+/** Every spelling of an octet that padding can give it: 10 → `10`, `010`. */
+function octetSpellings(n: number): string[] {
+  const out = [String(n)];
+  while (out[out.length - 1]!.length < 3) out.push(`0${out[out.length - 1]!}`);
+  return out;
+}
+
 /**
- * Pre-filter needles for an IP filter: every spelling of the block's first octet, quoted at the start of the
- * value (`"10.` and `"010.`), since padded octets are matched too. Undefined when the first octet is not fixed.
+ * Pre-filter needles for one IP filter, as groups that must all be present (an AND of ORs): each octet the
+ * block fixes, in every spelling padding can give it, with the separators around it (`"10.`, `.020.`, `.15"`),
+ * since padded octets are matched too. Empty when the block fixes no whole octet, or for IPv6.
  */
-export function ipNeedles(spec: string): string[] | undefined {
+export function ipNeedleGroups(spec: string): string[][] {
   const cidr = parseCidr(spec);
-  if (!cidr || cidr.family !== 4 || cidr.prefixLength < 8) return undefined;
-  const first = String(Number(cidr.network >> 24n));
-  const spellings = [first];
-  for (let t = first; t.length < 3; ) spellings.push((t = `0${t}`));
-  return spellings.map((t) => `"${t}.`);
+  if (!cidr || cidr.family !== 4) return [];
+  const fixed = Math.floor(cidr.prefixLength / 8);
+  const groups: string[][] = [];
+  for (let i = 0; i < fixed; i++) {
+    const octet = Number((cidr.network >> BigInt(24 - 8 * i)) & 0xffn);
+    const before = i === 0 ? '"' : '.';
+    const after = i === 3 ? '"' : '.';
+    groups.push(octetSpellings(octet).map((t) => `${before}${t}${after}`));
+  }
+  return groups;
+}
+
+/** Needles for several IP filters, any of which may match: one group, the first octets of all, or none. */
+export function anyIpNeedles(specs: readonly string[]): string[][] {
+  if (specs.length === 1) return ipNeedleGroups(specs[0]!);
+  const firsts = specs.map((s) => ipNeedleGroups(s)[0]);
+  return firsts.every((g): g is string[] => g !== undefined) ? [firsts.flat()] : [];
 }
