@@ -17,7 +17,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       .description('copy a trail\'s digests, log files, signatures and public keys for a window into a folder that `ctrail validate DIR` checks offline')
       .argument('<source>', 's3://bucket[/prefix] (the trail\'s bucket and S3 key prefix)')
       .argument('<dir>', 'mirror folder (created if missing)')
-      .requiredOption('--start-time <time>', 'start of the window (ISO 8601)')
+      .requiredOption('--start-time <time>', 'start of the window: ISO 8601 (UTC unless an offset is given) or a duration ago (90m, 6h, 7d)')
       .option('--end-time <time>', 'end of the window (default: now)')
       .option('--metadata-only', 'keep files already in DIR (e.g. from aws s3 sync); add only signatures, keys and the manifest'),
     'mirror',

@@ -31,7 +31,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       .description('verify CloudTrail digest chains, signatures and log-file hashes (aws cloudtrail validate-logs, faster and offline)')
       .argument('[source]', 's3://bucket[/prefix] or a mirror folder (default: the trail\'s bucket)')
       .option('--trail-arn <arn>', 'trail whose bucket, prefix and home region to use')
-      .option('--start-time <time>', 'start of the window (ISO 8601, UTC unless an offset is given)')
+      .option('--start-time <time>', 'start of the window: ISO 8601 (UTC unless an offset is given) or a duration ago (90m, 6h, 7d)')
       .option('--end-time <time>', 'end of the window (default: now)')
       .option('--s3-bucket <bucket>', 'bucket holding the digests (skips DescribeTrails)')
       .option('--s3-prefix <prefix>', 'the trail\'s S3 key prefix, with --s3-bucket')
