@@ -79,3 +79,13 @@ test('010.020.001.015 is in 10.0.0.0/8 for --source-ip and for an EventBridge ci
   const threaded = await runCli(['events', file, '--source-ip', '10.0.0.0/8', '--threads', '2', '-o', 'ndjson']);
   assert.deepEqual(ids(threaded.stdout), ['padded', 'plain'], 'worker threads compile the same matcher');
 });
+
+test('events --sort time orders by instant, also across Lake and ISO forms', async () => {
+  const at = (id: string, eventTime: string) => ({ eventVersion: '1.08', eventID: id, eventTime, eventSource: 's3.amazonaws.com', eventName: 'GetObject', awsRegion: 'us-east-1' });
+  const file = join(tmp, 'mixed.ndjson');
+  // As text the Lake form sorts first (a space is before "T"); as instants it is 43 minutes later.
+  writeFileSync(file, [at('lake-16:43', '2025-03-26 16:43:57.000000000'), at('iso-16:00', '2025-03-26T16:00:00Z'), at('offset-15:30', '2025-03-26T17:30:00+02:00')].map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const r = await runCli(['events', file, '--sort', 'time', '-o', 'ndjson']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { eventID: string }).eventID), ['offset-15:30', 'iso-16:00', 'lake-16:43']);
+});
