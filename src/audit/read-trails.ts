@@ -11,7 +11,8 @@ import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from '@aws
 import { serviceClientConfig } from '../source/aws-clients.js';
 import type { AwsOptions } from '../source/aws.js';
 import type { KmsKeyFacts, SelectorFacts, TrailFacts, TrailStatusFacts } from './facts.js';
-import { arnRegion, attempt, read } from './read-util.js';
+import { attempt, read } from './read-util.js';
+import { arnRegion } from '../cloudtrail/arn.js';
 import type { Read } from './types.js';
 import { isoTime } from '../cloudtrail/time.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudTrailEvent } from './event.js';
-import { accountOf, parseArn, partitionOf, sameArn, sameRole, serviceOf } from './arn.js';
+import { accountOf, arnRegion, parseArn, partitionOf, sameArn, sameRole, serviceOf } from './arn.js';
 
 test('parseArn splits the six fields and keeps colons inside the resource', () => {
   assert.deepEqual(parseArn('arn:aws:logs:us-east-1:111122223333:log-group:/a/b:*'), { partition: 'aws', service: 'logs', region: 'us-east-1', account: '111122223333', resource: 'log-group:/a/b:*' });
@@ -22,6 +22,9 @@ test('account, service and partition of events and regions', () => {
   assert.equal(partitionOf('cn-north-1'), 'aws-cn');
   assert.equal(partitionOf('eu-west-1'), 'aws');
   assert.equal(partitionOf(undefined), 'aws');
+  assert.equal(arnRegion('arn:aws:sns:eu-west-1:111122223333:alerts'), 'eu-west-1');
+  assert.equal(arnRegion('arn:aws:s3:::bucket'), '');
+  assert.equal(arnRegion('1234abcd-12ab-34cd-56ef-1234567890ab'), '', 'a bare KMS key id');
 });
 
 test('sameArn: role names compare without case, session names and everything else exactly', () => {

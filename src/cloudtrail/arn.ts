@@ -15,6 +15,11 @@ export function parseArn(text: string): ParsedArn | undefined {
   return { partition: m[1]!, service: m[2]!, region: m[3]!, account: m[4]!, resource: m[5]! };
 }
 
+/** The region of an ARN, or '' for a global resource or text that is not an ARN (a bare KMS key id). */
+export function arnRegion(arn: string): string {
+  return parseArn(arn)?.region ?? '';
+}
+
 /** The account an event belongs to: the trail's recipient, else the caller's. */
 export function accountOf(event: CloudTrailEvent): string | undefined {
   const recipient = event.recipientAccountId;

@@ -3,6 +3,7 @@ import { ConfigError, UsageError, describeError } from '../errors.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
 import { asConfigErrorIfFatal, regionFromOptions, type AwsOptions } from './aws.js';
 import { ORG_ID } from '../cloudtrail/layout.js';
+import { parseArn } from '../cloudtrail/arn.js';
 import {
   defaultRetryPolicy,
   ApiTally,
@@ -46,11 +47,13 @@ export function parseLogsArg(arg: string, aws: AwsOptions = {}): LogsTarget {
   let streamPrefix: string | undefined;
   let region: string;
   if (rest.startsWith('arn:')) {
-    const m = /^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12})?:log-group:([^:]+)(?::\*|:log-stream:([^:]*))?$/.exec(rest);
-    if (!m) throw new UsageError(`${arg}: not a log-group ARN (expected arn:aws:logs:REGION:ACCOUNT:log-group:NAME)`);
-    region = m[1]!;
-    group = m[3]!;
-    streamPrefix = m[4] || undefined;
+    const a = parseArn(rest);
+    const ok = a && /^aws[a-z-]*$/.test(a.partition) && a.service === 'logs' && /^[a-z0-9-]+$/.test(a.region) && /^(?:\d{12})?$/.test(a.account);
+    const m = ok ? /^log-group:([^:]+)(?::\*|:log-stream:([^:]*))?$/.exec(a.resource) : null;
+    if (!a || !m) throw new UsageError(`${arg}: not a log-group ARN (expected arn:aws:logs:REGION:ACCOUNT:log-group:NAME)`);
+    region = a.region;
+    group = m[1]!;
+    streamPrefix = m[2] || undefined;
   } else {
     const parts = rest.split(':');
     if (parts.length > 2) throw new UsageError(`${arg}: too many ':' (expected logs:LOG_GROUP[:STREAM_PREFIX])`);
