@@ -1,10 +1,11 @@
-import { eventNameOf, eventSourceOf, type CloudTrailEvent, type JsonValue } from '../cloudtrail/event.js';
+import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../cloudtrail/event.js';
 import type { EventCategory, FilterSpec } from './spec.js';
 import { allOf, matchAll } from './matcher.js';
 import type { LiteralTest, RecordMatcher } from '../records/matcher.js';
 import { valueMatcher } from './wildcard.js';
 import { anyIpNeedles, ipMatcher } from './ip.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
+import { stringLeaves } from '../cloudtrail/json.js';
 
 /**
  * Compiles the command-line filters into one exact matcher plus byte needles for the pre-filter.
@@ -156,13 +157,7 @@ export function principalValues(e: CloudTrailEvent): string[] {
 export function resourceValues(e: CloudTrailEvent): string[] {
   const out: string[] = [];
   for (const r of e.resources ?? []) if (typeof r?.ARN === 'string') out.push(r.ARN);
-  collectStrings(e.requestParameters ?? null, out);
+  stringLeaves(e.requestParameters ?? null, out);
   return out;
-}
-
-function collectStrings(v: JsonValue | undefined, out: string[]): void {
-  if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) for (const x of v) collectStrings(x, out);
-  else if (v && typeof v === 'object') for (const x of Object.values(v)) collectStrings(x, out);
 }
 

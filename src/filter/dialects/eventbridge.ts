@@ -9,6 +9,7 @@
  */
 import { UsageError } from '../../errors.js';
 import { eventBridgeEnvelope, eventTypeOfDetailType } from '../../cloudtrail/envelope.js';
+import { MAX_DEPTH } from '../../cloudtrail/json.js';
 import type { NeedleGroups, RecordMatcher } from '../../records/matcher.js';
 import { anyOf } from '../matcher.js';
 import { cidrContains, parseCidr } from '../ip.js';
@@ -260,9 +261,10 @@ function compileObject(pattern: Record<string, unknown>, path: string): Compiled
 
 // ---------------------------------------------------------------------------------------------- match
 
-/** The leaf values of a field: arrays (at any depth) are flattened; objects are not leaves. */
-function leavesOf(value: unknown, out: Leaf[] = []): Leaf[] {
-  if (Array.isArray(value)) for (const v of value) leavesOf(v, out);
+/** The leaf values of a field: arrays (to MAX_DEPTH) are flattened; objects are not leaves. */
+function leavesOf(value: unknown, out: Leaf[] = [], depth = 0): Leaf[] {
+  if (depth > MAX_DEPTH) return out;
+  if (Array.isArray(value)) for (const v of value) leavesOf(v, out, depth + 1);
   else if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out.push(value);
   return out;
 }

@@ -16,6 +16,7 @@ import { parseAllDocuments } from 'yaml';
 import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 import type { NeedleGroups, RecordMatcher } from '../../records/matcher.js';
 import { cidrContains, parseCidr } from '../ip.js';
+import { MAX_DEPTH } from '../../cloudtrail/json.js';
 import { wildcardPieces, wildcardRegExp, wildcardSource } from '../wildcard.js';
 import { disjunctionNeedles, exactNeedle } from './needles.js';
 
@@ -77,10 +78,11 @@ function fieldValues(event: unknown, field: string): unknown[] {
   return current;
 }
 
-function nestedStrings(value: unknown, out: string[]): void {
+function nestedStrings(value: unknown, out: string[], depth = 0): void {
+  if (depth > MAX_DEPTH) return;
   if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => nestedStrings(v, out));
-  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => nestedStrings(v, out));
+  else if (Array.isArray(value)) value.forEach((v) => nestedStrings(v, out, depth + 1));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => nestedStrings(v, out, depth + 1));
 }
 
 /** Texts a value offers to string comparisons: scalars as text; objects as JSON and their nested strings. */
