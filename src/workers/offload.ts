@@ -32,10 +32,15 @@ export interface WorkerOffload extends UnitOffload {
 
 export function workerOffload(opts: WorkerOffloadOptions): WorkerOffload {
   const pool = new WorkerPool(opts.threads, searchTasks(opts.recipe));
-  pool.start();
   const max = opts.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
   return {
-    accepts: (unit: InputUnit) => unit.size !== undefined && unit.size <= max,
+    accepts: (unit: InputUnit) => {
+      if (unit.size === undefined || unit.size > max) return false;
+      // Workers start with the first input they can take, so their start-up overlaps the listing of the
+      // rest; a scan of stdin or an API source starts none (and need not wait for one to stop).
+      pool.start();
+      return true;
+    },
     search: (unit, input, stats, read, signal) => searchInWorker(pool, unit, input, stats, read, max, signal),
     close: () => pool.close(),
     tasksDone: () => pool.tasksDone(),

@@ -17,6 +17,14 @@ function input(records: number): { unit: InputUnit; bytes: () => AsyncIterable<U
   };
 }
 
+test('no worker starts before an input it can take, so a scan of stdin or an API source starts none', async () => {
+  const before = ports();
+  const offload = workerOffload({ threads: 2, recipe: {} });
+  assert.equal(offload.accepts({ name: '-', sortKey: '-', open: async function* () {} }), false);
+  assert.equal(ports(), before);
+  await offload.close();
+});
+
 test('tasks are spread over every worker from the start, and each worker counts what it finished', async () => {
   const offload = workerOffload({ threads: 2, recipe: {} });
   try {
@@ -39,9 +47,10 @@ test('tasks are spread over every worker from the start, and each worker counts 
 test('close waits until every thread has exited, even with a task under way, and refuses new tasks', async () => {
   const before = ports();
   const offload = workerOffload({ threads: 2, recipe: {} });
-  assert.equal(ports(), before + 2);
   // A task handed out and never read to its end: its worker is busy when the pool closes.
   const { unit, bytes } = input(20_000);
+  assert.equal(offload.accepts(unit), true);
+  assert.equal(ports(), before + 2, 'the workers start with the first input they can take');
   const it = offload.search(unit, bytes(), newStats(), () => undefined)[Symbol.asyncIterator]();
   await it.next();
   await offload.close();
@@ -56,6 +65,7 @@ test('closeWorkerPools closes a pool its owner forgot, and waits for its threads
   const before = ports();
   const offload = workerOffload({ threads: 2, recipe: {} });
   const { unit, bytes } = input(10);
+  assert.equal(offload.accepts(unit), true);
   for await (const _ of offload.search(unit, bytes(), newStats(), () => undefined));
   await closeWorkerPools();
   assert.equal(ports(), before);
