@@ -112,6 +112,13 @@ test('an input with no needle anywhere is skipped whole, and one with a needle i
   assert.ok(ids.length > 0 && ids.every((n) => n === 'DeleteBucket'));
 });
 
+test('hunt, find-deletion and activity with --identity-source print the same bytes for any --threads and --jobs', async () => {
+  const hunted = await sameForEveryVariant(['hunt', trail, '--rules', 'fixtures/sigma/rules', '-o', 'ndjson']);
+  assert.ok(hunted.split('\n').filter(Boolean).length > 0);
+  await sameForEveryVariant(['find-deletion', 't-1', trail, '--identity-source', trail, '-o', 'ndjson']);
+  await sameForEveryVariant(['activity', 'arn:aws:sts::111122223333:assumed-role/App/s-1', trail, '--identity-source', trail, '-o', 'ndjson']);
+});
+
 test('count works with worker threads and gives the in-process totals', async () => {
   await sameForEveryVariant(['count', trail, '--by', 'eventName']);
 });
