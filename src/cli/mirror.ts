@@ -1,6 +1,8 @@
-import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { processIO, type CliIO } from './io.js';
+import { neutralize } from '../output/sanitize.js';
+import { writeReport } from '../output/writer.js';
+import type { Register } from './commands.js';
+import { EXIT } from './exit.js';
 import { addTrailScopeOptions, fatalAsConfig, trailAws, trailJobs, type TrailScopeFlags } from './trail-command.js';
 
 interface MirrorFlags extends TrailScopeFlags {
@@ -9,11 +11,9 @@ interface MirrorFlags extends TrailScopeFlags {
   metadataOnly?: boolean;
 }
 
-export function register(program: Command, io: CliIO = processIO()): void {
+export const register: Register = (cmd, io, done) => {
   addTrailScopeOptions(
-    program
-      .command('mirror')
-      .description('copy a trail\'s digests, log files, signatures and public keys for a window into a folder that `ctrail validate DIR` checks offline')
+    cmd
       .argument('<source>', 's3://bucket[/prefix] (the trail\'s bucket and S3 key prefix)')
       .argument('<dir>', 'mirror folder (created if missing)')
       .requiredOption('--start-time <time>', 'start of the window (ISO 8601)')
@@ -49,8 +49,8 @@ export function register(program: Command, io: CliIO = processIO()): void {
         ...(progress ? { onProgress: (t: string) => io.stderr.write(`\r\x1b[K${t}`) } : {}),
       }));
       if (progress) io.stderr.write('\r\x1b[K');
-      io.stdout.write(`Mirrored ${result.manifest.source} to ${dir}: ${result.copied} objects copied, ${result.skipped} kept, ${Object.keys(result.manifest.publicKeys).length} public-key file(s)\n`);
-      process.exitCode = 0;
+      await writeReport(io.stdout, `Mirrored ${neutralize(result.manifest.source)} to ${neutralize(dir)}: ${result.copied} objects copied, ${result.skipped} kept, ${Object.keys(result.manifest.publicKeys).length} public-key file(s)\n`);
+      done(EXIT.OK);
     });
-}
+};
 

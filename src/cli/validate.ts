@@ -1,7 +1,10 @@
-import { Command, Option } from 'commander';
-import { availableParallelism } from 'node:os';
+import { Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { processIO, type CliIO } from './io.js';
+import { writeReport } from '../output/writer.js';
+import type { Register } from './commands.js';
+import { checkExit } from './exit.js';
+import { formatProblem } from './io.js';
+import { outputFormatFrom, threadsFrom } from './options.js';
 import { addTrailScopeOptions, fatalAsConfig, trailAws, trailJobs, type TrailScopeFlags } from './trail-command.js';
 
 interface ValidateFlags extends TrailScopeFlags {
@@ -13,21 +16,12 @@ interface ValidateFlags extends TrailScopeFlags {
   verbose?: boolean;
   allowCopy?: boolean;
   threads?: string;
-  output: string;
+  output?: string;
 }
 
-function validateThreads(flags: ValidateFlags): number {
-  if (flags.threads === undefined) return availableParallelism();
-  const n = Number(flags.threads);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--threads ${flags.threads}: expected a whole number from 1 to 256`);
-  return n;
-}
-
-export function register(program: Command, io: CliIO = processIO()): void {
+export const register: Register = (cmd, io, done) => {
   addTrailScopeOptions(
-    program
-      .command('validate')
-      .description('verify CloudTrail digest chains, signatures and log-file hashes (aws cloudtrail validate-logs, faster and offline)')
+    cmd
       .argument('[source]', 's3://bucket[/prefix] or a mirror folder (default: the trail\'s bucket)')
       .option('--trail-arn <arn>', 'trail whose bucket, prefix and home region to use')
       .option('--start-time <time>', 'start of the window (ISO 8601, UTC unless an offset is given)')
@@ -37,17 +31,19 @@ export function register(program: Command, io: CliIO = processIO()): void {
       .option('--allow-copy', 'verify a copy of a trail in another bucket or prefix instead of calling every digest moved')
       .option('--verbose', 'also print every valid file')
       .option('--threads <n>', 'worker threads that decompress and hash log files (default: one per core; 1 hashes on the main thread)')
-      .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text')),
+      // `text` is validate's old name for its table form, kept for existing scripts.
+      .addOption(new Option('-o, --output <format>', 'table (the words of aws cloudtrail validate-logs) or json (default: table on a terminal, json otherwise)').choices(['table', 'json', 'text'])),
     'validate',
   )
     .action(async (source: string | undefined, flags: ValidateFlags) => {
       // The SDK and the integrity code load only when this command runs.
-      const { renderJson, renderText, reportFails } = await import('../integrity/report.js');
+      const { renderJson, renderText, reportFails, reportIncomplete, unreadableProblems } = await import('../output/validation.js');
       const { chooseKeySource, resolveSource } = await import('../integrity/setup.js');
       const { parseTime } = await import('../integrity/time.js');
       const { validateTrail } = await import('../integrity/validate.js');
       const jobs = trailJobs(flags);
-      const threads = validateThreads(flags);
+      const threads = threadsFrom(flags);
+      const format = outputFormatFrom(flags.output === 'text' ? 'table' : flags.output, io.stdoutIsTTY, 'json');
       const aws = trailAws(flags);
       const now = new Date();
       let start = flags.startTime ? parseTime(flags.startTime, '--start-time') : undefined;
@@ -67,7 +63,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       if (start > end) throw new UsageError('Invalid time range specified: start-time must occur before end-time');
       const window = { start, end };
       const keys = await chooseKeySource({ publicKeys: flags.publicKeys, ...(resolved.localDir ? { localDir: resolved.localDir } : {}), window, aws });
-      const progress = io.stderrIsTTY && flags.output === 'text';
+      const progress = io.stderrIsTTY && format === 'table';
       const hasher = threads > 1 ? new (await import('../workers/hash-pool.js')).HashWorkerPool(threads) : undefined;
       const report = await fatalAsConfig(resolved.view.uri(resolved.prefix), () => validateTrail({
         view: resolved.view,
@@ -85,14 +81,17 @@ export function register(program: Command, io: CliIO = processIO()): void {
         ...(progress ? { onProgress: (t: string) => io.stderr.write(`\r\x1b[K${t}`) } : {}),
       })).finally(() => hasher?.close());
       if (progress) io.stderr.write('\r\x1b[K');
-      if (flags.output === 'json') {
-        io.stdout.write(`${JSON.stringify(renderJson(report), null, 2)}\n`);
+      if (format === 'json') {
+        // The table form names every problem on stderr; JSON carries them, but what could not be read is
+        // still named there, so an incomplete run is never silent.
+        for (const p of unreadableProblems(report)) io.stderr.write(formatProblem({ source: p.key, problem: p.detail }));
+        await writeReport(io.stdout, `${JSON.stringify(renderJson(report), null, 2)}\n`);
       } else {
         const text = renderText(report, Boolean(flags.verbose));
         io.stderr.write(text.stderr.join(''));
-        io.stdout.write(text.stdout.join(''));
+        await writeReport(io.stdout, text.stdout.join(''));
       }
-      process.exitCode = reportFails(report) ? 1 : 0;
+      done(checkExit(reportFails(report), reportIncomplete(report)));
     });
-}
+};
 

@@ -1,6 +1,6 @@
-import { neutralize } from '../output/sanitize.js';
-import type { ActivityEvent, ActivityNode, ActivityReport, ActivitySummary, Count } from './activity.js';
-import { shortPrincipal } from './summary.js';
+import { neutralize } from './sanitize.js';
+import type { ActivityEvent, ActivityNode, ActivityReport, ActivitySummary, Count } from '../forensics/activity.js';
+import { shortPrincipal } from './deletion.js';
 
 /**
  * Terminal form of `ctrail activity`: the summary (tree of sessions, where, what, which resources, from

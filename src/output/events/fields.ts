@@ -1,4 +1,4 @@
-import type { CloudTrailEvent } from '../cloudtrail/event.js';
+import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 
 /** `--fields eventTime,userIdentity.arn,resources.0.ARN`: dotted paths, numeric segments index arrays. */
 export type FieldPath = string[];
