@@ -26,7 +26,7 @@ export const EXIT_TABLE: Record<CommandFamily, { commands: readonly string[]; me
     meaning: {
       0: 'at least one event, count, insight or rule hit was printed',
       1: 'nothing matched (an empty source included)',
-      2: 'usage or configuration error; nothing was scanned',
+      2: 'nothing was scanned',
       3: 'some input could not be read (named on stderr); what was printed covers the rest',
     },
   },
@@ -35,7 +35,7 @@ export const EXIT_TABLE: Record<CommandFamily, { commands: readonly string[]; me
     meaning: {
       0: 'the deletion, credential use or activity was found',
       1: 'nothing found in what was read (an empty source included)',
-      2: 'usage or configuration error; nothing was scanned',
+      2: 'nothing was scanned',
       3: 'some input could not be read (named on stderr); the answer covers only what was read',
     },
   },
@@ -43,8 +43,8 @@ export const EXIT_TABLE: Record<CommandFamily, { commands: readonly string[]; me
     commands: ['validate', 'audit'],
     meaning: {
       0: 'every check passed',
-      1: 'a check failed: INVALID evidence (validate) or a failed audit check; wins over 3',
-      2: 'usage or configuration error; nothing was checked',
+      1: 'a check failed: INVALID evidence (validate) or a failed audit check',
+      2: 'nothing was checked',
       3: 'no check failed, but something could not be read or decided (named on stderr)',
     },
   },
@@ -52,7 +52,7 @@ export const EXIT_TABLE: Record<CommandFamily, { commands: readonly string[]; me
     commands: ['mirror'],
     meaning: {
       0: 'the window was copied',
-      2: 'usage or configuration error; nothing was copied',
+      2: 'nothing was copied',
       3: 'the copy stopped part-way (the error is named on stderr)',
     },
   },

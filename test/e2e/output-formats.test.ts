@@ -29,7 +29,7 @@ before(() => {
   writeFileSync(hostile, JSON.stringify({ Records: [EVENT] }));
   const fx = new TrailFixture();
   const key = makeKey();
-  fx.addChain({ bucket: 'b', prefix: '', account: '111111111111', region: 'us-east-1', trailName: 't', homeRegion: 'us-east-1', firstEnd: new Date('2026-03-14T01:17:28Z'), hours: 2, key });
+  fx.addChain({ bucket: 'b', prefix: '', account: '111111111111', region: 'us-east-1', trailName: 't', homeRegion: 'us-east-1', firstEnd: new Date('2026-03-14T01:17:28Z'), hours: 3, key });
   fx.writeMirror(mirror, 'b', { window: { start: new Date('2026-03-14T01:00:00Z'), end: new Date('2026-03-14T03:00:00Z') }, keys: [key] });
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -72,7 +72,7 @@ describe('validate, mirror and audit', () => {
     // Enough digests that the --verbose text outgrows a pipe's buffer, as in the report that found the crash.
     fx.addChain({ bucket: 'gone', prefix: '', account: '111111111111', region: 'us-east-1', trailName: 't', homeRegion: 'us-east-1', firstEnd: new Date('2026-03-14T01:17:28Z'), hours: 120, key });
     mirrorDir = join(tmp, 'mirror');
-    fx.writeMirror(mirrorDir, 'gone', { window: { start: new Date('2026-03-14T01:00:00Z'), end: new Date('2026-03-19T06:00:00Z') }, keys: [key] });
+    fx.writeMirror(mirrorDir, 'gone', { window: { start: new Date('2026-03-14T01:00:00Z'), end: new Date('2026-03-19T00:00:00Z') }, keys: [key] });
     [s3, moto] = await Promise.all([startS3Server(), startMoto({ accountId: '111122223333' })]);
     await s3.createBucket('gone');
     for (const [k, o] of fx.buckets.get('gone')!) await s3.put('gone', k, o.body, o.metadata);

@@ -47,8 +47,8 @@ test('on a terminal, every command defaults to its table form', (t) => {
   assert.match(plain(['hunt', '--rules', 'fixtures/sigma/rules', 'fixtures/sigma/records.ndjson']), /│ time +│ level +│ rule/);
   const fx = new TrailFixture();
   const key = makeKey();
-  fx.addChain({ bucket: 'b', prefix: '', account: '111111111111', region: 'us-east-1', trailName: 't', homeRegion: 'us-east-1', firstEnd: new Date('2026-03-14T01:17:28Z'), hours: 2, key });
+  fx.addChain({ bucket: 'b', prefix: '', account: '111111111111', region: 'us-east-1', trailName: 't', homeRegion: 'us-east-1', firstEnd: new Date('2026-03-14T01:17:28Z'), hours: 3, key });
   const mirror = join(tmp, 'mirror');
   fx.writeMirror(mirror, 'b', { window: { start: new Date('2026-03-14T01:00:00Z'), end: new Date('2026-03-14T03:00:00Z') }, keys: [key] });
-  assert.match(plain(['validate', mirror]), /Validating log files in .*\r?\n[\s\S]*2\/2 digest files valid/);
+  assert.match(plain(['validate', mirror]), /Validating log files in .*\r?\n[\s\S]*3\/3 digest files valid/);
 });
