@@ -5,7 +5,7 @@ import type { SourcedEvent } from '../cloudtrail/event.js';
 import type { ScanHit } from '../pipeline/scan.js';
 import { StdinSource } from '../source/local.js';
 import type { ScanScope } from '../source/types.js';
-import type { Register } from './commands.js';
+import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import type { ExitCode } from './exit.js';
 import { outputFormatFrom, SOURCES_HELP } from './options.js';

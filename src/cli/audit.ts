@@ -1,7 +1,7 @@
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { UsageError } from '../errors.js';
 import { writeReport } from '../output/writer.js';
-import type { Register } from './commands.js';
+import type { Register } from './register.js';
 import { checkExit, type ExitCode } from './exit.js';
 import type { CliIO } from './io.js';
 import { collectList, outputFormatFrom, outputOption, type RawScanOptions } from './options.js';

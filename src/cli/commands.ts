@@ -1,12 +1,4 @@
-import type { Command } from 'commander';
-import type { CliIO } from './io.js';
-import type { ExitCode } from './exit.js';
-
-/**
- * A command module fills in the command `main` made for it (options, argument help, action) and hands
- * its exit code to `done`; `main` alone sets the process's exit code.
- */
-export type Register = (cmd: Command, io: CliIO, done: (code: ExitCode) => void) => void;
+import type { Register } from './register.js';
 
 export interface CommandEntry {
   /** The one-line description shown by `ctrail --help` and `ctrail CMD --help`. */

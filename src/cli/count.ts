@@ -8,7 +8,7 @@ import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, outputFormatFrom, outputOption, SOURCES_HELP, type RawScanOptions } from './options.js';
 import { addRuleOptions, ruleMatcherFrom, type RawRuleOptions } from './rule-options.js';
 import { ScanSession } from './scan-session.js';
-import type { Register } from './commands.js';
+import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
 

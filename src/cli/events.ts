@@ -4,7 +4,7 @@ import { OutputWriter } from '../output/writer.js';
 import { addScanOptions, outputFormatFrom, SOURCES_HELP, type RawScanOptions } from './options.js';
 import { ScanSession } from './scan-session.js';
 import { addRuleOptions, ruleMatcherFrom, type RawRuleOptions } from './rule-options.js';
-import type { Register } from './commands.js';
+import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
 

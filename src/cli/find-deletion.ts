@@ -2,7 +2,7 @@ import { findDeletionMatcher, findDeletionRecipe, findDeletions } from '../foren
 import { parseResourceQuery } from '../forensics/resource.js';
 import { deletionPushdown } from '../forensics/pushdown.js';
 import { renderDeletionReport } from '../output/deletion.js';
-import type { Register } from './commands.js';
+import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import type { ExitCode } from './exit.js';
 import { SOURCES_HELP } from './options.js';

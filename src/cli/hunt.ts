@@ -5,7 +5,7 @@ import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, collectEach, outputFormatFrom, outputOption, SOURCES_HELP, type RawScanOptions } from './options.js';
 import { ScanSession } from './scan-session.js';
-import type { Register } from './commands.js';
+import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
 

@@ -1,7 +1,7 @@
 import { renderTraceReport } from '../output/deletion.js';
 import { parseTraceTarget, traceCredentials, traceMatcher } from '../forensics/trace.js';
 import { tracePushdown } from '../forensics/pushdown.js';
-import type { Register } from './commands.js';
+import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import type { ExitCode } from './exit.js';
 import { SOURCES_HELP } from './options.js';
