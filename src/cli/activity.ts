@@ -30,7 +30,7 @@ export const register: Register = (cmd, io, done) => {
 
 export async function runActivity(io: CliIO, who: string, sourceArgs: string[], raw: RawActivityOptions): Promise<ExitCode> {
   const target = parseActivityTarget(who);
-  const format = outputFormatFrom(raw.output, io.stdoutIsTTY, 'ndjson');
+  const format = outputFormatFrom<'ndjson' | 'json'>(raw.output, io.stdoutIsTTY, 'ndjson');
   if (raw.summary && format === 'ndjson') throw new UsageError('--summary applies to the terminal form; -o json is the summary as one object');
   const scan = forensicsScan(io, sourceArgs, raw);
   const spec = scan.session.spec;

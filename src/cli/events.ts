@@ -17,7 +17,7 @@ export const register: Register = (cmd, io, done) => {
 export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions & RawRuleOptions): Promise<ExitCode> {
   const extra = ruleMatcherFrom(raw);
   const session = new ScanSession(io, raw, sourceArgs);
-  const format: OutputFormat = outputFormatFrom(raw.output, io.stdoutIsTTY, 'ndjson');
+  const format = outputFormatFrom<OutputFormat>(raw.output, io.stdoutIsTTY, 'ndjson');
   const writer = new OutputWriter(io.stdout, () => session.controller.abort());
   const printerOpts = raw.fields ? { fields: parseFields(raw.fields), color: io.color } : { color: io.color };
   const printer = createPrinter(format, writer, printerOpts);
