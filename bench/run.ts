@@ -232,7 +232,7 @@ async function main(): Promise<number> {
         'ctrail validate (locally signed copy)',
         'other',
         'ctrail-validate',
-        `node ${ctrail} validate ${signed.dir} --start-time ${signed.start} --end-time ${signed.end}`,
+        `node ${ctrail} validate ${signed.dir} -o table --start-time ${signed.start} --end-time ${signed.end}`,
         R,
         (r) => checkValidate(r.stdout, m.files.length, signed.digests),
       ),

@@ -9,7 +9,7 @@ import { activityEventMatcher, activityEventPart, activityIndexMatcher, activity
 import { A, B, C, D, persistenceBranch, reusedExampleKey, samlSourceIdentity, sameSessionName, threeHopChain } from '../../test/helpers/activity-scenarios.js';
 import { loadFixture } from '../../test/helpers/scenario.js';
 import { repoRoot } from '../../test/helpers/cli.js';
-import { renderActivityReport } from './activity-render.js';
+import { renderActivityReport } from '../output/activity.js';
 
 /** Both passes as the CLI runs them, over in-memory records, with each pass's byte pre-filter applied too. */
 function passes(matcher: RecordMatcher, records: SourcedEvent[]): SourcedEvent[] {

@@ -207,7 +207,7 @@ export class ChainWalker {
       }
     } catch (err) {
       if (err instanceof KeyLoadError) return { ...f, ok: false, kind: 'digest-key-unloadable', message: `Unable to load PKCS #1 key with fingerprint ${fp}` };
-      if (err instanceof SignatureHexError) return { ...f, ok: false, kind: 'digest-error', message: err.message };
+      if (err instanceof SignatureHexError) return { ...f, ok: false, kind: 'digest-signature-failed', message: err.message };
       return { ...f, ok: false, kind: 'digest-signature-failed', message: 'signature verification failed' };
     }
     return f;

@@ -75,3 +75,14 @@ export class OutputWriter {
     });
   }
 }
+
+/**
+ * Writes a report that is whole before printing (forensics, validate, audit, mirror) and waits until the
+ * reader has taken it. A reader that goes away ends the writing quietly; the report's exit code stands,
+ * since the answer was complete before the first byte went out.
+ */
+export async function writeReport(out: Writable, text: string): Promise<void> {
+  const writer = new OutputWriter(out);
+  void writer.write(text);
+  await writer.end();
+}

@@ -113,7 +113,7 @@ test('layout pruning: a window, an account and a region list and fetch only the 
 
 test('--verbose says which folders were passed over on purpose', async () => {
   const r = await runCli(['events', 's3://demo-trail/logs', '--verbose', '--event-name', 'X'], { env: s3.env });
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 1, 'nothing matched');
   assert.match(r.stderr, /skipping s3:\/\/demo-trail\/logs\/AWSLogs\/111122223333\/CloudTrail-Digest\/: digest files, not logs/);
   assert.match(r.stderr, /skipping s3:\/\/demo-trail\/logs\/AWSLogs\/111122223333\/Config\/: not CloudTrail logs \(Config\)/);
 });
@@ -133,9 +133,9 @@ test('no credentials is a configuration error: exit 2', async () => {
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
-test('a missing object is reported and the other sources are still read: exit 1', async () => {
+test('a missing object is reported and the other sources are still read: exit 3', async () => {
   const r = await runCli(['events', 's3://demo-trail/logs/AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/14/nope.json.gz', 's3://bulk-trail', '--fields', 'eventID'], { env: s3.env });
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.equal(r.stdout.trim().split('\n').length, BULK);
   assert.match(r.stderr, /nope\.json\.gz: no such object or prefix/);
 });
