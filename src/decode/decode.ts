@@ -1,7 +1,6 @@
-import { createGunzip } from 'node:zlib';
+import { createGunzip, createZstdDecompress } from 'node:zlib';
 import * as zlib from 'node:zlib';
-import { Readable, type Transform } from 'node:stream';
-import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
 
 /**
  * Turns a unit's raw bytes into plain bytes. The compression is sniffed from the first bytes, never taken
@@ -58,27 +57,6 @@ async function peek(
   return { head, rest: rest(), whole: done };
 }
 
-type ZstdStreams = { ZstdDecompressTransform: new () => Transform };
-let zstdStreams: Promise<ZstdStreams> | undefined;
-
-function loadZstdCodec(): Promise<ZstdStreams> {
-  // zstd-codec is an Emscripten build that initialises asynchronously; load it once, and only when needed.
-  zstdStreams ??= new Promise((resolve) => {
-    const require = createRequire(import.meta.url);
-    const mod = require('zstd-codec/lib/zstd-stream.js') as { run(cb: (s: ZstdStreams) => void): void };
-    mod.run(resolve);
-  });
-  return zstdStreams;
-}
-
-async function zstdTransform(): Promise<Transform> {
-  // Node 22.15+ has native zstd; prefer it when present, it is several times faster than the wasm codec.
-  const native = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
-  if (typeof native === 'function') return native();
-  const streams = await loadZstdCodec();
-  return new streams.ZstdDecompressTransform();
-}
-
 export interface Decoded {
   compression: Compression;
   bytes: AsyncIterable<Buffer>;
@@ -133,7 +111,8 @@ export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded>
       ? // A truncated stream must fail ("unexpected end of file") so the input is reported as damaged;
         // the records decoded before the cut have already been passed on by then.
         createGunzip({ chunkSize: 256 * 1024 })
-      : await zstdTransform();
+      : // Node's native decoder (22.15+): no wasm heap to leak, and a damaged frame fails the stream the same way.
+        createZstdDecompress({ chunkSize: 256 * 1024 });
   const source = Readable.from(rest, { objectMode: false });
   source.on('error', (err) => transform.destroy(err));
   source.pipe(transform);

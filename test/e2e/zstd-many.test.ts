@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+import { zstdCompress } from '../helpers/zstd.js';
+
+/**
+ * A thousand zstd inputs in one process. The Emscripten decoder ctrail once used grew its heap with every
+ * input, failed after about 86 of them, and printed `abort(OOM)` on stdout in the middle of the NDJSON.
+ * The native decoder must give the same bytes as the plain copy, every event, and memory that stays flat.
+ */
+const FILES = 1000;
+const PER_FILE = 20;
+/** RSS is sampled once this many events have been written, i.e. after about the first 100 inputs. */
+const EARLY_MARK = 100 * PER_FILE;
+
+function trailFile(n: number): Buffer {
+  const records = Array.from({ length: PER_FILE }, (_, i) => ({
+    eventVersion: '1.09',
+    eventTime: new Date(Date.UTC(2026, 2, 14, 0, 0, 0) + (n * PER_FILE + i) * 1000).toISOString().replace('.000Z', 'Z'),
+    eventSource: 's3.amazonaws.com',
+    eventName: i % 2 ? 'GetObject' : 'PutObject',
+    awsRegion: 'us-east-1',
+    eventID: `zstd-${n}-${i}`,
+    recipientAccountId: '111122223333',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/loader', accessKeyId: 'AKIAZSTDLOADER000001' },
+    requestParameters: { bucketName: 'evidence', key: `objects/${n}/${i}/${'x'.repeat(200)}` },
+  }));
+  return Buffer.from(JSON.stringify({ Records: records }));
+}
+
+/** Preloaded into the CLI: notes RSS when EARLY_MARK events have reached stdout, and again at exit. */
+const PRELOAD = `
+import { isMainThread } from 'node:worker_threads';
+import { writeFileSync } from 'node:fs';
+if (isMainThread) {
+  const out = process.env.CTRAIL_TEST_RSS_FILE;
+  const mark = Number(process.env.CTRAIL_TEST_RSS_MARK);
+  let lines = 0;
+  let early;
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (chunk, ...rest) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    for (const c of text) if (c === '\\n') lines++;
+    if (early === undefined && lines >= mark) early = { rss: process.memoryUsage.rss(), lines };
+    return write(chunk, ...rest);
+  };
+  process.on('exit', () => writeFileSync(out, JSON.stringify({ early, end: { rss: process.memoryUsage.rss(), lines } })));
+}
+`;
+
+test('a thousand zstd inputs in one process: stdout byte-exact, every event, RSS flat', async () => {
+  const root = tempDir('ctrail-zstd-many-');
+  const zstdDir = join(root, 'zstd');
+  const plainDir = join(root, 'plain');
+  mkdirSync(zstdDir);
+  mkdirSync(plainDir);
+  for (let n = 0; n < FILES; n++) {
+    const name = `111122223333_CloudTrail_us-east-1_20260314T0000Z_${String(n).padStart(6, '0')}.json`;
+    const body = trailFile(n);
+    writeFileSync(join(plainDir, name), body);
+    writeFileSync(join(zstdDir, `${name}.zst`), await zstdCompress(body));
+  }
+  const preload = join(root, 'rss-preload.mjs');
+  writeFileSync(preload, PRELOAD);
+  const rssFile = join(root, 'rss.json');
+
+  const zstd = await runCli(['events', zstdDir, '-o', 'ndjson'], {
+    env: { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}`, CTRAIL_TEST_RSS_FILE: rssFile, CTRAIL_TEST_RSS_MARK: String(EARLY_MARK) },
+  });
+  assert.equal(zstd.code, 0, zstd.stderr);
+  assert.equal(zstd.stderr, '');
+  const plain = await runCli(['events', plainDir, '-o', 'ndjson']);
+  assert.equal(plain.code, 0, plain.stderr);
+
+  const lines = zstd.stdout.split('\n');
+  assert.equal(lines.pop(), '', 'stdout ends with a line break');
+  assert.equal(lines.length, FILES * PER_FILE);
+  const ids = new Set(lines.map((l) => (JSON.parse(l) as { eventID: string }).eventID));
+  assert.equal(ids.size, FILES * PER_FILE);
+  assert.ok(ids.has(`zstd-${FILES - 1}-${PER_FILE - 1}`));
+  // Byte for byte what the same events give uncompressed: nothing added, lost or glued together.
+  assert.equal(zstd.stdout, plain.stdout);
+
+  const rss = JSON.parse(readFileSync(rssFile, 'utf8')) as { early?: { rss: number; lines: number }; end: { rss: number; lines: number } };
+  assert.ok(rss.early, 'RSS was sampled after the first hundred inputs');
+  assert.ok(rss.early.lines < rss.end.lines / 2, `the early sample came at ${rss.early.lines} of ${rss.end.lines} lines`);
+  // Generous: a decoder that kept even 100 KiB per input would add ~90 MiB over the remaining 900 inputs.
+  const grownMiB = (rss.end.rss - rss.early.rss) / 2 ** 20;
+  assert.ok(grownMiB < 64, `RSS grew ${grownMiB.toFixed(1)} MiB between input ~100 and input ${FILES}`);
+});
