@@ -52,7 +52,7 @@ if (isMainThread) {
 }
 `;
 
-test('a thousand zstd inputs in one process: stdout byte-exact, every event, RSS flat', async () => {
+test('a thousand zstd inputs in one process: stdout byte-exact, every event, RSS flat', async (t) => {
   const root = tempDir('ctrail-zstd-many-');
   const zstdDir = join(root, 'zstd');
   const plainDir = join(root, 'plain');
@@ -90,5 +90,7 @@ test('a thousand zstd inputs in one process: stdout byte-exact, every event, RSS
   assert.ok(rss.early.lines < rss.end.lines / 2, `the early sample came at ${rss.early.lines} of ${rss.end.lines} lines`);
   // Generous: a decoder that kept even 100 KiB per input would add ~90 MiB over the remaining 900 inputs.
   const grownMiB = (rss.end.rss - rss.early.rss) / 2 ** 20;
+  const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
+  t.diagnostic(`RSS ${mib(rss.early.rss)} MiB after ${rss.early.lines} lines, ${mib(rss.end.rss)} MiB after ${rss.end.lines}`);
   assert.ok(grownMiB < 64, `RSS grew ${grownMiB.toFixed(1)} MiB between input ~100 and input ${FILES}`);
 });
