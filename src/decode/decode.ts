@@ -1,6 +1,7 @@
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import { Readable } from 'node:stream';
+import { ZstdFrameWalker } from './zstd-frames.js';
 
 /**
  * Turns a unit's raw bytes into plain bytes. The compression is sniffed from the first bytes, never taken
@@ -111,12 +112,24 @@ export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded>
       ? // A truncated stream must fail ("unexpected end of file") so the input is reported as damaged;
         // the records decoded before the cut have already been passed on by then.
         createGunzip({ chunkSize: 256 * 1024 })
-      : // Node's native decoder (22.15+): no wasm heap to leak, and a damaged frame fails the stream the same way.
+      : // Node's native decoder (22.15+): no wasm heap to leak. It ends quietly at a cut, so wholeFrames checks.
         createZstdDecompress({ chunkSize: 256 * 1024 });
-  const source = Readable.from(rest, { objectMode: false });
+  const source = Readable.from(compression === 'zstd' ? wholeFrames(rest) : rest, { objectMode: false });
   source.on('error', (err) => transform.destroy(err));
   source.pipe(transform);
   return { compression, bytes: transform as AsyncIterable<Buffer> };
+}
+
+/** Passes zstd input through, failing it (as gzip's decoder does) when it ends inside a frame. */
+async function* wholeFrames(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  const walker = new ZstdFrameWalker();
+  for await (const chunk of input) {
+    const fault = walker.feed(chunk);
+    if (fault) throw new Error(fault);
+    yield chunk;
+  }
+  const fault = walker.end();
+  if (fault) throw new Error(fault);
 }
 
 /** An input decoded in one piece. */
