@@ -112,22 +112,31 @@ export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded>
       ? // A truncated stream must fail ("unexpected end of file") so the input is reported as damaged;
         // the records decoded before the cut have already been passed on by then.
         createGunzip({ chunkSize: 256 * 1024 })
-      : // Node's native decoder (22.15+): no wasm heap to leak. It ends quietly at a cut, so wholeFrames checks.
+      : // Node's native decoder (22.15+): no wasm heap to leak. It ends quietly at a cut, so untilCut checks.
         createZstdDecompress({ chunkSize: 256 * 1024 });
-  const source = Readable.from(compression === 'zstd' ? wholeFrames(rest) : rest, { objectMode: false });
+  const walker = compression === 'zstd' ? new ZstdFrameWalker() : undefined;
+  const source = Readable.from(walker ? walked(rest, walker) : rest, { objectMode: false });
   source.on('error', (err) => transform.destroy(err));
   source.pipe(transform);
-  return { compression, bytes: transform as AsyncIterable<Buffer> };
+  const output = transform as AsyncIterable<Buffer>;
+  return { compression, bytes: walker ? untilCut(output, walker) : output };
 }
 
-/** Passes zstd input through, failing it (as gzip's decoder does) when it ends inside a frame. */
-async function* wholeFrames(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  const walker = new ZstdFrameWalker();
+/** Feeds zstd input to the walker on its way to the decoder; a damaged structure fails the input at once. */
+async function* walked(input: AsyncIterable<Uint8Array>, walker: ZstdFrameWalker): AsyncIterable<Uint8Array> {
   for await (const chunk of input) {
     const fault = walker.feed(chunk);
     if (fault) throw new Error(fault);
     yield chunk;
   }
+}
+
+/**
+ * The decoder's output, then a failure if the input ended inside a frame (as gzip's decoder fails at a cut):
+ * the records before the cut are passed on first.
+ */
+async function* untilCut(output: AsyncIterable<Buffer>, walker: ZstdFrameWalker): AsyncIterable<Buffer> {
+  yield* output;
   const fault = walker.end();
   if (fault) throw new Error(fault);
 }

@@ -18,7 +18,11 @@ const PER_FILE = 20;
 const EARLY_MARK = 100 * PER_FILE;
 
 function trailFile(n: number): Buffer {
-  const records = Array.from({ length: PER_FILE }, (_, i) => ({
+  return Buffer.from(JSON.stringify({ Records: trailRecords(n) }));
+}
+
+function trailRecords(n: number): object[] {
+  return Array.from({ length: PER_FILE }, (_, i) => ({
     eventVersion: '1.09',
     eventTime: new Date(Date.UTC(2026, 2, 14, 0, 0, 0) + (n * PER_FILE + i) * 1000).toISOString().replace('.000Z', 'Z'),
     eventSource: 's3.amazonaws.com',
@@ -29,7 +33,6 @@ function trailFile(n: number): Buffer {
     userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/loader', accessKeyId: 'AKIAZSTDLOADER000001' },
     requestParameters: { bucketName: 'evidence', key: `objects/${n}/${i}/${'x'.repeat(200)}` },
   }));
-  return Buffer.from(JSON.stringify({ Records: records }));
 }
 
 /** Preloaded into the CLI: notes RSS when EARLY_MARK events have reached stdout, and again at exit. */
@@ -93,4 +96,21 @@ test('a thousand zstd inputs in one process: stdout byte-exact, every event, RSS
   const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
   t.diagnostic(`RSS ${mib(rss.early.rss)} MiB after ${rss.early.lines} lines, ${mib(rss.end.rss)} MiB after ${rss.end.lines}`);
   assert.ok(grownMiB < 64, `RSS grew ${grownMiB.toFixed(1)} MiB between input ~100 and input ${FILES}`);
+});
+
+test('a cut zstd file keeps the records before the cut, is named on stderr, and the other inputs are read: exit 1', async () => {
+  const root = tempDir('ctrail-zstd-cut-');
+  const whole = join(root, 'whole.json.zst');
+  const cut = join(root, 'cut.json.zst');
+  writeFileSync(whole, await zstdCompress(trailFile(1)));
+  const records = Array.from({ length: 150 }, (_, n) => trailRecords(10 + n)).flat();
+  const zst = await zstdCompress(Buffer.from(JSON.stringify({ Records: records })));
+  writeFileSync(cut, zst.subarray(0, Math.floor(zst.length / 2)));
+  const r = await runCli(['events', cut, whole, '-o', 'ndjson']);
+  assert.equal(r.code, 1);
+  const ids = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { eventID: string }).eventID);
+  assert.ok(ids.includes('zstd-1-0') && ids.includes(`zstd-1-${PER_FILE - 1}`), 'the whole file is read');
+  const fromCut = ids.filter((id) => !id.startsWith('zstd-1-')).length;
+  assert.ok(fromCut > 100 && fromCut < 150 * PER_FILE, `${fromCut} records read before the cut`);
+  assert.match(r.stderr, /cut\.json\.zst: truncated zstd input: the last frame is incomplete; the \d+ records before it were read/);
 });
