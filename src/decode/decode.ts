@@ -1,7 +1,7 @@
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import { Readable } from 'node:stream';
-import { ZstdFrameWalker } from './zstd-frames.js';
+import { CUT, ZstdFrameWalker } from './zstd-frames.js';
 
 /**
  * Turns a unit's raw bytes into plain bytes. The compression is sniffed from the first bytes, never taken
@@ -126,7 +126,7 @@ export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded>
 async function* walked(input: AsyncIterable<Uint8Array>, walker: ZstdFrameWalker): AsyncIterable<Uint8Array> {
   for await (const chunk of input) {
     const fault = walker.feed(chunk);
-    if (fault) throw new Error(fault);
+    if (fault) throw zstdError(fault);
     yield chunk;
   }
 }
@@ -136,9 +136,19 @@ async function* walked(input: AsyncIterable<Uint8Array>, walker: ZstdFrameWalker
  * the records before the cut are passed on first.
  */
 async function* untilCut(output: AsyncIterable<Buffer>, walker: ZstdFrameWalker): AsyncIterable<Buffer> {
-  yield* output;
+  try {
+    yield* output;
+  } catch (err) {
+    // Newer decoders fail at a cut themselves, in gzip's words; name it the same way whichever finds it.
+    const message = err instanceof Error ? err.message : String(err);
+    throw zstdError(/unexpected end of file/.test(message) ? CUT : message);
+  }
   const fault = walker.end();
-  if (fault) throw new Error(fault);
+  if (fault) throw zstdError(fault);
+}
+
+function zstdError(detail: string): Error {
+  return new Error(`corrupt or truncated zstd data (${detail})`);
 }
 
 /** An input decoded in one piece. */

@@ -3,6 +3,9 @@
  * complete input from a cut one. Node's decoder (22.15) ends quietly at the cut, with what it decoded so far:
  * on its own a truncated log file would look whole. Walking the structure costs a few header reads per block.
  */
+/** What a cut input is called, whether this walker or the decoder (Node 24: "unexpected end of file") finds it. */
+export const CUT = 'it ends inside a frame';
+
 const ZSTD_MAGIC = 0xfd2fb528;
 const SKIPPABLE_MASK = 0xfffffff0;
 const SKIPPABLE_MAGIC = 0x184d2a50;
@@ -40,7 +43,7 @@ export class ZstdFrameWalker {
   end(): string | undefined {
     if (this.problem) return this.problem;
     if (this.frames === 0) return 'no zstd frame';
-    if (this.state !== 'magic' || this.header.length > 0 || this.skip > 0) return 'truncated zstd input: the last frame is incomplete';
+    if (this.state !== 'magic' || this.header.length > 0 || this.skip > 0) return CUT;
     return undefined;
   }
 
@@ -52,13 +55,13 @@ export class ZstdFrameWalker {
         const magic = (h[0]! | (h[1]! << 8) | (h[2]! << 16) | (h[3]! << 24)) >>> 0;
         if (magic === ZSTD_MAGIC) return this.expect('frame-header', 1);
         if (((magic & SKIPPABLE_MASK) >>> 0) === SKIPPABLE_MAGIC) return this.expect('skippable-size', 4);
-        this.problem = 'damaged zstd input: bytes after the last frame are not a frame';
+        this.problem = 'bytes after the last frame are not a frame';
         return;
       }
       case 'frame-header': {
         const fhd = h[0]!;
         if (fhd & 0x08) {
-          this.problem = 'damaged zstd input: reserved bit set in a frame header';
+          this.problem = 'reserved bit set in a frame header';
           return;
         }
         const singleSegment = (fhd & 0x20) !== 0;
@@ -78,7 +81,7 @@ export class ZstdFrameWalker {
         const type = (bits >> 1) & 3;
         const size = bits >>> 3;
         if (type === 3) {
-          this.problem = 'damaged zstd input: reserved block type';
+          this.problem = 'reserved block type';
           return;
         }
         // An RLE block stores one byte, repeated `size` times when decoded.
