@@ -72,3 +72,23 @@ test('corrupt gzip data is an error', async () => {
   const d = await decode(chunks(gz, 64));
   await assert.rejects(collect(d.bytes));
 });
+
+for (const size of [7, 1 << 20]) {
+  test(`bytes after the last gzip member fail the input only after every member's output (chunks of ${size})`, async () => {
+    // zcat reads both members and warns about the junk; Node's gunzip dropped the output it had not pushed.
+    const input = Buffer.concat([gzipSync(text), gzipSync(Buffer.from('\n')), Buffer.from('GARBAGE\n')]);
+    const d = await decode(chunks(input, size));
+    const parts: Buffer[] = [];
+    await assert.rejects(async () => {
+      for await (const b of d.bytes) parts.push(b);
+    }, /^Error: 8 trailing bytes after the last complete gzip member$/);
+    assert.equal(Buffer.concat(parts).toString(), `${text}\n`);
+  });
+}
+
+test('a gzip member whose CRC does not match is an error after its output', async () => {
+  const gz = gzipSync(text);
+  gz[gz.length - 8]! ^= 0xff;
+  const d = await decode(chunks(gz, 64));
+  await assert.rejects(collect(d.bytes), /incorrect data check/);
+});

@@ -1,7 +1,8 @@
-import { createGunzip, createZstdDecompress } from 'node:zlib';
+import { createZstdDecompress } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import { Readable } from 'node:stream';
 import { CUT, ZstdFrameWalker } from './zstd-frames.js';
+import { gunzipMembers } from './gunzip.js';
 
 /**
  * Turns a unit's raw bytes into plain bytes. The compression is sniffed from the first bytes, never taken
@@ -107,19 +108,16 @@ export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded>
       })(),
     };
   }
-  const transform =
-    compression === 'gzip'
-      ? // A truncated stream must fail ("unexpected end of file") so the input is reported as damaged;
-        // the records decoded before the cut have already been passed on by then.
-        createGunzip({ chunkSize: 256 * 1024 })
-      : // Node's native decoder (22.15+): no wasm heap to leak. It ends quietly at a cut, so untilCut checks.
-        createZstdDecompress({ chunkSize: 256 * 1024 });
-  const walker = compression === 'zstd' ? new ZstdFrameWalker() : undefined;
-  const source = Readable.from(walker ? walked(rest, walker) : rest, { objectMode: false });
+  // A truncated or damaged stream must fail so the input is reported as damaged; the records decoded
+  // before the damage (every complete member, for gzip) have already been passed on by then.
+  if (compression === 'gzip') return { compression, bytes: gunzipMembers(rest) };
+  // Node's native decoder (22.15+): no wasm heap to leak. It ends quietly at a cut, so untilCut checks.
+  const transform = createZstdDecompress({ chunkSize: 256 * 1024 });
+  const walker = new ZstdFrameWalker();
+  const source = Readable.from(walked(rest, walker), { objectMode: false });
   source.on('error', (err) => transform.destroy(err));
   source.pipe(transform);
-  const output = transform as AsyncIterable<Buffer>;
-  return { compression, bytes: walker ? untilCut(output, walker) : output };
+  return { compression, bytes: untilCut(transform as AsyncIterable<Buffer>, walker) };
 }
 
 /** Feeds zstd input to the walker on its way to the decoder; a damaged structure fails the input at once. */

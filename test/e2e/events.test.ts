@@ -188,6 +188,17 @@ test('error: a truncated gzip file keeps the records before the cut, exit 3', as
   assert.match(r.stderr, /truncated.json.gz: corrupt or truncated gzip data .*; the \d+ records before it were read/);
 });
 
+test('error: junk after a complete gzip member keeps every record and names the file, exit 3', async () => {
+  // As zcat does: every record of the member is read, and the junk is a problem of the file.
+  const recs = { Records: Array.from({ length: 29 }, (_, i) => ({ eventTime: '2026-01-01T00:00:00Z', eventSource: 's', eventName: `G${i}`, awsRegion: 'r' })) };
+  const junk = join(tmp, 'junk.json.gz');
+  writeFileSync(junk, Buffer.concat([gzipSync(Buffer.from(JSON.stringify(recs))), Buffer.from('GARBAGE\n')]));
+  const r = await runCli(['events', junk]);
+  assert.equal(r.code, 3);
+  assert.deepEqual(names(r.stdout), recs.Records.map((e) => e.eventName));
+  assert.match(r.stderr, /junk\.json\.gz: corrupt or truncated gzip data \(8 trailing bytes after the last complete gzip member\); the 29 records before it were read/);
+});
+
 test('error: broken JSON, non-CloudTrail JSON, non-JSON and missing inputs', async () => {
   const notJson = join(tmp, 'notes.txt');
   writeFileSync(notJson, 'this is not a log\n');
