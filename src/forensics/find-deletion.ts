@@ -10,6 +10,7 @@ import { issuingMatcher } from './issuing.js';
 import { matchEvent, resourceKey, type MatchKind, type ResourceQuery, type ResourceRef } from './resource.js';
 import type { EventFields } from './event-fields.js';
 import { asObject, asString } from '../cloudtrail/json.js';
+import { DeliverySet } from '../pipeline/event-ids.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 
 /** Who made the call, as the event itself records it. */
@@ -83,17 +84,13 @@ export async function findDeletions(
 ): Promise<FindDeletionReport> {
   const index = new CredentialIndex(opts.lookBackMs === undefined ? {} : { lookBackMs: opts.lookBackMs });
   const candidates: Array<{ sourced: SourcedEvent; match: NonNullable<ReturnType<typeof matchEvent>> }> = [];
-  const seen = new Set<string>();
+  const deliveries = new DeliverySet();
   for await (const sourced of events) {
     if (index.add(sourced)) continue;
     const match = matchEvent(query, sourced.event);
     if (!match) continue;
     if (opts.accept && !opts.accept(sourced.event)) continue;
-    // A record delivered twice is one call; real logs reuse eventIDs across different calls, so the key is wider.
-    const e = sourced.event;
-    const key = [e.eventID, e.eventName, e.eventTime, e.recipientAccountId].join('|');
-    if (e.eventID && seen.has(key)) continue;
-    seen.add(key);
+    if (!deliveries.first(sourced.event)) continue;
     candidates.push({ sourced, match });
   }
   if (identityEvents) for await (const sourced of identityEvents) index.add(sourced);

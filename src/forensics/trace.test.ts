@@ -22,6 +22,14 @@ test('real: a used session key traces to the IAM user through the AssumeRole tha
   assert.match(renderTraceReport('ASIA36EV31F1RB3OA8IG', report), /a session of IAM user christophe/);
 });
 
+test('real: a call delivered twice counts as one use of the key', async () => {
+  // Real trails deliver some events twice; `events` drops the repeat, and so must the count of uses.
+  const once = loadFixture('real/stratus-organizations-leave.json');
+  const report = await traceCredentials(parseTraceTarget('ASIA36EV31F1RB3OA8IG'), [...once, ...once]);
+  assert.equal(report.results.length, 1);
+  assert.equal(report.results[0]!.events, 1);
+});
+
 test('real: a key issued but never used is reported from its issuance', async () => {
   const report = await traceCredentials(parseTraceTarget('ASIAMOWPWQJ1QHWCWJXJ'), loadFixture('real/stratus-organizations-leave.json'));
   assert.equal(report.results.length, 1);

@@ -10,6 +10,7 @@ import { issuingMatcher } from './issuing.js';
 import { parseArn } from '../cloudtrail/arn.js';
 import { principalRef } from '../cloudtrail/principal.js';
 import { asString } from '../cloudtrail/json.js';
+import { DeliverySet } from '../pipeline/event-ids.js';
 import { eventTimeMs, isoTime } from '../cloudtrail/time.js';
 
 export type TraceTarget = { kind: 'key'; accessKeyId: string } | { kind: 'principal'; arn: string };
@@ -74,10 +75,13 @@ export async function traceCredentials(
     count: number;
   }
   const groups = new Map<string, Group>();
+  const deliveries = new DeliverySet();
   for await (const sourced of events) {
     index.add(sourced);
     const e = sourced.event;
     if (!usesTarget(target, e) || (opts.accept && !opts.accept(e))) continue;
+    // A call delivered twice is one use (real trails repeat thousands of deliveries).
+    if (!deliveries.first(e)) continue;
     const t = eventTimeMs(e.eventTime);
     if (t === undefined) continue;
     const u = e.userIdentity!;
