@@ -72,3 +72,24 @@ test('a closing bracket with nothing open is an error', () => {
 test('a bare string line between NDJSON records is passed on as a record, not dropped', () => {
   assert.deepEqual(splitAll(`${e1}\n"stray"\n${e2}\n`), [e1, '"stray"', e2]);
 });
+
+for (const [name, text] of Object.entries({
+  'log file': `{"Records":[${e1}${e2}\n${e1}]}`,
+  'bare array': `[${e1} ${e2},${e1}]`,
+})) {
+  test(`a ${name} without commas between records passes every record on, then fails as malformed`, () => {
+    for (const chunk of [Infinity, 1]) {
+      const s = new RecordSplitter();
+      const out: string[] = [];
+      const bytes = Buffer.from(text);
+      const step = chunk === Infinity ? bytes.length : chunk;
+      for (let i = 0; i < bytes.length; i += step) for (const r of s.push(bytes.subarray(i, i + step))) out.push(r.toString());
+      assert.deepEqual(out, [e1, e2, e1]);
+      assert.throws(() => s.end(), (err: unknown) => err instanceof SplitError && err.message === `malformed JSON: no comma between records at byte ${text.indexOf(e2)}`);
+    }
+  });
+}
+
+test('commas inside records and between NDJSON lines are not a container matter', () => {
+  assert.deepEqual(splitAll(`{"Records":[{"a":[{"b":1}{"c":2}]},${e1}]}\n${e1}\n${e2}`), ['{"a":[{"b":1}{"c":2}]}', e1, e1, e2]);
+});

@@ -37,15 +37,21 @@ export class RecordSplitter {
   private containerDepth = 0;
   private started = false;
   private offsetBase = 0;
+  /** Offset of the first item not separated from the one before by a comma (-1: none). */
+  private missingComma = -1;
+  /** The last byte other than white space before buf (0 at the start): what an item at buf's start follows. */
+  private before = 0;
 
   /** Feeds bytes; returns the records completed by them, as views into internal buffers. */
   push(chunk: Buffer): Buffer[] {
     if (this.pos >= this.buf.length && this.itemStart < 0) {
+      this.before = lastByteBefore(this.buf, this.buf.length, this.before);
       this.offsetBase += this.buf.length;
       this.buf = chunk;
       this.pos = 0;
     } else {
       const keepFrom = this.itemStart >= 0 ? Math.min(this.itemStart, this.pos) : this.pos;
+      this.before = lastByteBefore(this.buf, keepFrom, this.before);
       const carry = this.buf.subarray(keepFrom);
       this.offsetBase += keepFrom;
       this.buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
@@ -69,6 +75,8 @@ export class RecordSplitter {
     if (this.depth > 0 || this.pos < this.buf.length) {
       throw new SplitError(`truncated JSON at byte ${this.offsetBase + this.pos}`);
     }
+    // The records were passed on as they came (each one is whole); the file is still not what AWS writes.
+    if (this.missingComma >= 0) throw new SplitError(`malformed JSON: no comma between records at byte ${this.missingComma}`);
   }
 
   private scan(out: Buffer[]): void {
@@ -107,7 +115,11 @@ export class RecordSplitter {
           this.itemStart = -1;
         }
         this.depth++;
-        if (b === OPEN_BRACE && this.depth === this.itemDepth && this.itemStart < 0) this.itemStart = i;
+        if (b === OPEN_BRACE && this.depth === this.itemDepth && this.itemStart < 0) {
+          this.itemStart = i;
+          // The byte loop does no comma bookkeeping: an item's opening brace looks back for what precedes it.
+          if (this.missingComma < 0 && lastByteBefore(buf, i, this.before) === CLOSE_BRACE) this.missingComma = this.offsetBase + i;
+        }
         if (this.topIsObject && this.depth === 1) this.expectKey = true;
         i++;
         continue;
@@ -165,6 +177,13 @@ export class RecordSplitter {
     this.expectKey = false;
     this.itemDepth = 0;
   }
+}
+
+/** The last byte before `end` that is not white space; `earlier` when there is none in buf. */
+function lastByteBefore(buf: Buffer, end: number, earlier: number): number {
+  let k = end - 1;
+  while (k >= 0 && isSpace(buf[k]!)) k--;
+  return k >= 0 ? buf[k]! : earlier;
 }
 
 /** Index of the closing quote of a string whose content starts at `from`, or -1 if not in buf yet. */

@@ -199,6 +199,19 @@ test('error: junk after a complete gzip member keeps every record and names the 
   assert.match(r.stderr, /junk\.json\.gz: corrupt or truncated gzip data \(8 trailing bytes after the last complete gzip member\); the 29 records before it were read/);
 });
 
+test('error: a Records file without commas between records keeps its records and is named malformed, exit 3', async () => {
+  // Seen in a real export: read silently before (3 records, exit 0).
+  const recs = ['A', 'B', 'C'].map((n) => JSON.stringify({ eventTime: '2026-01-01T00:00:00Z', eventSource: 's', eventName: n, awsRegion: 'r' }));
+  const file = join(tmp, 'no-commas.json');
+  writeFileSync(file, `{"Records":[\n${recs.join('\n')}\n]}\n`);
+  const r = await runCli(['events', file]);
+  assert.equal(r.code, 3);
+  assert.deepEqual(names(r.stdout), ['A', 'B', 'C']);
+  const errLines = r.stderr.trim().split('\n');
+  assert.match(errLines[0]!, /no-commas\.json: malformed JSON: no comma between records at byte \d+; the 3 records before it were read$/);
+  assert.equal(errLines.length, 2, r.stderr);
+});
+
 test('error: broken JSON, non-CloudTrail JSON, non-JSON and missing inputs', async () => {
   const notJson = join(tmp, 'notes.txt');
   writeFileSync(notJson, 'this is not a log\n');
