@@ -52,3 +52,39 @@ export function topLevelLiteral(record: Buffer, quotedKey: Buffer): string | und
   }
   return undefined;
 }
+
+/**
+ * The exact bytes of the object value of the top-level key `quotedKey` (given with its quotes) in `record`,
+ * a whole JSON object; undefined when the key is absent or does not hold an object. The last occurrence
+ * wins, as in JSON.parse. Keys are compared as they are spelled: an escaped spelling is not found.
+ */
+export function topLevelObject(record: Buffer, quotedKey: Buffer): Buffer | undefined {
+  let found: Buffer | undefined;
+  let depth = 0;
+  let valueStart = -1;
+  for (let i = 0; i < record.length; i++) {
+    const b = record[i]!;
+    if (b === QUOTE) {
+      const close = findStringEnd(record, i + 1);
+      if (close < 0) return undefined;
+      if (depth === 1 && close + 1 - i === quotedKey.length && record.compare(quotedKey, 0, quotedKey.length, i, close + 1) === 0) {
+        let k = close + 1;
+        while (isSpace(record[k])) k++;
+        if (record[k] === COLON) {
+          k++;
+          while (isSpace(record[k])) k++;
+          if (record[k] === OPEN_BRACE) valueStart = k;
+        }
+      }
+      i = close;
+    } else if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++;
+    else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+      depth--;
+      if (depth === 1 && valueStart >= 0 && b === CLOSE_BRACE) {
+        found = record.subarray(valueStart, i + 1);
+        valueStart = -1;
+      }
+    }
+  }
+  return found;
+}

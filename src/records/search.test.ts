@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileNeedles, mayContainCandidates } from './search.js';
+import { compileNeedles, mayContainCandidates, newStats, searchRecords, type RecordHit } from './search.js';
 
 const needles = compileNeedles([['"DeleteTable"']]);
 
@@ -31,3 +31,24 @@ test('agrees with searching each spelling over the whole input', () => {
     assert.equal(mayContainCandidates(bytes, needles), bySpelling, text);
   }
 });
+
+test('every container gives the embedded event exactly as AWS wrote it: 0.0 stays 0.0, \\u003d stays escaped', async () => {
+  const event = '{"eventVersion":"1.08","eventTime":"2026-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","additionalEventData":{"bytesTransferredOut":0.0},"userAgent":"a\\u003db"}';
+  const inputs = {
+    'log file': `{"Records":[${event}]}`,
+    'lookup-events': JSON.stringify({ Events: [{ EventId: 'x', CloudTrailEvent: event }] }),
+    // The detail key also appears as a value and inside the event: only the envelope's member counts.
+    eventbridge: `{"version":"0","source":"detail","detail-type":"AWS API Call via CloudTrail","detail" : ${event},"resources":[{"detail":{}}]}\n`,
+  };
+  for (const [name, text] of Object.entries(inputs)) {
+    const hits: RecordHit[] = [];
+    for await (const batch of searchRecords(one(Buffer.from(text)), { needles: [], matches: () => true }, newStats())) hits.push(...batch);
+    assert.equal(hits.length, 1, name);
+    assert.equal(hits[0]!.raw?.toString(), event, name);
+    assert.equal(hits[0]!.event.eventName, 'GetObject', name);
+  }
+});
+
+async function* one(b: Buffer): AsyncIterable<Buffer> {
+  yield b;
+}

@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import type { LiteralTest, NeedleGroups, RecordMatcher } from './matcher.js';
-import { topLevelLiteral } from './literal.js';
+import { topLevelLiteral, topLevelObject } from './literal.js';
 import { ByteNeedle } from './needle.js';
 import { RecordSplitter } from './split.js';
 import { unwrapRecord, type RecordKind } from '../cloudtrail/envelope.js';
@@ -186,6 +186,9 @@ function recordText(record: Buffer): string {
  * Splits, pre-filters, parses and matches one input's decoded bytes, yielding the hits of each chunk.
  * Throws SplitError for input that is not JSON or stops mid-record, after yielding what came before.
  */
+/** The key of an EventBridge envelope that holds the CloudTrail event. */
+const DETAIL_KEY = Buffer.from('"detail"');
+
 export async function* searchRecords(
   bytes: AsyncIterable<Buffer>,
   matcher: RecordMatcher,
@@ -228,7 +231,9 @@ export async function* searchRecords(
       if (!matcher.matches(un.event)) continue;
       stats.matched++;
       const hit: RecordHit = { event: un.event };
-      if (un.kind === 'event' && record.indexOf(NEWLINE) < 0) hit.raw = record;
+      // The event's bytes as AWS wrote them, whatever container carried it (printed as they are).
+      const raw = un.kind === 'event' ? record : un.kind === 'lookup' ? Buffer.from((value as { CloudTrailEvent: string }).CloudTrailEvent) : topLevelObject(record, DETAIL_KEY);
+      if (raw && raw.indexOf(NEWLINE) < 0) hit.raw = raw;
       hits.push(hit);
     }
     if (hits.length) yield hits;
