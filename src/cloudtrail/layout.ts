@@ -13,6 +13,13 @@ export const ORG_ID = 'o-[a-z0-9]{10,32}';
 export const ORG_RE = new RegExp(`^${ORG_ID}$`);
 export const ACCOUNT_RE = /^\d{12}$/;
 
+/**
+ * The regions that global-service events (IAM, sign-in, STS's global endpoint, CloudFront, …) carry in
+ * `awsRegion`, one per partition. A trail delivers them into its HOME region's folder, whatever region
+ * they name, so an event of these regions may sit in any region folder of the account.
+ */
+export const GLOBAL_EVENT_REGIONS: ReadonlySet<string> = new Set(['us-east-1', 'us-gov-west-1', 'cn-north-1']);
+
 export interface FolderScope {
   /** The trail's S3KeyPrefix followed by "/", or "". */
   prefix: string;

@@ -1,6 +1,6 @@
 import type { ObjectStore, StoredObject } from './object-store.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
-import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from '../cloudtrail/layout.js';
+import { ACCOUNT_RE, GLOBAL_EVENT_REGIONS, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from '../cloudtrail/layout.js';
 
 /**
  * Lists a store (S3 bucket or local folder) the way the trail layout allows: below `AWSLogs/` it descends
@@ -26,7 +26,7 @@ export class TrailSource implements Source {
       scope,
       window: keyWindow(scope.start, scope.end),
       accounts: scope.accounts?.length ? new Set(scope.accounts) : undefined,
-      regions: scope.regions?.length ? new Set(scope.regions) : undefined,
+      regions: folderRegions(scope.regions),
       categories: new Set(scope.categories?.length ? scope.categories : ['management', 'data']),
       signal,
     };
@@ -148,6 +148,17 @@ interface WalkContext {
   regions: Set<string> | undefined;
   categories: Set<string>;
   signal: AbortSignal | undefined;
+}
+
+/**
+ * The region folders a region scope must open; undefined for all of them. A global-service event carries
+ * us-east-1 (or its partition's global region) but lies in the trail's home-region folder, which the keys
+ * do not name: asking for that region opens every region folder of the account. The extra files are
+ * screened on their bytes for the asked region (the --region needle) before any record is parsed.
+ */
+function folderRegions(regions: readonly string[] | undefined): Set<string> | undefined {
+  if (!regions?.length || regions.some((r) => GLOBAL_EVENT_REGIONS.has(r))) return undefined;
+  return new Set(regions);
 }
 
 function isDigestKey(key: string): boolean {

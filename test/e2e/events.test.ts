@@ -188,6 +188,25 @@ test('error: a truncated gzip file keeps the records before the cut, exit 3', as
   assert.match(r.stderr, /truncated.json.gz: corrupt or truncated gzip data .*; the \d+ records before it were read/);
 });
 
+test('--region us-east-1 on a trail layout finds global-service events in the home-region folder', async () => {
+  // IAM and sign-in events name us-east-1 but are delivered where the trail lives (here eu-west-1).
+  const ev = (eventName: string, eventSource: string, awsRegion: string) => ({ eventVersion: '1.08', eventID: eventName, eventTime: '2026-03-14T04:01:00Z', eventSource, eventName, awsRegion });
+  const root = join(tmp, 'global-trail');
+  const put = (region: string, records: object[]) => {
+    const dir = join(root, `AWSLogs/111122223333/CloudTrail/${region}/2026/03/14`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `111122223333_CloudTrail_${region}_20260314T0405Z_AAAA.json`), JSON.stringify({ Records: records }));
+  };
+  put('eu-west-1', [ev('CreateUser', 'iam.amazonaws.com', 'us-east-1'), ev('RunInstances', 'ec2.amazonaws.com', 'eu-west-1'), ev('ConsoleLogin', 'signin.amazonaws.com', 'us-east-1')]);
+  put('us-east-1', [ev('GetObject', 's3.amazonaws.com', 'us-east-1')]);
+  const window = ['--start', '2026-03-14T04:00:00Z', '--end', '2026-03-14T04:10:00Z', '-o', 'ndjson'];
+  const east = await runCli(['events', root, '--region', 'us-east-1', ...window]);
+  assert.equal(east.code, 0, east.stderr);
+  assert.deepEqual(names(east.stdout).sort(), ['ConsoleLogin', 'CreateUser', 'GetObject']);
+  const west = await runCli(['events', root, '--region', 'eu-west-1', ...window]);
+  assert.deepEqual(names(west.stdout), ['RunInstances']);
+});
+
 test('error: junk after a complete gzip member keeps every record and names the file, exit 3', async () => {
   // As zcat does: every record of the member is read, and the junk is a problem of the file.
   const recs = { Records: Array.from({ length: 29 }, (_, i) => ({ eventTime: '2026-01-01T00:00:00Z', eventSource: 's', eventName: `G${i}`, awsRegion: 'r' })) };
