@@ -1,5 +1,6 @@
 import type { ObjectStore, StoredObject } from './object-store.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
+import { ListingError } from './s3-retry.js';
 import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from './trail-layout.js';
 
 /**
@@ -66,7 +67,20 @@ export class TrailSource implements Source {
     };
   }
 
+  /**
+   * A listing that still fails after its retries costs only its own folder: it is named, and the walk goes
+   * on with the folders beside it.
+   */
   private async *walk(prefix: string, level: Level, ctx: WalkContext, year?: number, month?: number): AsyncIterable<UnitOrProblem> {
+    try {
+      yield* this.walkLevel(prefix, level, ctx, year, month);
+    } catch (err) {
+      if (!(err instanceof ListingError) || ctx.signal?.aborted) throw err;
+      yield { problem: { source: this.store.display(err.prefix), problem: `${err.message}; what is under it was not read` } };
+    }
+  }
+
+  private async *walkLevel(prefix: string, level: Level, ctx: WalkContext, year?: number, month?: number): AsyncIterable<UnitOrProblem> {
     if (level === 'files') {
       for await (const e of this.store.list(prefix, { signal: ctx.signal })) {
         if (!('object' in e)) continue;
