@@ -11,6 +11,12 @@ import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow
  */
 type Level = 'free' | 'awslogs' | 'org' | 'product' | 'region' | 'year' | 'month' | 'day' | 'files';
 
+/**
+ * Up to this many days, a window's day folders are named one request each; past it, the years, months and
+ * days that exist are listed first (one request per year and per month seen).
+ */
+const NAMED_DAYS = 14;
+
 const LAYOUT_AFTER_AWSLOGS: Level[] = ['awslogs', 'product', 'region', 'year', 'month', 'day', 'files'];
 
 export class TrailSource implements Source {
@@ -90,8 +96,10 @@ export class TrailSource implements Source {
       }
       return;
     }
-    if (level === 'region' && ctx.window) {
-      // With a window, name the day folders directly instead of listing years and months.
+    if (level === 'region' && ctx.window && dayFolders(ctx.window).length <= NAMED_DAYS) {
+      // A short window names its day folders directly: cheaper than listing years and months. A wide one
+      // (`--start 3650d`) would probe thousands of days that do not exist, so it falls through to the
+      // year / month / day listings below, which open only the folders that exist and meet the window.
       for await (const region of this.children(prefix, ctx)) {
         if (ctx.regions && !ctx.regions.has(region.name)) continue;
         for (const day of dayFolders(ctx.window)) yield* this.walk(region.prefix + day, 'files', ctx);
