@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { ConfigError, describeError } from '../errors.js';
 
 /**
  * Buffered, back-pressured text output. When the reader goes away (`ctrail … | head -1`), the first EPIPE
@@ -10,6 +11,8 @@ export class OutputWriter {
   private pendingBytes = 0;
   private drainWaiter: Promise<void> | undefined;
   closed = false;
+  /** A write that failed for a reason other than the reader leaving (a full disk, say); end() reports it. */
+  private failure: unknown;
 
   constructor(
     private readonly out: Writable,
@@ -17,8 +20,8 @@ export class OutputWriter {
     private readonly flushAt = 64 * 1024,
   ) {
     out.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') this.close();
-      else throw err;
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') this.failure ??= err;
+      this.close();
     });
   }
 
@@ -38,7 +41,9 @@ export class OutputWriter {
     if (typeof text !== 'string') this.pendingHasBytes = true;
     this.pending.push(text);
     this.pendingBytes += text.length;
-    if (this.pendingBytes >= this.flushAt) return this.flush();
+    // Bytes are a record's own text, whose newline comes in the next write: flushing between the two could
+    // leave an interrupted reader with half a line. Strings are whole lines (or whole JSON array items).
+    if (this.pendingBytes >= this.flushAt && (typeof text === 'string' || text[text.length - 1] === 0x0a)) return this.flush();
     return undefined;
   }
 
@@ -68,6 +73,7 @@ export class OutputWriter {
 
   async end(): Promise<void> {
     await this.flush();
+    if (this.failure !== undefined) throw new ConfigError(`cannot write the output: ${describeError(this.failure)}`);
     if (this.closed) return;
     await new Promise<void>((resolve) => {
       if (this.out.writableNeedDrain) this.out.once('drain', () => resolve());

@@ -51,10 +51,38 @@ export class LocalStore implements ObjectStore {
     yield* matching;
   }
 
+  /** Folders read so far, by device and inode, with the key they were first read under. */
+  private readonly claimed = new Map<string, string>();
+  private repeats: Array<{ key: string; sameAs: string }> = [];
+
+  /**
+   * Folders not read because they are a folder already read under another name (a symlink to `..`, or two
+   * links to one place): each is reported once, and the walk ends instead of going round for ever.
+   */
+  takeRepeats(): Array<{ key: string; sameAs: string }> {
+    const out = this.repeats;
+    this.repeats = [];
+    return out;
+  }
+
+  private claim(key: string, dir: string): boolean {
+    const st = statOrUndefined(dir);
+    if (!st?.isDirectory()) return true;
+    const id = `${st.dev}:${st.ino}`;
+    const first = this.claimed.get(id);
+    if (first === undefined) this.claimed.set(id, key);
+    else if (first !== key) {
+      this.repeats.push({ key, sameAs: first });
+      return false;
+    }
+    return true;
+  }
+
   private async walk(dirKey: string, shallow: boolean): Promise<ListEntry[]> {
     const out: ListEntry[] = [];
     const visit = async (key: string): Promise<void> => {
       const dir = join(this.root, ...key.split('/').filter(Boolean));
+      if (!this.claim(key, dir)) return;
       let names: import('node:fs').Dirent[];
       try {
         names = await readdir(dir, { withFileTypes: true });

@@ -1,6 +1,8 @@
 import type { ObjectStore, StoredObject } from './object-store.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
 import { ListingError } from './s3-retry.js';
+import { KEYS_DIR, MANIFEST_FILE } from '../integrity/manifest.js';
+import { SIDECAR_SUFFIX } from '../integrity/view.js';
 import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from './trail-layout.js';
 
 /**
@@ -54,6 +56,13 @@ export class TrailSource implements Source {
       return;
     }
     yield* this.walk(this.root, start.level, ctx, start.year, start.month);
+    yield* this.repeats();
+  }
+
+  private *repeats(): Iterable<UnitOrProblem> {
+    for (const r of this.store.takeRepeats?.() ?? []) {
+      yield { problem: { source: this.store.display(r.key), problem: `symbolic link loop: the same folder as ${this.store.display(r.sameAs)}, already read; not read again` } };
+    }
   }
 
   private unit(o: StoredObject): InputUnit {
@@ -92,6 +101,7 @@ export class TrailSource implements Source {
         if (!('object' in e)) continue;
         const t = fileNameTime(e.object.key.slice(e.object.key.lastIndexOf('/') + 1));
         if (ctx.window && t && t.getTime() < ctx.window.earliestFileTime) continue;
+        if (e.object.key.endsWith(SIDECAR_SUFFIX)) continue;
         yield { unit: this.unit(e.object) };
       }
       return;
@@ -109,7 +119,8 @@ export class TrailSource implements Source {
     for await (const child of this.childrenAndObjects(prefix, ctx)) {
       if ('object' in child) {
         if (level === 'free') {
-          if (isDigestKey(child.object.key)) yield { skipped: this.store.display(child.object.key), reason: 'digest file, not a log' };
+          const not = notALog(child.object.key);
+          if (not) yield { skipped: this.store.display(child.object.key), reason: not };
           else yield { unit: this.unit(child.object) };
         }
         continue;
@@ -117,7 +128,8 @@ export class TrailSource implements Source {
       const name = child.name;
       switch (level) {
         case 'free':
-          yield* this.walk(child.prefix, name === 'AWSLogs' ? 'awslogs' : 'free', ctx);
+          if (name === KEYS_DIR && prefix === this.root) yield { skipped: this.store.display(child.prefix), reason: 'ctrail mirror public keys, not logs' };
+          else yield* this.walk(child.prefix, name === 'AWSLogs' ? 'awslogs' : 'free', ctx);
           break;
         case 'awslogs':
         case 'org':
@@ -172,8 +184,12 @@ interface WalkContext {
   signal: AbortSignal | undefined;
 }
 
-function isDigestKey(key: string): boolean {
-  return key.includes('/CloudTrail-Digest/') || /_CloudTrail-Digest_/.test(key);
+/** Why a key outside the layout is not read as a log: digests and ctrail mirror's own files. */
+function notALog(key: string): string | undefined {
+  if (key.includes('/CloudTrail-Digest/') || /_CloudTrail-Digest_/.test(key)) return 'digest file, not a log';
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  if (name === MANIFEST_FILE || name.endsWith(SIDECAR_SUFFIX)) return 'ctrail mirror metadata, not a log';
+  return undefined;
 }
 
 /** Where a root prefix already sits inside the layout, so a walk can start there. */
