@@ -25,7 +25,7 @@ test('a record written as bytes is never flushed apart from its newline', async 
   }
   await w.end();
   assert.ok(chunks.length >= 5);
-  for (const c of chunks) assert.ok(c.endsWith('\n'), `a flush ended mid-line: …${c.slice(-20)}`);
+  for (const c of chunks.filter((c) => c !== '')) assert.ok(c.endsWith('\n'), `a flush ended mid-line: …${c.slice(-20)}`);
 });
 
 test('a failing write (a full disk) stops the writer and end() says so in one line', async () => {

@@ -56,16 +56,17 @@ export class OutputWriter {
     this.pendingHasBytes = false;
     this.pendingBytes = 0;
     const ok = this.out.write(text);
+    // A synchronous stream (a file, /dev/full) can fail inside write() and close us there: nothing to await.
+    if (this.closed) return undefined;
     if (!ok && !this.drainWaiter) {
       this.drainWaiter = new Promise<void>((resolve) => {
         const done = () => {
-          this.out.off('drain', done);
-          this.out.off('close', done);
+          this.out.off('drain', done).off('close', done).off('error', done);
           this.drainWaiter = undefined;
           resolve();
         };
-        this.out.on('drain', done);
-        this.out.on('close', done);
+        // A stream that failed never drains and need not close.
+        this.out.on('drain', done).on('close', done).on('error', done);
       });
     }
     return this.drainWaiter;
@@ -73,11 +74,22 @@ export class OutputWriter {
 
   async end(): Promise<void> {
     await this.flush();
+    if (!this.closed && !this.out.errored && !this.out.destroyed) {
+      // Settle the last write: a failed one reports its error on a later tick, and an errored stream never
+      // drains, so 'error' and 'close' end the wait too (an unsettled wait would let the process exit 0).
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.out.off('drain', done).off('error', done).off('close', done);
+          resolve();
+        };
+        this.out.on('error', done).on('close', done);
+        if (this.out.writableNeedDrain) this.out.on('drain', done);
+        else this.out.write('', done);
+      });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const errored = this.out.errored as NodeJS.ErrnoException | null;
+    if (errored && errored.code !== 'EPIPE' && errored.code !== 'ERR_STREAM_DESTROYED') this.failure ??= errored;
     if (this.failure !== undefined) throw new ConfigError(`cannot write the output: ${describeError(this.failure)}`);
-    if (this.closed) return;
-    await new Promise<void>((resolve) => {
-      if (this.out.writableNeedDrain) this.out.once('drain', () => resolve());
-      else resolve();
-    });
   }
 }

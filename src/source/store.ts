@@ -51,13 +51,14 @@ export class LocalStore implements ObjectStore {
     yield* matching;
   }
 
-  /** Folders read so far, by device and inode, with the key they were first read under. */
-  private readonly claimed = new Map<string, string>();
+  /** Device and inode of the folders behind keys, as met (cached: a loop check stats each ancestor once). */
+  private readonly inodes = new Map<string, string | undefined>();
+  private readonly looped = new Set<string>();
   private repeats: Array<{ key: string; sameAs: string }> = [];
 
   /**
-   * Folders not read because they are a folder already read under another name (a symlink to `..`, or two
-   * links to one place): each is reported once, and the walk ends instead of going round for ever.
+   * Folders not entered because they are one of their own ancestors, reached again through a symbolic link
+   * (a link to `..`): each is reported once, and the walk ends instead of going round for ever.
    */
   takeRepeats(): Array<{ key: string; sameAs: string }> {
     const out = this.repeats;
@@ -65,14 +66,26 @@ export class LocalStore implements ObjectStore {
     return out;
   }
 
-  private claim(key: string, dir: string): boolean {
-    const st = statOrUndefined(dir);
-    if (!st?.isDirectory()) return true;
-    const id = `${st.dev}:${st.ino}`;
-    const first = this.claimed.get(id);
-    if (first === undefined) this.claimed.set(id, key);
-    else if (first !== key) {
-      this.repeats.push({ key, sameAs: first });
+  private inode(key: string): string | undefined {
+    if (this.inodes.has(key)) return this.inodes.get(key);
+    const st = statOrUndefined(join(this.root, ...key.split('/').filter(Boolean)));
+    const id = st?.isDirectory() ? `${st.dev}:${st.ino}` : undefined;
+    this.inodes.set(key, id);
+    return id;
+  }
+
+  /** May the folder at `key` be entered? Not when it is the same folder as one on its own key path. */
+  private enterable(key: string): boolean {
+    const id = this.inode(key);
+    if (id === undefined || key === '') return true;
+    const parts = key.split('/').filter(Boolean);
+    for (let n = 0; n < parts.length; n++) {
+      const ancestor = n === 0 ? '' : parts.slice(0, n).join('/') + '/';
+      if (this.inode(ancestor) !== id) continue;
+      if (!this.looped.has(key)) {
+        this.looped.add(key);
+        this.repeats.push({ key, sameAs: ancestor });
+      }
       return false;
     }
     return true;
@@ -82,7 +95,7 @@ export class LocalStore implements ObjectStore {
     const out: ListEntry[] = [];
     const visit = async (key: string): Promise<void> => {
       const dir = join(this.root, ...key.split('/').filter(Boolean));
-      if (!this.claim(key, dir)) return;
+      if (!this.enterable(key)) return;
       let names: import('node:fs').Dirent[];
       try {
         names = await readdir(dir, { withFileTypes: true });

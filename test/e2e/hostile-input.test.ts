@@ -78,7 +78,9 @@ test('a full disk on stdout is one line and a non-zero exit, not a stack trace',
   const full = openSync('/dev/full', 'w');
   try {
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [cliPath, 'events', join(repoRoot, 'fixtures/demo')], { cwd: repoRoot, stdio: ['ignore', full, 'pipe'] });
+      // Output small enough to be written in the final flush, so the failure meets the end of the run.
+      const args = ['events', join(repoRoot, 'fixtures/demo'), '--event-name', 'StopLogging'];
+      const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, stdio: ['ignore', full, 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
       child.on('error', reject);

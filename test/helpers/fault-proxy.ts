@@ -66,26 +66,18 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-/** mulberry32: tiny, fast, and good enough to spread faults; seeded per request by `hash`. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a over the text, mixed with the seed. */
+/** FNV-1a over the text, mixed with the seed, finished with a murmur3 avalanche so close inputs spread. */
 function hash(seed: number, text: string): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 const ERRORS: Record<'status-500' | 'status-503' | 'slowdown', { status: number; code: string; message: string }> = {
@@ -122,8 +114,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       streak.set(id, 0);
       return undefined;
     }
-    const rnd = mulberry32(hash(opts.seed, `${id}#${n}`));
-    if (rnd() >= opts.rate) {
+    // Two independent draws from the request's identity: whether to fault it, and how.
+    const draw = (salt: number) => hash(opts.seed ^ salt, `${id}#${n}`) / 4294967296;
+    if (draw(0) >= opts.rate) {
       streak.set(id, 0);
       return undefined;
     }
@@ -131,7 +124,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     const eligible = kinds.filter((k) => !(k === 'corrupt' && isList));
     if (eligible.length === 0) return undefined;
     streak.set(id, (streak.get(id) ?? 0) + 1);
-    return eligible[Math.floor(rnd() * eligible.length)];
+    return eligible[Math.floor(draw(0x9e3779b9) * eligible.length)];
   };
 
   const forward = (req: IncomingMessage, body: Buffer): Promise<Upstream> =>
