@@ -1,8 +1,6 @@
 import type { ObjectStore, StoredObject } from './object-store.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
 import { ListingError } from './s3-retry.js';
-import { KEYS_DIR, MANIFEST_FILE } from '../integrity/manifest.js';
-import { SIDECAR_SUFFIX } from '../integrity/view.js';
 import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from './trail-layout.js';
 
 /**
@@ -183,6 +181,15 @@ interface WalkContext {
   categories: Set<string>;
   signal: AbortSignal | undefined;
 }
+
+/**
+ * The files `ctrail mirror` writes beside the logs (integrity/manifest.ts and view.ts own them; spelt again
+ * here so the source layer does not reach up into integrity, and trail-source.test.ts keeps them equal).
+ */
+export const MIRROR_FILES = { manifest: 'ctrail-mirror.json', keysDir: 'ctrail-public-keys', sidecarSuffix: '.s3-metadata.json' } as const;
+const MANIFEST_FILE = MIRROR_FILES.manifest;
+const KEYS_DIR = MIRROR_FILES.keysDir;
+const SIDECAR_SUFFIX = MIRROR_FILES.sidecarSuffix;
 
 /** Why a key outside the layout is not read as a log: digests and ctrail mirror's own files. */
 function notALog(key: string): string | undefined {
