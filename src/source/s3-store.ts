@@ -101,7 +101,7 @@ export class S3Store implements ObjectStore {
           throw err;
         }
         checkEtag(out, bytes, mismatches);
-        result.body = single(bytes);
+        result.body = slices(bytes);
         return result;
       } finally {
         abort.dispose();
@@ -155,15 +155,26 @@ function linkAbort(ctl: AbortController, signal: AbortSignal | undefined): { dis
 }
 
 async function readAll(body: AsyncIterable<Uint8Array>, expected: number | undefined): Promise<Buffer> {
+  if (expected !== undefined) {
+    // Filled in place: holding the chunks and then concatenating them would need twice the object's size.
+    const out = Buffer.allocUnsafe(expected);
+    let at = 0;
+    for await (const c of body) {
+      if (at + c.byteLength > expected) throw new Error(`body longer than its Content-Length (${expected})`);
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    if (at < expected) throw new ShortBodyError(at, expected);
+    return out;
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const c of body) {
     chunks.push(c);
     total += c.byteLength;
-    if (expected !== undefined && total > expected) throw new Error(`body longer than its Content-Length (${expected})`);
+    if (total > WHOLE_OBJECT_BYTES) throw new Error(`body longer than ${WHOLE_OBJECT_BYTES} bytes without a Content-Length`);
   }
-  if (expected !== undefined && total < expected) throw new ShortBodyError(total, expected);
-  return chunks.length === 1 ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength) : Buffer.concat(chunks, total);
+  return Buffer.concat(chunks, total);
 }
 
 /**
@@ -180,6 +191,8 @@ function checkEtag(out: GetObjectCommandOutput, bytes: Buffer, mismatches: Set<s
   throw new BodyChecksumError();
 }
 
-async function* single(bytes: Buffer): AsyncGenerator<Uint8Array> {
-  yield bytes;
+/** The object's bytes in 1 MiB views (no copies): downstream stages then work, and hold hits, a slice at a time. */
+async function* slices(bytes: Buffer): AsyncGenerator<Uint8Array> {
+  const SLICE = 1 << 20;
+  for (let at = 0; at < bytes.length; at += SLICE) yield bytes.subarray(at, Math.min(bytes.length, at + SLICE));
 }
