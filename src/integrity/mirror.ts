@@ -280,7 +280,8 @@ class MirrorRun {
 
   /**
    * Gives fetched bytes their final name. A file already there stays when it holds the same bytes; it is
-   * replaced only when it is ctrail's own copy of this key (an earlier run's, now stale or damaged).
+   * replaced only when it is ctrail's own copy of this key (an earlier run's, now stale or damaged), or when
+   * --metadata-only says the folder's files are an earlier copy of the bucket.
    * Anything else there (a link, a folder, someone's file) is refused, never written through.
    */
   private async settle(key: string, path: string, f: Fetched): Promise<boolean> {
@@ -296,7 +297,8 @@ class MirrorRun {
           this.kept++;
           return true;
         }
-        if (rec?.state !== 'complete') {
+        // --metadata-only names the files in the folder as an earlier copy of this bucket: one that differs is replaced.
+        if (rec?.state !== 'complete' && !this.req.metadataOnly) {
           this.refuse(key, { kind: 'target-occupied', detail: 'a file with other content is at the mirror path and is not ctrail\'s copy of this object; not overwritten' }, f.size);
           return false;
         }
