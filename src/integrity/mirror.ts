@@ -193,8 +193,14 @@ class MirrorRun {
     const got = await fetchChecked(this.req.view, key, this.target, dirname(at.path));
     if (!got.ok) return this.lost(key, got);
     const f = got.fetched;
-    const bytes = f.size <= 64 * 1024 * 1024 ? await readFile(f.partial) : Buffer.alloc(0);
-    const trust = await trustDigest(bytes, f.metadata, this.req.view.bucket, key, region, this.req.keys);
+    let trust;
+    try {
+      const bytes = f.size <= 64 * 1024 * 1024 ? await readFile(f.partial) : Buffer.alloc(0);
+      trust = await trustDigest(bytes, f.metadata, this.req.view.bucket, key, region, this.req.keys);
+    } catch (err) {
+      await unlink(f.partial).catch(() => undefined);
+      throw err;
+    }
     if (!(await this.settle(key, at.path, f))) return;
     const sidecarRel = at.segments.join('/') + SIDECAR_SUFFIX;
     const sidecar: Sidecar = { format: 'ctrail-s3-metadata/1', bucket: this.req.view.bucket, key, ...(f.etag ? { etag: f.etag } : {}), metadata: f.metadata };
