@@ -56,7 +56,7 @@ function logsOf(fx: TrailFixture, bucket: string): string[] {
 }
 
 test('traversal keys, keys outside the layout and over-long names are refused and named; nothing is written outside the mirror', async () => {
-  const escape = `${DAY}../../../../../../../escaped/AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/03/14/${ACCOUNT}_CloudTrail_us-east-1_20260314T0200Z_EVILaaaaaaaaaaaa.json.gz`;
+  const escape = `${DAY}../../../../../../../../escaped/AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/03/14/${ACCOUNT}_CloudTrail_us-east-1_20260314T0200Z_EVILaaaaaaaaaaaa.json.gz`;
   const misfit = `${DAY}../../../../../../../../outside.json.gz`;
   const long = `${DAY}${ACCOUNT}_CloudTrail_us-east-1_20260314T0200Z_${'L'.repeat(600)}.json.gz`;
   const fx = await trail('hostile-keys', (f) => {
@@ -104,6 +104,7 @@ test('a forged digest does not direct what is fetched; a signed digest naming a 
   const signedKey = buildDigestKey({ prefix: 'p/', account: ACCOUNT, region: 'us-east-1', trailName: 'tr2', homeRegion: 'us-east-1', end: new Date('2026-03-14T02:00:00Z') });
   await trail('forged', (f) => {
     f.put('forged', planted, { body: logBody(ACCOUNT, 'us-east-1', [new Date('2025-01-01T00:20:00Z')], 'planted') });
+    f.put('forged', traversal, { body: Buffer.from('ssh-ed25519 AAAA attacker\n') });
     f.putDigest({ bucket: 'forged', key: forgedKey, signer: attacker, doc: { ...digestDoc(forgedKey, [planted, traversal]), digestPublicKeyFingerprint: attacker.fingerprint } });
     f.putDigest({ bucket: 'forged', key: signedKey, signer: key, doc: { ...digestDoc(signedKey, [traversal]), digestPublicKeyFingerprint: key.fingerprint } });
   });
