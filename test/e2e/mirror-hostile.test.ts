@@ -232,3 +232,37 @@ test('under 30% seeded S3 faults mirror copies every object exactly, no damaged 
     }
   }
 });
+
+test('mirror records the trail status it saw (GetTrailStatus), and what it could not read', async () => {
+  const { CloudTrailClient, CreateTrailCommand, StartLoggingCommand, StopLoggingCommand } = await import('@aws-sdk/client-cloudtrail');
+  const account = '111122223333';
+  const fx = new TrailFixture();
+  fx.addChain({ bucket: 'status', prefix: 'p/', account, region: 'us-east-1', trailName: 'audit', homeRegion: 'us-east-1', firstEnd: new Date('2026-03-14T01:17:28Z'), hours: 2, key });
+  fx.addChain({ bucket: 'status', prefix: 'p/', account, region: 'us-east-1', trailName: 'gone', homeRegion: 'us-east-1', firstEnd: new Date('2026-03-14T01:37:28Z'), hours: 1, key });
+  await s3.createBucket('status');
+  for (const [k, o] of fx.buckets.get('status')!) await s3.put('status', k, o.body, o.metadata);
+  const trails = new CloudTrailClient({ endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' } });
+  try {
+    await trails.send(new CreateTrailCommand({ Name: 'audit', S3BucketName: 'status', S3KeyPrefix: 'p' }));
+    await trails.send(new StartLoggingCommand({ Name: 'audit' }));
+    await trails.send(new StopLoggingCommand({ Name: 'audit' }));
+  } finally {
+    trails.destroy();
+  }
+  const keysFile = join(tmp, 'status-keys.json');
+  writeFileSync(keysFile, fx.publicKeysJson());
+  const dir = join(tmp, 'status');
+  // CloudTrail is moto here (it has GetTrailStatus); the keys come from a file.
+  const m = await runCli(['mirror', 's3://status/p', dir, ...WINDOW, '--public-keys', keysFile], { env: { ...env, AWS_ENDPOINT_URL_CLOUDTRAIL: s3.endpoint } });
+  assert.equal(m.code, 0, m.stderr);
+  const manifest = JSON.parse(readFileSync(join(dir, 'ctrail-mirror.json'), 'utf8')) as { trailStatus: Array<Record<string, unknown>> };
+  assert.equal(manifest.trailStatus.length, 2);
+  const [audit, gone] = manifest.trailStatus;
+  assert.equal(audit!['trailArn'], `arn:aws:cloudtrail:us-east-1:${account}:trail/audit`);
+  assert.equal(audit!['isLogging'], false);
+  assert.match(String(audit!['stopLoggingTime']), /^\d{4}-\d\d-\d\dT/);
+  assert.equal(audit!['error'], undefined);
+  assert.equal(gone!['trailArn'], `arn:aws:cloudtrail:us-east-1:${account}:trail/gone`);
+  assert.match(String(gone!['error']), /TrailNotFound/);
+  assert.equal(gone!['isLogging'], undefined);
+});
