@@ -48,6 +48,14 @@ export interface MirrorResult {
 
 const HOUR = 3_600_000;
 
+function classifyLocalMessage(err: unknown, path: string): string {
+  try {
+    return classifyLocal(err, path).detail;
+  } catch (fatal) {
+    return fatal instanceof Error ? fatal.message : String(fatal);
+  }
+}
+
 /** One object to copy: where the listing saw it, and the hash a verified digest gives its content. */
 interface Wanted {
   listed?: { size: number; etag?: string };
@@ -61,8 +69,15 @@ interface Wanted {
  * files an earlier run completed are kept when unchanged, so a re-run resumes (docs/mirror.md).
  */
 export async function mirrorTrail(req: MirrorRequest): Promise<MirrorResult> {
-  const run = new MirrorRun(req, await MirrorTarget.open(req.dir, req.caseInsensitive), await readRecords(req.dir));
-  return run.run();
+  let target: MirrorTarget;
+  try {
+    target = await MirrorTarget.open(req.dir, req.caseInsensitive);
+  } catch (err) {
+    // The folder itself cannot be made or written: the run ends here, in one line.
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new LocalWriteError(req.dir, code, classifyLocalMessage(err, req.dir));
+  }
+  return new MirrorRun(req, target, await readRecords(req.dir)).run();
 }
 
 class MirrorRun {

@@ -266,3 +266,35 @@ test('mirror records the trail status it saw (GetTrailStatus), and what it could
   assert.match(String(gone!['error']), /TrailNotFound/);
   assert.equal(gone!['isLogging'], undefined);
 });
+
+test('a full disk ends the run in one line with a non-zero code, leaves no partial file under a final name, and a re-run resumes', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const fx = await trail('full-disk');
+  const mount = join(tmp, 'small-disk');
+  mkdirSync(mount);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24k', 'tmpfs', mount], { stdio: 'ignore' });
+  } catch {
+    t.skip('cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN)');
+    return;
+  }
+  try {
+    const dir = join(mount, 'mirror');
+    const m = await runCli(['mirror', 's3://full-disk/p', dir, ...WINDOW], { env });
+    assert.equal(m.code, 1, m.stderr);
+    assert.match(m.stderr, /^ctrail: mirror .*: cannot write \(ENOSPC: .*\); the copy is incomplete, re-run to resume\n$/);
+    assert.doesNotMatch(m.stderr, /internal error|\n {4}at /);
+    const objects = fx.buckets.get('full-disk')!;
+    const written = files(dir).filter((f) => !f.startsWith('ctrail-') && !f.endsWith('.s3-metadata.json'));
+    assert.ok(written.length < objects.size, 'the disk was meant to fill up before the end');
+    for (const f of written) assert.deepEqual(readFileSync(join(dir, f)), objects.get(`p/${f}`)?.body, f);
+    execFileSync('mount', ['-o', 'remount,size=1m', mount], { stdio: 'ignore' });
+    const again = await runCli(['mirror', 's3://full-disk/p', dir, ...WINDOW], { env });
+    assert.equal(again.code, 0, again.stderr);
+    // Files that got their final name before the disk filled are intact and kept, whether or not the journal recorded them.
+    assert.match(again.stdout, new RegExp(`: ${objects.size - written.length} objects copied, ${written.length} kept, `));
+    for (const k of objects.keys()) assert.deepEqual(readFileSync(join(dir, k.slice(2))), objects.get(k)!.body, k);
+  } finally {
+    execFileSync('umount', [mount], { stdio: 'ignore' });
+  }
+});
