@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseDigestKey, parseLogKey } from './layout.js';
 import type { ProblemKind } from './problems.js';
 
@@ -70,6 +70,15 @@ export class LocalWriteError extends Error {
 function errCode(err: unknown): string | undefined {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** The words for a local error, whichever way classifyLocal takes it. */
+export function localMessage(err: unknown, path: string): string {
+  try {
+    return classifyLocal(err, path).detail;
+  } catch (fatal) {
+    return fatal instanceof Error ? fatal.message : String(fatal);
+  }
 }
 
 /** Turns a failed local write into a run-ending LocalWriteError, a per-object refusal, or rethrows it. */
@@ -189,5 +198,29 @@ export class MirrorTarget {
   /** Gives a checked temporary file its final name; `rename` replaces a link itself, never what it points to. */
   async commit(partialPath: string, finalPath: string): Promise<void> {
     await rename(partialPath, finalPath);
+  }
+
+  /** A small ctrail file (sidecar, key list, manifest) written whole under a temporary name, then renamed. */
+  async writeWhole(path: string, text: string): Promise<Refusal | undefined> {
+    const occ = await this.occupant(path);
+    if (occ.type === 'other') return { kind: 'target-occupied', detail: `${path} is ${occ.what}; not followed or overwritten` };
+    let partial: string | undefined;
+    try {
+      const p = await this.partial(dirname(path));
+      partial = p.path;
+      try {
+        await p.handle.writeFile(text);
+        await p.handle.datasync();
+      } finally {
+        await p.handle.close();
+      }
+      await this.commit(partial, path);
+      partial = undefined;
+      return undefined;
+    } catch (err) {
+      return classifyLocal(err, path);
+    } finally {
+      if (partial) await unlink(partial).catch(() => undefined);
+    }
   }
 }

@@ -9,7 +9,7 @@ import { inProcessLogHasher, type LogHasher } from './log-hash.js';
 import { JOURNAL_FILE, KEYS_DIR, MANIFEST_FILE, readRecords, type ManifestObject, type MirrorManifest, type TrailStatusSeen } from './manifest.js';
 import { fetchChecked, hashFile, plainEtag, type Fetched } from './mirror-copy.js';
 import { trustDigest } from './mirror-digest.js';
-import { LocalWriteError, MirrorTarget, classifyLocal, targetFor, type Refusal } from './mirror-target.js';
+import { LocalWriteError, MirrorTarget, classifyLocal, localMessage, targetFor, type Refusal } from './mirror-target.js';
 import type { Problem } from './problems.js';
 import type { KeySource } from './public-keys.js';
 import { discoverScopes } from './validate.js';
@@ -48,14 +48,6 @@ export interface MirrorResult {
 
 const HOUR = 3_600_000;
 
-function classifyLocalMessage(err: unknown, path: string): string {
-  try {
-    return classifyLocal(err, path).detail;
-  } catch (fatal) {
-    return fatal instanceof Error ? fatal.message : String(fatal);
-  }
-}
-
 /** One object to copy: where the listing saw it, and the hash a verified digest gives its content. */
 interface Wanted {
   listed?: { size: number; etag?: string };
@@ -75,7 +67,7 @@ export async function mirrorTrail(req: MirrorRequest): Promise<MirrorResult> {
   } catch (err) {
     // The folder itself cannot be made or written: the run ends here, in one line.
     const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new LocalWriteError(req.dir, code, classifyLocalMessage(err, req.dir));
+    throw new LocalWriteError(req.dir, code, localMessage(err, req.dir));
   }
   return new MirrorRun(req, target, await readRecords(req.dir)).run();
 }
@@ -180,6 +172,8 @@ class MirrorRun {
   }
 
   private refuse(key: string, r: Refusal | { kind: 'copy-failed'; detail: string }, size = 0): void {
+    // A key both listed and named by a digest is refused once.
+    if (this.objects.get(key)?.state === 'refused') return;
     this.problems.push({ kind: r.kind, key: this.req.view.uri(key), detail: r.detail });
     this.objects.set(key, { key, state: r.kind === 'copy-failed' ? 'failed' : 'refused', size, sha256: '', problem: `${r.kind}: ${r.detail}` });
   }
@@ -216,22 +210,21 @@ class MirrorRun {
       await unlink(f.partial).catch(() => undefined);
       throw err;
     }
+    // What a verified digest names is fetched even if this digest's own file cannot be placed.
+    if (trust.verified) {
+      for (const ref of trust.digest.logFiles) {
+        if (ref.s3Bucket !== this.req.view.bucket) continue;
+        const w = this.wanted.get(ref.s3Object) ?? {};
+        w.expectedHash ??= ref.hashValue.toLowerCase();
+        this.wanted.set(ref.s3Object, w);
+      }
+    } else this.untrusted.push({ key, why: trust.why });
     if (!(await this.settle(key, at.path, f))) return;
     const sidecarRel = at.segments.join('/') + SIDECAR_SUFFIX;
     const sidecar: Sidecar = { format: 'ctrail-s3-metadata/1', bucket: this.req.view.bucket, key, ...(f.etag ? { etag: f.etag } : {}), metadata: f.metadata };
-    const written = await this.writeSmall(at.path + SIDECAR_SUFFIX, `${JSON.stringify(sidecar, null, 2)}\n`);
+    const written = await this.target.writeWhole(at.path + SIDECAR_SUFFIX, `${JSON.stringify(sidecar, null, 2)}\n`);
     if (written) return this.refuse(key, written);
     await this.record({ key, state: 'complete', size: f.size, sha256: f.sha256, ...(f.etag ? { etag: f.etag } : {}), sidecar: sidecarRel });
-    if (!trust.verified) {
-      this.untrusted.push({ key, why: trust.why });
-      return;
-    }
-    for (const ref of trust.digest.logFiles) {
-      if (ref.s3Bucket !== this.req.view.bucket) continue;
-      const w = this.wanted.get(ref.s3Object) ?? {};
-      w.expectedHash ??= ref.hashValue.toLowerCase();
-      this.wanted.set(ref.s3Object, w);
-    }
   }
 
   private async copyLog(key: string): Promise<void> {
@@ -347,30 +340,6 @@ class MirrorRun {
     this.refuse(key, { kind: 'copy-failed', detail: got.failed });
   }
 
-  /** A small ctrail file (sidecar, key list, manifest) written whole under a temporary name, then renamed. */
-  private async writeSmall(path: string, text: string): Promise<Refusal | undefined> {
-    const occ = await this.target.occupant(path);
-    if (occ.type === 'other') return { kind: 'target-occupied', detail: `${path} is ${occ.what}; not followed or overwritten` };
-    let partial: string | undefined;
-    try {
-      const p = await this.target.partial(dirname(path));
-      partial = p.path;
-      try {
-        await p.handle.writeFile(text);
-        await p.handle.datasync();
-      } finally {
-        await p.handle.close();
-      }
-      await this.target.commit(partial, path);
-      partial = undefined;
-      return undefined;
-    } catch (err) {
-      return classifyLocal(err, path);
-    } finally {
-      if (partial) await unlink(partial).catch(() => undefined);
-    }
-  }
-
   private async writeKeys(regions: Set<string>): Promise<Record<string, string>> {
     const publicKeys: Record<string, string> = {};
     for (const region of [...regions].sort()) await this.req.keys.keys(region);
@@ -378,7 +347,7 @@ class MirrorRun {
     if (refused) throw new LocalWriteError(KEYS_DIR, 'ELOOP', `${KEYS_DIR}: ${refused.detail}`);
     for (const [region, entries] of this.req.keys.fetched()) {
       const name = `${region === '*' ? 'keys' : region}.json`;
-      const failed = await this.writeSmall(this.target.path([KEYS_DIR, name]), publicKeysToJson(entries));
+      const failed = await this.target.writeWhole(this.target.path([KEYS_DIR, name]), publicKeysToJson(entries));
       if (failed) throw new LocalWriteError(KEYS_DIR, 'EEXIST', `${KEYS_DIR}/${name}: ${failed.detail}`);
       publicKeys[region] = `${KEYS_DIR}/${name}`;
     }
@@ -416,7 +385,7 @@ class MirrorRun {
       ...(trailStatus ? { trailStatus } : {}),
       objects,
     };
-    const failed = await this.writeSmall(this.target.path([MANIFEST_FILE]), `${JSON.stringify(manifest, null, 2)}\n`);
+    const failed = await this.target.writeWhole(this.target.path([MANIFEST_FILE]), `${JSON.stringify(manifest, null, 2)}\n`);
     if (failed) throw new LocalWriteError(MANIFEST_FILE, 'EEXIST', `${MANIFEST_FILE}: ${failed.detail}`);
     return manifest;
   }

@@ -122,6 +122,7 @@ test('a forged digest does not direct what is fetched; a signed digest naming a 
   assert.ok(existsSync(join(dir, forgedKey.slice(2))));
   // The traversal named by the digest that verifies is refused and named.
   assert.match(m.stderr, /^ctrail: s3:\/\/forged\/p\/AWSLogs\/111111111111\/CloudTrail\/us-east-1\/2026\/03\/14\/\.\.\/.*\.ssh\/authorized_keys: hostile-key: /m);
+  assert.equal(m.stderr.match(/authorized_keys: hostile-key: /g)?.length, 1, 'named once, although both listed and named by a digest');
   assert.equal(m.code, 1);
 });
 
