@@ -1,6 +1,8 @@
 import { constants } from 'node:fs';
 import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
+import type { StoredObject } from '../source/object-store.js';
 import type { Window } from './chain.js';
 import { publicKeysToJson } from './keys.js';
 import { dayFolders, digestFolder, logFolder, parseDigestKey, parseLogKey } from './layout.js';
@@ -108,15 +110,15 @@ class MirrorRun {
       regions.add(scope.region);
       // The window's day folders, and the hour after it (files delivered just after the window), as validate reads them.
       for (const day of dayFolders(req.window.start, last)) {
-        for await (const o of req.view.list(digestFolder(scope) + day)) {
+        await this.listFolder(digestFolder(scope) + day, (o) => {
           const k = parseDigestKey(o.key);
           if (!k) this.misfit(o.key, 'digest');
           else if (k.account === scope.account && k.region === scope.region && k.time >= req.window.start && k.time <= last) digests.push({ key: o.key, region: scope.region });
-        }
-        for await (const o of req.view.list(logFolder(scope) + day)) {
+        });
+        await this.listFolder(logFolder(scope) + day, (o) => {
           if (parseLogKey(o.key)) this.wanted.set(o.key, { listed: { size: o.size, ...(o.etag ? { etag: o.etag } : {}) } });
           else this.misfit(o.key, 'log');
-        }
+        });
       }
     }
     digests.sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -135,6 +137,17 @@ class MirrorRun {
       return { manifest, copied: this.copied, kept: this.kept, absent: this.absent, problems: this.problems, untrusted: this.untrusted };
     } finally {
       await this.journal?.close().catch(() => undefined);
+    }
+  }
+
+  /** A folder whose listing finally fails is named as not copied; the other folders are still read. */
+  private async listFolder(prefix: string, each: (o: StoredObject) => void): Promise<void> {
+    try {
+      for await (const o of this.req.view.list(prefix)) each(o);
+    } catch (err) {
+      const fatal = asConfigErrorIfFatal(err, this.req.view.uri(prefix));
+      if (fatal) throw fatal;
+      this.refuse(prefix, { kind: 'copy-failed', detail: `listing failed (${describeAwsError(err)}); objects in this folder may be missing from the copy` });
     }
   }
 
