@@ -1,5 +1,6 @@
 import type { ObjectStore, StoredObject } from './object-store.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
+import { ListingError } from './s3-retry.js';
 import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from './trail-layout.js';
 
 /**
@@ -9,6 +10,12 @@ import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow
  * layout it lists everything, because any file may be a log.
  */
 type Level = 'free' | 'awslogs' | 'org' | 'product' | 'region' | 'year' | 'month' | 'day' | 'files';
+
+/**
+ * Up to this many days, a window's day folders are named one request each; past it, the years, months and
+ * days that exist are listed first (one request per year and per month seen).
+ */
+const NAMED_DAYS = 14;
 
 const LAYOUT_AFTER_AWSLOGS: Level[] = ['awslogs', 'product', 'region', 'year', 'month', 'day', 'files'];
 
@@ -66,7 +73,20 @@ export class TrailSource implements Source {
     };
   }
 
+  /**
+   * A listing that still fails after its retries costs only its own folder: it is named, and the walk goes
+   * on with the folders beside it.
+   */
   private async *walk(prefix: string, level: Level, ctx: WalkContext, year?: number, month?: number): AsyncIterable<UnitOrProblem> {
+    try {
+      yield* this.walkLevel(prefix, level, ctx, year, month);
+    } catch (err) {
+      if (!(err instanceof ListingError) || ctx.signal?.aborted) throw err;
+      yield { problem: { source: this.store.display(err.prefix), problem: `${err.message}; what is under it was not read` } };
+    }
+  }
+
+  private async *walkLevel(prefix: string, level: Level, ctx: WalkContext, year?: number, month?: number): AsyncIterable<UnitOrProblem> {
     if (level === 'files') {
       for await (const e of this.store.list(prefix, { signal: ctx.signal })) {
         if (!('object' in e)) continue;
@@ -76,8 +96,10 @@ export class TrailSource implements Source {
       }
       return;
     }
-    if (level === 'region' && ctx.window) {
-      // With a window, name the day folders directly instead of listing years and months.
+    if (level === 'region' && ctx.window && dayFolders(ctx.window).length <= NAMED_DAYS) {
+      // A short window names its day folders directly: cheaper than listing years and months. A wide one
+      // (`--start 3650d`) would probe thousands of days that do not exist, so it falls through to the
+      // year / month / day listings below, which open only the folders that exist and meet the window.
       for await (const region of this.children(prefix, ctx)) {
         if (ctx.regions && !ctx.regions.has(region.name)) continue;
         for (const day of dayFolders(ctx.window)) yield* this.walk(region.prefix + day, 'files', ctx);

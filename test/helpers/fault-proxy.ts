@@ -39,7 +39,9 @@ export interface FaultProxyOptions {
   /** Share of eligible requests to fault, 0..1. */
   rate: number;
   faults?: readonly FaultKind[];
-  /** Most faults in a row for one request (method + path + query). Default 2. */
+  /** Only requests this accepts may be faulted (default: every GET). */
+  match?: (method: string, url: string) => boolean;
+  /** Most faults in a row for one request (method + path + query). Default 2; Infinity faults it for good. */
   maxConsecutive?: number;
   /** Most faults in all. Default unlimited. */
   maxFaults?: number;
@@ -111,7 +113,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   let requests = 0;
 
   const choose = (method: string, url: string): FaultKind | undefined => {
-    if (method !== 'GET') return undefined;
+    if (method !== 'GET' || (opts.match && !opts.match(method, url))) return undefined;
     if (opts.maxFaults !== undefined && faults.length >= opts.maxFaults) return undefined;
     const id = `${method} ${url}`;
     const n = seen.get(id) ?? 0;
