@@ -299,3 +299,39 @@ test('a full disk ends the run in one line with a non-zero code, leaves no parti
     execFileSync('umount', [mount], { stdio: 'ignore' });
   }
 });
+
+test('an interrupted run (SIGINT) leaves no partial file under a final name, and the next run keeps what it finished', async () => {
+  const { spawn } = await import('node:child_process');
+  const { cliPath } = await import('../helpers/cli.js');
+  const { startFaultProxy } = await import('../helpers/fault-proxy.js');
+  const fx = await trail('interrupted');
+  const objects = fx.buckets.get('interrupted')!;
+  // Some log file GETs get no answer, so the run is still busy when it is interrupted.
+  const proxy = await startFaultProxy({ target: s3.endpoint, seed: 7, rate: 0.5, faults: ['hang'], hangMs: 120_000, match: (_m, url) => url.includes('/CloudTrail/') && url.includes('.json.gz') });
+  const dir = join(tmp, 'interrupted');
+  const journal = join(dir, 'ctrail-mirror.journal');
+  try {
+    const child = spawn(process.execPath, [cliPath, 'mirror', 's3://interrupted/p', dir, ...WINDOW], {
+      env: { ...process.env, ...env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    // Wait (bounded) until the three digests are journalled, then interrupt.
+    for (let i = 0; i < 600 && !(existsSync(journal) && readFileSync(journal, 'utf8').split('\n').length > 3); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(proxy.faults.length > 0, 'some requests were held');
+    child.kill('SIGINT');
+    assert.equal(await exited, 'SIGINT');
+  } finally {
+    await proxy.stop();
+  }
+  const finished = readFileSync(journal, 'utf8').split('\n').filter(Boolean).length;
+  assert.ok(finished >= 3);
+  const named = files(dir).filter((f) => !f.startsWith('ctrail-') && !f.endsWith('.s3-metadata.json') && !f.includes('.ctrail-partial-'));
+  assert.ok(named.length < objects.size, 'the run was interrupted before the end');
+  for (const f of named) assert.deepEqual(readFileSync(join(dir, f)), objects.get(`p/${f}`)?.body, f);
+  const again = await runCli(['mirror', 's3://interrupted/p', dir, ...WINDOW], { env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, new RegExp(`: ${objects.size - named.length} objects copied, ${named.length} kept, `));
+  for (const k of objects.keys()) assert.deepEqual(readFileSync(join(dir, k.slice(2))), objects.get(k)!.body, k);
+  assert.ok(!files(dir).some((f) => f.includes('.ctrail-partial-') || f === 'ctrail-mirror.journal'));
+});
