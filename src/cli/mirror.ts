@@ -25,7 +25,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       .argument('<dir>', 'mirror folder (created if missing); a re-run resumes it')
       .requiredOption('--start-time <time>', 'start of the window (ISO 8601)')
       .option('--end-time <time>', 'end of the window (default: now)')
-      .option('--metadata-only', 'complete a copy already in DIR (e.g. from aws s3 sync): files whose MD5 is the ETag S3 lists are kept, not downloaded again'),
+      .option('--metadata-only', 'DIR holds an earlier copy of the bucket (e.g. from aws s3 sync): files that match S3 are kept, files that differ are replaced instead of refused'),
     'mirror',
   )
     .action(async (source: string, dir: string, flags: MirrorFlags) => {

@@ -70,9 +70,19 @@ export async function readManifest(dir: string): Promise<MirrorManifest | undefi
   } catch {
     return undefined;
   }
-  const doc = JSON.parse(text) as MirrorManifest;
-  if (doc.format !== 'ctrail-mirror/1' || typeof doc.bucket !== 'string') throw new Error(`${MANIFEST_FILE}: not a ctrail mirror manifest`);
-  return doc;
+  const doc = JSON.parse(text) as Partial<MirrorManifest> | null;
+  // A mirror folder may come from someone else: the fields the readers rely on are checked, not assumed.
+  const ok =
+    doc !== null &&
+    typeof doc === 'object' &&
+    doc.format === 'ctrail-mirror/1' &&
+    typeof doc.bucket === 'string' &&
+    typeof doc.keyRoot === 'string' &&
+    typeof doc.window?.start === 'string' &&
+    typeof doc.window.end === 'string' &&
+    Array.isArray(doc.objects);
+  if (!ok) throw new Error(`${MANIFEST_FILE}: not a ctrail mirror manifest`);
+  return doc as MirrorManifest;
 }
 
 /**
