@@ -3,10 +3,12 @@ import { createPrinter, type PrintedEvent } from '../output/printers.js';
 import { parseFields } from '../output/fields.js';
 import { OutputWriter } from '../output/writer.js';
 import { addScanOptions, outputFormatFrom, type RawScanOptions } from './options.js';
-import { ScanSession } from './scan-session.js';
-import { addRuleOptions, ruleMatcherFrom, type RawRuleOptions } from './rule-options.js';
+import { ScanPlan } from './scan-plan.js';
+import { addRuleOptions, ruleRecipeFrom, type RawRuleOptions } from './rule-options.js';
+import { recipeOf } from '../filter/recipe.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './exit.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
 
 export function register(program: Command, io: CliIO): void {
   addRuleOptions(
@@ -22,15 +24,15 @@ export function register(program: Command, io: CliIO): void {
 }
 
 export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions & RawRuleOptions): Promise<number> {
-  const extra = ruleMatcherFrom(raw);
-  const session = new ScanSession(io, raw, sourceArgs);
+  const rules = ruleRecipeFrom(raw);
+  const plan = new ScanPlan(io, raw, sourceArgs);
   const format = outputFormatFrom(raw, io.stdoutIsTTY);
-  const writer = new OutputWriter(io.stdout, () => session.controller.abort());
+  const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
   const printerOpts = raw.fields ? { fields: parseFields(raw.fields), color: io.color } : { color: io.color };
   const printer = createPrinter(format, writer, printerOpts);
   const sorted: PrintedEvent[] | undefined = raw.sort === 'time' ? [] : undefined;
   try {
-    scan: for await (const batch of session.scanBatches(extra ? { extra, extraRecipe: extra.recipe } : {})) {
+    scan: for await (const batch of plan.scanBatches({ recipe: recipeOf(plan.flags, rules) })) {
       for (const hit of batch) {
         if (writer.closed) break scan;
         if (sorted) {
@@ -42,19 +44,21 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
       }
     }
     if (sorted) {
-      // A stable sort keeps input order among events of the same second.
-      sorted.sort((a, b) => (a.event.eventTime < b.event.eventTime ? -1 : a.event.eventTime > b.event.eventTime ? 1 : 0));
+      // By instant, not text (a Lake time and an ISO time of one second differ as text); a stable sort keeps
+      // input order among events of the same instant, and events without a readable time go last.
+      const at = new Map(sorted.map((h) => [h, eventTimeMs(h.event.eventTime) ?? Infinity]));
+      sorted.sort((a, b) => at.get(a)! - at.get(b)! || 0);
       for (const hit of sorted) {
         if (writer.closed) break;
         const wait = printer.print(hit);
         if (wait) await wait;
       }
     }
-    session.stopProgress();
+    plan.stopProgress();
     await printer.end();
   } finally {
-    session.stopProgress();
+    plan.stopProgress();
   }
   if (writer.closed) return EXIT.OK; // the reader went away (`| head`): not an error
-  return session.finish() ? EXIT.SKIPPED : EXIT.OK;
+  return plan.finish() ? EXIT.SKIPPED : EXIT.OK;
 }

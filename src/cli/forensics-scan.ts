@@ -1,9 +1,7 @@
 import { Option, type Command } from 'commander';
-import { UsageError } from '../errors.js';
 import { compileFilters } from '../filter/flags.js';
-import type { RecordMatcher } from '../records/matcher.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
-import { issuingMatcher } from '../forensics/find-deletion.js';
+import { issuingPart } from '../forensics/issuing.js';
 import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import type { ScanScope } from '../source/types.js';
 import type { Pushdown } from '../source/query-hints.js';
@@ -12,7 +10,8 @@ import { EXIT } from './exit.js';
 import { OutputWriter } from '../output/writer.js';
 import type { CliIO } from './io.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
-import { ScanSession } from './scan-session.js';
+import { ScanPlan } from './scan-plan.js';
+import { parseDuration } from './time.js';
 
 /** Options shared by find-deletion and trace, on top of every source, window, scope and filter option of `events`. */
 export interface RawForensicsOptions extends RawScanOptions {
@@ -39,24 +38,20 @@ export function addForensicsOptions(cmd: Command): Command {
 }
 
 export function parseLookBack(text: string | undefined): number {
-  const m = /^(\d+(?:\.\d+)?)([mhd])$/.exec((text ?? '36h').trim());
-  if (!m) throw new UsageError(`--look-back ${text}: expected a duration like 12h, 36h or 2d`);
-  const ms = Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
-  if (ms <= 0 || ms > 30 * 86_400_000) throw new UsageError(`--look-back ${text}: expected more than 0 and at most 30d`);
-  return ms;
+  return parseDuration(text ?? '36h', '--look-back', 30 * 86_400_000);
 }
 
 export interface ForensicsScan {
-  session: ScanSession;
+  plan: ScanPlan;
   /** The `events` flags as an exact test, applied to the actions found (never to issuing events). */
   accept: (e: CloudTrailEvent) => boolean;
   lookBackMs: number;
   /**
-   * `pushdown` is what API sources may ask their servers for; it must cover the whole matcher (issuing
-   * events included), which is why the flags' own hints are not used here.
+   * The scan for the command's own recipe (candidates and issuing events together). `pushdown` is what API
+   * sources may ask their servers for; it must cover the whole recipe (issuing events included), which is
+   * why the flags' own hints are not used here.
    */
-  /** With a recipe describing the same matcher as data, the scan can run in worker threads. */
-  main(matcher: RecordMatcher, pushdown?: Pushdown, recipe?: MatcherRecipe): AsyncIterable<SourcedEvent>;
+  main(recipe: MatcherRecipe, pushdown?: Pushdown): AsyncIterable<SourcedEvent>;
   /** The --identity-source scan, or undefined when none was given. */
   identity(): AsyncIterable<SourcedEvent> | undefined;
 }
@@ -68,27 +63,26 @@ export interface ForensicsScan {
  */
 export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensicsOptions): ForensicsScan {
   const lookBackMs = parseLookBack(raw.lookBack);
-  const session = new ScanSession(io, raw, sourceArgs);
-  const identitySources = raw.identitySource?.length ? session.resolveExtra(raw.identitySource) : undefined;
-  const flags = compileFilters(session.spec);
+  const plan = new ScanPlan(io, raw, sourceArgs);
+  const identitySources = raw.identitySource?.length ? plan.resolveExtra(raw.identitySource) : undefined;
+  const flags = compileFilters(plan.spec);
   // The flags apply to the candidates only, never to issuing events: their hints cannot be pushed down.
-  const { hints: _flagHints, ...flagFree } = session.scope;
+  const { hints: _flagHints, ...flagFree } = plan.scope;
   const widened: ScanScope = { ...flagFree };
   if (widened.start) widened.start = new Date(widened.start.getTime() - lookBackMs);
   const timeOnly: ScanScope = {};
   if (widened.start) timeOnly.start = widened.start;
   if (widened.end) timeOnly.end = widened.end;
   return {
-    session,
+    plan,
     accept: (e) => flags.matches(e),
     lookBackMs,
-    main: (matcher, pushdown, recipe) =>
-      sourcedFrom(
-        session.scan({ extra: matcher, ...(recipe ? { extraRecipe: recipe } : {}), useFlags: false, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false }),
-      ),
+    main: (recipe, pushdown) => sourcedFrom(plan.scan({ recipe, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false })),
     identity: () =>
       identitySources
-        ? sourcedFrom(session.scan({ extra: issuingMatcher, useFlags: false, sources: identitySources, scope: { ...timeOnly, hints: ISSUING_PUSHDOWN }, dedup: false }))
+        ? sourcedFrom(
+            plan.scan({ recipe: issuingPart.recipe(), sources: identitySources, scope: { ...timeOnly, hints: ISSUING_PUSHDOWN }, dedup: false, label: '--identity-source' }),
+          )
         : undefined,
   };
 }
@@ -97,7 +91,6 @@ async function* sourcedFrom(hits: AsyncIterable<{ event: CloudTrailEvent; source
   for await (const hit of hits) yield { event: hit.event, source: hit.source };
 }
 
-/** Writes text and waits until stdout has taken it (a closed pipe is not an error). */
 /** Writes a report; a reader that goes away (`| head`) ends the writing quietly, as with `events`. */
 export async function writeOut(io: CliIO, text: string): Promise<void> {
   const writer = new OutputWriter(io.stdout);
@@ -105,8 +98,8 @@ export async function writeOut(io: CliIO, text: string): Promise<void> {
   await writer.end();
 }
 
-export function exitCode(found: boolean, session: ScanSession): number {
-  const skipped = session.finish();
+export function exitCode(found: boolean, plan: ScanPlan): number {
+  const skipped = plan.finish();
   if (skipped) return FORENSICS_EXIT.PARTIAL;
   return found ? FORENSICS_EXIT.FOUND : FORENSICS_EXIT.NONE;
 }

@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { UsageError, describeError } from '../errors.js';
 import type { AwsOptions } from '../source/aws.js';
 import type { TrailStatusSeen } from '../integrity/manifest.js';
+import { isoTime } from '../cloudtrail/time.js';
 import { neutralize } from '../output/sanitize.js';
 import { EXIT } from './exit.js';
 import { processIO, type CliIO } from './io.js';
+import { parseTime } from './time.js';
 import { addTrailScopeOptions, fatalAsConfig, trailAws, trailJobs, type TrailScopeFlags } from './trail-command.js';
 
 interface MirrorFlags extends TrailScopeFlags {
@@ -23,7 +25,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       .description('copy a trail\'s digests, log files, signatures and public keys for a window into a folder that `ctrail validate DIR` checks offline')
       .argument('<source>', 's3://bucket[/prefix] (the trail\'s bucket and S3 key prefix)')
       .argument('<dir>', 'mirror folder (created if missing); a re-run resumes it')
-      .requiredOption('--start-time <time>', 'start of the window (ISO 8601)')
+      .requiredOption('--start-time <time>', 'start of the window: ISO 8601 (UTC unless an offset is given) or a duration ago (90m, 6h, 7d)')
       .option('--end-time <time>', 'end of the window (default: now)')
       .option('--metadata-only', 'DIR holds an earlier copy of the bucket (e.g. from aws s3 sync): files that match S3 are kept, files that differ are replaced instead of refused'),
     'mirror',
@@ -33,7 +35,6 @@ export function register(program: Command, io: CliIO = processIO()): void {
       const { mirrorTrail } = await import('../integrity/mirror.js');
       const { LocalWriteError } = await import('../integrity/mirror-target.js');
       const { chooseKeySource, resolveSource } = await import('../integrity/setup.js');
-      const { parseTime } = await import('../integrity/time.js');
       if (!source.startsWith('s3://')) throw new UsageError(`${source}: mirror reads from S3 (s3://bucket[/prefix])`);
       const jobs = trailJobs(flags);
       const aws = trailAws(flags);
@@ -83,7 +84,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
 
 /** GetTrailStatus in the trail's home region; a status that cannot be read is recorded with the reason. */
 async function readTrailStatus(aws: AwsOptions, trailArn: string, homeRegion: string): Promise<TrailStatusSeen> {
-  const readAt = new Date().toISOString();
+  const readAt = isoTime(new Date());
   const [{ GetTrailStatusCommand }, { createCloudTrailClient }] = await Promise.all([import('@aws-sdk/client-cloudtrail'), import('../source/aws-clients.js')]);
   const client = createCloudTrailClient(aws, homeRegion);
   try {
@@ -93,9 +94,9 @@ async function readTrailStatus(aws: AwsOptions, trailArn: string, homeRegion: st
       trailArn,
       readAt,
       ...(s.IsLogging !== undefined ? { isLogging: s.IsLogging } : {}),
-      ...(s.StopLoggingTime ? { stopLoggingTime: s.StopLoggingTime.toISOString() } : {}),
-      ...(s.LatestDigestDeliveryTime ? { latestDigestDeliveryTime: s.LatestDigestDeliveryTime.toISOString() } : {}),
-      ...(s.LatestDeliveryTime ? { latestDeliveryTime: s.LatestDeliveryTime.toISOString() } : {}),
+      ...(s.StopLoggingTime ? { stopLoggingTime: isoTime(s.StopLoggingTime) } : {}),
+      ...(s.LatestDigestDeliveryTime ? { latestDigestDeliveryTime: isoTime(s.LatestDigestDeliveryTime) } : {}),
+      ...(s.LatestDeliveryTime ? { latestDeliveryTime: isoTime(s.LatestDeliveryTime) } : {}),
     };
   } catch (err) {
     return { trailArn, readAt, error: describeError(err) };

@@ -2,14 +2,16 @@ import { UsageError } from '../errors.js';
 import { valueNeedle } from '../filter/flags.js';
 import { anyOf } from '../filter/matcher.js';
 import type { RecordMatcher } from '../records/matcher.js';
-import type { MatcherRecipe } from '../filter/recipe.js';
+import { matcherPart, type MatcherRecipe } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../cloudtrail/event.js';
 import { looksDestructive, ruleFor } from './catalogue.js';
-import { CredentialIndex, isIssuingEvent, sameArn, sameRole, type IssuedCredential } from './credentials.js';
-import { issuingMatcher } from './find-deletion.js';
-import { parseArn, serviceOf } from './resource.js';
+import { CredentialIndex, isIssuingEvent, type IssuedCredential } from './credentials.js';
+import { parseArn, sameArn, sameRole, serviceOf } from '../cloudtrail/arn.js';
+import { principalRef } from '../cloudtrail/principal.js';
+import { issuingMatcher } from './issuing.js';
 import type { EventFields } from './event-fields.js';
-import { asObject, asString, isoTime, parseTime, valuesAt } from './values.js';
+import { asObject, asString, valuesAt } from '../cloudtrail/json.js';
+import { eventTimeMs, isoTime } from '../cloudtrail/time.js';
 
 /**
  * The forward closure behind `ctrail activity`: starting from what <WHO> used, every key handed out by a
@@ -118,20 +120,15 @@ export function activityEventMatcher(sel: ActivitySelection): RecordMatcher {
   };
 }
 
-/** The matchers as data (module recipes), so worker threads can build the same ones. */
-export function activityIndexRecipe(target: ActivityTarget): MatcherRecipe {
-  return { modules: [{ module: import.meta.url, export: 'activityIndexMatcher', arg: target }] };
-}
-
-export function activityEventRecipe(sel: ActivitySelection): MatcherRecipe {
-  return { modules: [{ module: import.meta.url, export: 'activityEventMatcher', arg: sel }] };
-}
-
 /** Pass 1: issuing calls, persistence calls, and <WHO>'s own uses. */
 export function activityIndexMatcher(target: ActivityTarget): RecordMatcher {
   const own: RecordMatcher = { needles: [needleFor(targetValue(target))], matches: (e) => isTarget(target, e.userIdentity) };
   return anyOf([own, issuingMatcher, persistenceMatcher]);
 }
+
+/** The two passes' matchers as recipe parts: what each scan reads, on every thread. */
+export const activityIndexPart = matcherPart(import.meta.url, 'activityIndexPart', activityIndexMatcher);
+export const activityEventPart = matcherPart(import.meta.url, 'activityEventPart', activityEventMatcher);
 
 /** One hop from the root to a key: the issuing (or CreateAccessKey) event. */
 export interface ViaStep {
@@ -291,12 +288,12 @@ export class ActivityClosure {
       this.persistenceSeen.add(id);
     }
     if (!isTarget(this.target, e.userIdentity)) return;
-    const t = parseTime(e.eventTime);
+    const t = eventTimeMs(e.eventTime);
     if (t === undefined || (this.opts.startMs !== undefined && t < this.opts.startMs) || (this.opts.endMs !== undefined && t > this.opts.endMs)) return;
     const u = e.userIdentity!;
     const id = identityKey(u, e.recipientAccountId);
     if (!this.roots.has(id)) {
-      const principal = principalOf(u, e.recipientAccountId);
+      const principal = principalRef(u.type, asString(u.arn) ?? asString(u.userName), asString(u.accountId) ?? asString(e.recipientAccountId));
       const node = this.newNode({ depth: 0, branch: 'session', joinedBy: 'target', principal, via: [], recorded: id }, asString(u.accessKeyId));
       this.roots.set(id, node);
     }
@@ -366,7 +363,7 @@ export class ActivityClosure {
       }
       for (const p of node.joinedBy === 'CreateUser' ? this.persistenceEvents : persistenceByKey.get(node.accessKeyId ?? '') ?? []) {
         if (seenPersistence.has(p)) continue;
-        const t = parseTime(p.event.eventTime);
+        const t = eventTimeMs(p.event.eventTime);
         if (t === undefined || !this.fits(node, p.event.userIdentity ?? {}, t, p.event.recipientAccountId)) continue;
         seenPersistence.add(p);
         const action = this.persistenceAction(p.event, node);
@@ -434,7 +431,7 @@ export class ActivityClosure {
     const userName = asString(request.userName) ?? (e.eventName === 'CreateAccessKey' ? asString(asObject(response.accessKey)?.userName) : undefined);
     return {
       ...opt('eventID', asString(e.eventID)),
-      eventTime: isoTime(parseTime(e.eventTime)) ?? e.eventTime,
+      eventTime: isoTime(eventTimeMs(e.eventTime)) ?? e.eventTime,
       eventName: e.eventName,
       ...opt('recipientAccountId', asString(e.recipientAccountId)),
       errorCode,
@@ -487,7 +484,7 @@ export class ActivityClosure {
   nodeOf(e: CloudTrailEvent): Node | undefined {
     this.build();
     const u = e.userIdentity ?? {};
-    const t = parseTime(e.eventTime);
+    const t = eventTimeMs(e.eventTime);
     if (t === undefined) return undefined;
     const key = asString(u.accessKeyId);
     const candidates = [...(key ? this.byKey.get(key) ?? [] : [...this.roots.values()].filter((n) => !n.accessKeyId)), ...this.createdUsers];
@@ -515,18 +512,14 @@ function viaOf(eventID: string | undefined, eventName: string, issuedAccessKeyId
   return { ...opt('eventID', eventID), eventName, issuedAccessKeyId };
 }
 
-function principalOf(u: UserIdentity, recipient: unknown): ActivityNode['principal'] {
-  return { ...opt('type', asString(u.type)), ...opt('arn', asString(u.arn) ?? asString(u.userName)), ...opt('account', asString(u.accountId) ?? asString(recipient)) };
-}
-
 /**
- * Runs the closure over both passes. `indexEvents` is pass 1 (activityIndexMatcher), `identityEvents` the
- * --identity-source issuing events, and `events` a factory for pass 2 given its matcher — called once.
+ * Runs the closure over both passes. `indexEvents` is pass 1 (activityIndexPart), `identityEvents` the
+ * --identity-source issuing events, and `events` a factory for pass 2 given its recipe — called once.
  */
 export async function collectActivity(
   target: ActivityTarget,
   indexEvents: AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
-  events: (matcher: RecordMatcher, recipe: MatcherRecipe) => AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
+  events: (recipe: MatcherRecipe) => AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
   opts: ActivityOptions = {},
   identityEvents?: AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
   who = targetValue(target),
@@ -546,7 +539,7 @@ export async function collectActivity(
     if (e.eventID && seen.has(dedup)) return;
     seen.add(dedup);
     if (!accept(e)) return;
-    const t = parseTime(e.eventTime);
+    const t = eventTimeMs(e.eventTime);
     if (count && t !== undefined) {
       count.count++;
       count.firstMs = Math.min(count.firstMs ?? t, t);
@@ -570,7 +563,7 @@ export async function collectActivity(
     });
   };
   const selection = closure.eventSelection();
-  for await (const { event, source } of events(activityEventMatcher(selection), activityEventRecipe(selection))) {
+  for await (const { event, source } of events(activityEventPart.recipe(selection))) {
     const node = closure.nodeOf(event);
     if (!node) {
       if (accept(event)) unattributed++;
@@ -579,7 +572,7 @@ export async function collectActivity(
     push(event, source, node, node);
   }
   for (const { copy, by } of closure.ownerCopies()) push(copy.event!, copy.source, by);
-  const reported = withCopies(out).sort((a, b) => (parseTime(a.eventTime) ?? 0) - (parseTime(b.eventTime) ?? 0));
+  const reported = withCopies(out).sort((a, b) => (eventTimeMs(a.eventTime) ?? 0) - (eventTimeMs(b.eventTime) ?? 0));
   return { summary: summarize(who, target, closure, reported, unattributed), events: reported };
 }
 
@@ -651,7 +644,7 @@ function summarize(who: string, target: ActivityTarget, closure: ActivityClosure
     else if (CREATES.test(x.eventName)) created.push(change);
     else changed.push(change);
   }
-  const times = events.map((x) => parseTime(x.eventTime)).filter((t): t is number => t !== undefined);
+  const times = events.map((x) => eventTimeMs(x.eventTime)).filter((t): t is number => t !== undefined);
   const tree: ActivityNode[] = closure.all.map((n) => {
     const node: ActivityNode = {
       id: n.id,

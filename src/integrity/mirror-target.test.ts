@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildDigestKey, buildLogKey } from './layout.js';
+import { buildDigestKey, buildLogKey } from '../cloudtrail/layout.js';
 import { LocalWriteError, MirrorTarget, PARTIAL_PREFIX, classifyLocal, targetFor } from './mirror-target.js';
 import { tempDir } from '../../test/helpers/temp.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseDigestKey, parseLogKey } from './layout.js';
+import { parseDigestKey, parseLogKey } from '../cloudtrail/layout.js';
 import type { ProblemKind } from './problems.js';
 
 /**

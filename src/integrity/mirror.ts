@@ -5,7 +5,7 @@ import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
 import type { StoredObject } from '../source/object-store.js';
 import type { Window } from './chain.js';
 import { publicKeysToJson } from './keys.js';
-import { dayFolders, digestFolder, logFolder, parseDigestKey, parseLogKey } from './layout.js';
+import { dayFolders, digestFolder, logFolder, parseDigestKey, parseLogKey } from '../cloudtrail/layout.js';
 import { Limiter } from './limit.js';
 import { inProcessLogHasher, type LogHasher } from './log-hash.js';
 import { JOURNAL_FILE, KEYS_DIR, MANIFEST_FILE, readRecords, type ManifestObject, type MirrorManifest, type TrailStatusSeen } from './manifest.js';
@@ -16,6 +16,7 @@ import type { Problem } from './problems.js';
 import type { KeySource } from './public-keys.js';
 import { discoverScopes } from './validate.js';
 import { SIDECAR_SUFFIX, type Sidecar, type TrailView } from './view.js';
+import { isoTime } from '../cloudtrail/time.js';
 
 export interface MirrorRequest {
   view: TrailView;
@@ -388,10 +389,10 @@ class MirrorRun {
       source: req.view.uri(req.prefix),
       bucket: req.view.bucket,
       keyRoot: req.prefix,
-      createdAt: new Date().toISOString(),
+      createdAt: isoTime(new Date()),
       metadataOnly: req.metadataOnly,
       complete: this.problems.length === 0,
-      window: { start: req.window.start.toISOString(), end: req.window.end.toISOString() },
+      window: { start: isoTime(req.window.start), end: isoTime(req.window.end) },
       accounts: req.accounts,
       regions: req.regions,
       publicKeys,

@@ -1,7 +1,7 @@
 import type { ObjectStore, StoredObject } from './object-store.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
 import { ListingError } from './s3-retry.js';
-import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from './trail-layout.js';
+import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from '../cloudtrail/layout.js';
 
 /**
  * Lists a store (S3 bucket or local folder) the way the trail layout allows: below `AWSLogs/` it descends
@@ -96,13 +96,13 @@ export class TrailSource implements Source {
       }
       return;
     }
-    if (level === 'region' && ctx.window && dayFolders(ctx.window).length <= NAMED_DAYS) {
+    if (level === 'region' && ctx.window && dayFolders(ctx.window.firstDay, ctx.window.lastDay).length <= NAMED_DAYS) {
       // A short window names its day folders directly: cheaper than listing years and months. A wide one
       // (`--start 3650d`) would probe thousands of days that do not exist, so it falls through to the
       // year / month / day listings below, which open only the folders that exist and meet the window.
       for await (const region of this.children(prefix, ctx)) {
         if (ctx.regions && !ctx.regions.has(region.name)) continue;
-        for (const day of dayFolders(ctx.window)) yield* this.walk(region.prefix + day, 'files', ctx);
+        for (const day of dayFolders(ctx.window.firstDay, ctx.window.lastDay)) yield* this.walk(region.prefix + day, 'files', ctx);
       }
       return;
     }

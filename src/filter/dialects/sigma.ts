@@ -15,7 +15,9 @@
 import { parseAllDocuments } from 'yaml';
 import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 import type { NeedleGroups, RecordMatcher } from '../../records/matcher.js';
-import { cidrContains, parseCidr } from './ip.js';
+import { cidrContains, parseCidr } from '../ip.js';
+import { MAX_DEPTH } from '../../cloudtrail/json.js';
+import { wildcardPieces, wildcardRegExp, wildcardSource } from '../wildcard.js';
 import { disjunctionNeedles, exactNeedle } from './needles.js';
 
 export interface SigmaRule {
@@ -37,6 +39,12 @@ export interface SkippedRule {
   readonly title?: string;
   readonly id?: string;
   readonly reason: string;
+}
+
+/** A rule file as read: where it came from and its YAML text. */
+export interface SigmaSource {
+  readonly file: string;
+  readonly text: string;
 }
 
 export type LoadedRule = { rule: SigmaRule } | { skipped: SkippedRule };
@@ -76,10 +84,11 @@ function fieldValues(event: unknown, field: string): unknown[] {
   return current;
 }
 
-function nestedStrings(value: unknown, out: string[]): void {
+function nestedStrings(value: unknown, out: string[], depth = 0): void {
+  if (depth > MAX_DEPTH) return;
   if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => nestedStrings(v, out));
-  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => nestedStrings(v, out));
+  else if (Array.isArray(value)) value.forEach((v) => nestedStrings(v, out, depth + 1));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => nestedStrings(v, out, depth + 1));
 }
 
 /** Texts a value offers to string comparisons: scalars as text; objects as JSON and their nested strings. */
@@ -94,29 +103,9 @@ function textsOf(value: unknown): string[] {
   return [];
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Sigma wildcards: `*` any run, `?` one character; `\*`, `\?` and `\\` are literals. */
 function sigmaPatternSource(value: string): { source: string; plain: boolean } {
-  let source = '';
-  let plain = true;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (c === '\\' && (value[i + 1] === '*' || value[i + 1] === '?' || value[i + 1] === '\\')) {
-      source += escapeRegExp(value[++i]!);
-    } else if (c === '*') {
-      source += '[\\s\\S]*';
-      plain = false;
-    } else if (c === '?') {
-      source += '[\\s\\S]';
-      plain = false;
-    } else {
-      source += escapeRegExp(c);
-    }
-  }
-  return { source, plain };
+  return wildcardSource(value, { question: true, escapes: true });
 }
 
 function unescapeSigma(value: string): string {
@@ -292,7 +281,7 @@ function parseCondition(condition: string, searches: Map<string, Search>): Searc
   const selectNames = (pattern: string): string[] => {
     const names = [...searches.keys()];
     if (pattern === 'them') return names.filter((n) => !n.startsWith('_'));
-    const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+    const re = wildcardRegExp(wildcardPieces(pattern, false));
     const hit = names.filter((n) => re.test(n));
     if (hit.length === 0) fail(`no detection matches "${pattern}"`);
     return hit;
@@ -443,8 +432,33 @@ export function firingRules(rules: readonly SigmaRule[], event: CloudTrailEvent)
   return rules.filter((r) => r.matcher.matches(event));
 }
 
-/** Loads every `*.yml`/`*.yaml` under a directory (recursively) or one file, in path order. */
-export async function loadSigmaRules(path: string): Promise<{ rules: SigmaRule[]; skipped: SkippedRule[] }> {
+/**
+ * The rules of a set of rule files, parsed once per thread: the set is remembered by its array, so the
+ * main thread's hunt (which names the rules of each hit) and the recipe it scans with share one parse.
+ */
+export function loadSigmaSources(sources: readonly SigmaSource[]): { rules: SigmaRule[]; skipped: SkippedRule[] } {
+  let loaded = parsedSets.get(sources);
+  if (!loaded) {
+    loaded = { rules: [], skipped: [] };
+    for (const s of sources) {
+      const one = loadSigmaRule(s.text, s.file);
+      if ('rule' in one) loaded.rules.push(one.rule);
+      else loaded.skipped.push(one.skipped);
+    }
+    parsedSets.set(sources, loaded);
+  }
+  return loaded;
+}
+
+const parsedSets = new WeakMap<readonly SigmaSource[], { rules: SigmaRule[]; skipped: SkippedRule[] }>();
+
+/** The recipe part for Sigma rule files: any runnable rule fires. */
+export function sigmaMatcher(sources: readonly SigmaSource[]): RecordMatcher {
+  return huntMatcher(loadSigmaSources(sources).rules);
+}
+
+/** Reads every `*.yml`/`*.yaml` under a directory (recursively) or one file, in path order. */
+export async function readSigmaSources(path: string): Promise<SigmaSource[]> {
   const { readFile, readdir, stat } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const files: string[] = [];
@@ -458,12 +472,7 @@ export async function loadSigmaRules(path: string): Promise<{ rules: SigmaRule[]
   // A file named explicitly is read whatever its extension.
   if ((await stat(path)).isDirectory()) await walk(path);
   else files.push(path);
-  const rules: SigmaRule[] = [];
-  const skipped: SkippedRule[] = [];
-  for (const file of files) {
-    const loaded = loadSigmaRule(await readFile(file, 'utf8'), file);
-    if ('rule' in loaded) rules.push(loaded.rule);
-    else skipped.push(loaded.skipped);
-  }
-  return { rules, skipped };
+  const sources: SigmaSource[] = [];
+  for (const file of files) sources.push({ file, text: await readFile(file, 'utf8') });
+  return sources;
 }
