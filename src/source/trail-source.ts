@@ -187,7 +187,13 @@ interface WalkContext {
  * The files `ctrail mirror` writes beside the logs (integrity/manifest.ts and view.ts own them; spelt again
  * here so the source layer does not reach up into integrity, and trail-source.test.ts keeps them equal).
  */
-export const MIRROR_FILES = { manifest: 'ctrail-mirror.json', keysDir: 'ctrail-public-keys', sidecarSuffix: '.s3-metadata.json' } as const;
+export const MIRROR_FILES = {
+  manifest: 'ctrail-mirror.json',
+  journal: 'ctrail-mirror.journal',
+  keysDir: 'ctrail-public-keys',
+  sidecarSuffix: '.s3-metadata.json',
+  partialPrefix: '.ctrail-partial-',
+} as const;
 const MANIFEST_FILE = MIRROR_FILES.manifest;
 const KEYS_DIR = MIRROR_FILES.keysDir;
 const SIDECAR_SUFFIX = MIRROR_FILES.sidecarSuffix;
@@ -196,7 +202,8 @@ const SIDECAR_SUFFIX = MIRROR_FILES.sidecarSuffix;
 function notALog(key: string): string | undefined {
   if (key.includes('/CloudTrail-Digest/') || /_CloudTrail-Digest_/.test(key)) return 'digest file, not a log';
   const name = key.slice(key.lastIndexOf('/') + 1);
-  if (name === MANIFEST_FILE || name.endsWith(SIDECAR_SUFFIX)) return 'ctrail mirror metadata, not a log';
+  if (name === MANIFEST_FILE || name === MIRROR_FILES.journal || name.endsWith(SIDECAR_SUFFIX)) return 'ctrail mirror metadata, not a log';
+  if (name.startsWith(MIRROR_FILES.partialPrefix)) return 'an unfinished ctrail mirror download, not a log';
   return undefined;
 }
 
