@@ -71,16 +71,29 @@ function markdownFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-test('relative links in README.md and docs/ point at files that exist', () => {
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
+function anchors(markdown: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of markdown.matchAll(/^#{1,6} (.+)$/gm)) {
+    out.add(m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'));
+  }
+  return out;
+}
+
+test('relative links in README.md and docs/ point at files and headings that exist', () => {
   const pages = [join(root, 'README.md'), ...markdownFiles(join(root, 'docs'))];
   const broken: string[] = [];
   for (const page of pages) {
     // Code blocks hold shell, not links.
     const text = readFileSync(page, 'utf8').replace(/```[\s\S]*?```/g, '');
     for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-      const target = m[1]!.split('#')[0]!;
-      if (target === '' || /^[a-z]+:/i.test(target)) continue;
-      if (!existsSync(resolve(dirname(page), target))) broken.push(`${relative(root, page)} → ${m[1]}`);
+      const [target, anchor] = m[1]!.split('#') as [string, string | undefined];
+      if (/^[a-z]+:/i.test(target)) continue;
+      const file = target === '' ? page : resolve(dirname(page), target);
+      if (!existsSync(file)) broken.push(`${relative(root, page)} → ${m[1]}`);
+      else if (anchor && file.endsWith('.md') && !anchors(readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '')).has(anchor)) {
+        broken.push(`${relative(root, page)} → ${m[1]} (no such heading)`);
+      }
     }
   }
   assert.deepEqual(broken, []);
