@@ -5,11 +5,13 @@ import type { RecordMatcher } from '../records/matcher.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../cloudtrail/event.js';
 import { looksDestructive, ruleFor } from './catalogue.js';
-import { CredentialIndex, isIssuingEvent, sameArn, sameRole, type IssuedCredential } from './credentials.js';
+import { CredentialIndex, isIssuingEvent, type IssuedCredential } from './credentials.js';
+import { parseArn, sameArn, sameRole, serviceOf } from '../cloudtrail/arn.js';
+import { principalRef } from '../cloudtrail/principal.js';
 import { issuingMatcher } from './find-deletion.js';
-import { parseArn, serviceOf } from './resource.js';
 import type { EventFields } from './event-fields.js';
-import { asObject, asString, isoTime, parseTime, valuesAt } from './values.js';
+import { asObject, asString, valuesAt } from '../cloudtrail/json.js';
+import { eventTimeMs, isoTime } from '../cloudtrail/time.js';
 
 /**
  * The forward closure behind `ctrail activity`: starting from what <WHO> used, every key handed out by a
@@ -291,12 +293,12 @@ export class ActivityClosure {
       this.persistenceSeen.add(id);
     }
     if (!isTarget(this.target, e.userIdentity)) return;
-    const t = parseTime(e.eventTime);
+    const t = eventTimeMs(e.eventTime);
     if (t === undefined || (this.opts.startMs !== undefined && t < this.opts.startMs) || (this.opts.endMs !== undefined && t > this.opts.endMs)) return;
     const u = e.userIdentity!;
     const id = identityKey(u, e.recipientAccountId);
     if (!this.roots.has(id)) {
-      const principal = principalOf(u, e.recipientAccountId);
+      const principal = principalRef(u.type, asString(u.arn) ?? asString(u.userName), asString(u.accountId) ?? asString(e.recipientAccountId));
       const node = this.newNode({ depth: 0, branch: 'session', joinedBy: 'target', principal, via: [], recorded: id }, asString(u.accessKeyId));
       this.roots.set(id, node);
     }
@@ -366,7 +368,7 @@ export class ActivityClosure {
       }
       for (const p of node.joinedBy === 'CreateUser' ? this.persistenceEvents : persistenceByKey.get(node.accessKeyId ?? '') ?? []) {
         if (seenPersistence.has(p)) continue;
-        const t = parseTime(p.event.eventTime);
+        const t = eventTimeMs(p.event.eventTime);
         if (t === undefined || !this.fits(node, p.event.userIdentity ?? {}, t, p.event.recipientAccountId)) continue;
         seenPersistence.add(p);
         const action = this.persistenceAction(p.event, node);
@@ -434,7 +436,7 @@ export class ActivityClosure {
     const userName = asString(request.userName) ?? (e.eventName === 'CreateAccessKey' ? asString(asObject(response.accessKey)?.userName) : undefined);
     return {
       ...opt('eventID', asString(e.eventID)),
-      eventTime: isoTime(parseTime(e.eventTime)) ?? e.eventTime,
+      eventTime: isoTime(eventTimeMs(e.eventTime)) ?? e.eventTime,
       eventName: e.eventName,
       ...opt('recipientAccountId', asString(e.recipientAccountId)),
       errorCode,
@@ -487,7 +489,7 @@ export class ActivityClosure {
   nodeOf(e: CloudTrailEvent): Node | undefined {
     this.build();
     const u = e.userIdentity ?? {};
-    const t = parseTime(e.eventTime);
+    const t = eventTimeMs(e.eventTime);
     if (t === undefined) return undefined;
     const key = asString(u.accessKeyId);
     const candidates = [...(key ? this.byKey.get(key) ?? [] : [...this.roots.values()].filter((n) => !n.accessKeyId)), ...this.createdUsers];
@@ -513,10 +515,6 @@ export class ActivityClosure {
 
 function viaOf(eventID: string | undefined, eventName: string, issuedAccessKeyId: string): ViaStep {
   return { ...opt('eventID', eventID), eventName, issuedAccessKeyId };
-}
-
-function principalOf(u: UserIdentity, recipient: unknown): ActivityNode['principal'] {
-  return { ...opt('type', asString(u.type)), ...opt('arn', asString(u.arn) ?? asString(u.userName)), ...opt('account', asString(u.accountId) ?? asString(recipient)) };
 }
 
 /**
@@ -546,7 +544,7 @@ export async function collectActivity(
     if (e.eventID && seen.has(dedup)) return;
     seen.add(dedup);
     if (!accept(e)) return;
-    const t = parseTime(e.eventTime);
+    const t = eventTimeMs(e.eventTime);
     if (count && t !== undefined) {
       count.count++;
       count.firstMs = Math.min(count.firstMs ?? t, t);
@@ -579,7 +577,7 @@ export async function collectActivity(
     push(event, source, node, node);
   }
   for (const { copy, by } of closure.ownerCopies()) push(copy.event!, copy.source, by);
-  const reported = withCopies(out).sort((a, b) => (parseTime(a.eventTime) ?? 0) - (parseTime(b.eventTime) ?? 0));
+  const reported = withCopies(out).sort((a, b) => (eventTimeMs(a.eventTime) ?? 0) - (eventTimeMs(b.eventTime) ?? 0));
   return { summary: summarize(who, target, closure, reported, unattributed), events: reported };
 }
 
@@ -651,7 +649,7 @@ function summarize(who: string, target: ActivityTarget, closure: ActivityClosure
     else if (CREATES.test(x.eventName)) created.push(change);
     else changed.push(change);
   }
-  const times = events.map((x) => parseTime(x.eventTime)).filter((t): t is number => t !== undefined);
+  const times = events.map((x) => eventTimeMs(x.eventTime)).filter((t): t is number => t !== undefined);
   const tree: ActivityNode[] = closure.all.map((n) => {
     const node: ActivityNode = {
       id: n.id,

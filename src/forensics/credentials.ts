@@ -1,7 +1,8 @@
 import type { CloudTrailEvent, SessionContext, SessionIssuer, SourcedEvent, UserIdentity } from '../cloudtrail/event.js';
 import { HashChains, RecordArena } from './record-arena.js';
-import { parseArn } from './resource.js';
-import { asObject, asString, parseTime } from './values.js';
+import { parseArn, sameArn, sameRole } from '../cloudtrail/arn.js';
+import { asObject, asString } from '../cloudtrail/json.js';
+import { eventTimeMs, isoTime as iso } from '../cloudtrail/time.js';
 
 /**
  * The credential-issuing index: every successful STS call that handed out an access key, keyed so it
@@ -415,33 +416,6 @@ export function inconsistency(c: IssuedCredential, use: KeyUse, lookBackMs: numb
   return undefined;
 }
 
-/** Role names are case-insensitive in IAM; the rest of an ARN is compared exactly. */
-export function sameArn(a: string, b: string): boolean {
-  if (a === b) return true;
-  const pa = parseArn(a);
-  const pb = parseArn(b);
-  if (!pa || !pb || pa.account !== pb.account || pa.service !== pb.service) return false;
-  const ra = pa.resource.split('/');
-  const rb = pb.resource.split('/');
-  if (ra.length !== rb.length || ra[0] !== rb[0]) return false;
-  if (ra[0] === 'assumed-role') return ra[1]!.toLowerCase() === rb[1]!.toLowerCase() && ra.slice(2).join('/') === rb.slice(2).join('/');
-  return false;
-}
-
-/** A role ARN with a path (`role/aws-reserved/sso.amazonaws.com/X`) and one without name the same role. */
-export function sameRole(a: string, b: string): boolean {
-  const pa = parseArn(a);
-  const pb = parseArn(b);
-  if (!pa || !pb || pa.account !== pb.account) return false;
-  const na = pa.resource.split('/').pop()!.toLowerCase();
-  const nb = pb.resource.split('/').pop()!.toLowerCase();
-  return na === nb;
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
-
 /** The projection of an issuing event the index keeps; undefined when it issued nothing. */
 export function issuedCredentialOf(sourced: SourcedEvent): IssuedCredential | undefined {
   const e = sourced.event;
@@ -449,7 +423,7 @@ export function issuedCredentialOf(sourced: SourcedEvent): IssuedCredential | un
   const response = asObject(e.responseElements);
   const credentials = asObject(response?.credentials);
   const accessKeyId = asString(credentials?.accessKeyId);
-  const issuedAt = parseTime(e.eventTime);
+  const issuedAt = eventTimeMs(e.eventTime);
   if (!accessKeyId || issuedAt === undefined) return undefined;
   const eventName = ISSUING_EVENT_NAMES.find((n) => n === e.eventName)!;
   const request = asObject(e.requestParameters) ?? {};
@@ -457,7 +431,7 @@ export function issuedCredentialOf(sourced: SourcedEvent): IssuedCredential | un
   const caller = callerProjection(identity);
 
   const maxLife = MAX_LIFETIME_MS[eventName];
-  const recorded = parseTime(credentials?.expiration);
+  const recorded = eventTimeMs(credentials?.expiration);
   const expiresAt = recorded !== undefined && recorded > issuedAt ? Math.min(recorded, issuedAt + maxLife) : issuedAt + maxLife;
 
   const sessionArn = asString(asObject(response?.assumedRoleUser)?.arn) ?? asString(asObject(response?.federatedUser)?.arn);

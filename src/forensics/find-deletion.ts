@@ -8,7 +8,8 @@ import type { DeletionEffect } from './catalogue.js';
 import { CredentialIndex, isIssuingEvent } from './credentials.js';
 import { matchEvent, resourceKey, type MatchKind, type ResourceQuery, type ResourceRef } from './resource.js';
 import type { EventFields } from './event-fields.js';
-import { asObject, asString, parseTime } from './values.js';
+import { asObject, asString } from '../cloudtrail/json.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
 
 /** Who made the call, as the event itself records it. */
 export interface Actor {
@@ -104,7 +105,7 @@ export async function findDeletions(
   if (identityEvents) for await (const sourced of identityEvents) index.add(sourced);
 
   const calls = mergeCopies(candidates);
-  calls.sort((a, b) => (parseTime(a.sourced.event.eventTime) ?? 0) - (parseTime(b.sourced.event.eventTime) ?? 0));
+  calls.sort((a, b) => (eventTimeMs(a.sourced.event.eventTime) ?? 0) - (eventTimeMs(b.sourced.event.eventTime) ?? 0));
   const results: DeletionResult[] = [];
   const resources = new Map<string, ResourceRef>();
   for (const { sourced, match, copies } of calls) {

@@ -4,11 +4,12 @@ import { describeAwsError } from '../source/aws.js';
 import { hashFirstGzipMember, type FirstMemberResult } from '../decode/gzip-members.js';
 import { DigestFormatError, isChainStart, parseDigest, signingString, type ParsedDigest } from './digest.js';
 import { KeyLoadError, SignatureHexError, verifySignature, type KeyRing } from './keys.js';
-import { buildDigestKey, dayFolders, digestFolder, parseDigestKey, relativeToAwsLogs, stampToDate, type DigestKeyInfo } from './layout.js';
+import { buildDigestKey, dayFolders, digestFolder, parseDigestKey, relativeToAwsLogs, stampToDate, type DigestKeyInfo } from '../cloudtrail/layout.js';
 import type { Limiter } from './limit.js';
 import { WHOLE_READ_LIMIT, type LogHasher, type LogHashResult } from './log-hash.js';
 import type { Problem, ProblemKind } from './problems.js';
 import { isNotFound, type TrailView } from './view.js';
+import { isoTime } from '../cloudtrail/time.js';
 
 export interface Window {
   start: Date;
@@ -74,9 +75,8 @@ type Fetched =
 
 const HOUR = 3_600_000;
 
-function fmt(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+/** Seconds, as CloudTrail and `aws cloudtrail validate-logs` print times. */
+const fmt = (d: Date): string => isoTime(d, 's');
 
 /** Timestamp of a digest key, also for keys a pointer names outside the expected layout. */
 function keyTime(key: string): { stamp: string; time: Date } {
