@@ -45,6 +45,11 @@ export const PROBLEM_KIND_TEXT: Readonly<Record<string, string>> = {
   'copy': 'the source is a copy of another bucket/prefix; every digest reads as moved (use `--allow-copy`)',
   'copy-allowed': 'copy verified with `--allow-copy` (note)',
   'org-trail': 'org layout found with only a bucket given: validated under `o-…/` (the AWS CLI prints "No digests found") (note)',
+  'hostile-key': '`ctrail mirror`: a key or digest-named object that does not fit the trail layout or would leave the mirror folder; refused',
+  'name-too-long': '`ctrail mirror`: a key whose file name is too long for the file system; not copied',
+  'case-collision': '`ctrail mirror`: two keys differing only in case on a case-insensitive file system; the second is not copied',
+  'target-occupied': "`ctrail mirror`: a file or link already at the target that is not ctrail's own copy; left alone, not overwritten",
+  'copy-failed': '`ctrail mirror`: the object could not be copied intact after retries (or its folder could not be listed)',
 };
 
 /** A page and the named block in it that the code owns. */
