@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { parseDigest } from './digest.js';
-import { listDigestFolder, type Window } from './chain.js';
+import { listDigestFolder, type Window } from './digest-source.js';
 import { publicKeysToJson } from './keys.js';
 import { dayFolders, logFolder, parseLogKey } from './layout.js';
 import { Limiter } from './limit.js';
