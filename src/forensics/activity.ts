@@ -5,10 +5,11 @@ import type { RecordMatcher } from '../records/matcher.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../cloudtrail/event.js';
 import { looksDestructive, ruleFor } from './catalogue.js';
-import { CredentialIndex, isIssuingEvent, sameArn, sameRole, type IssuedCredential } from './credentials.js';
+import { CredentialIndex, sameArn, sameRole } from './credentials.js';
+import { callKey, isIssuingEvent, type IssuedCredential } from './issued-credential.js';
 import { issuingMatcher } from './find-deletion.js';
 import { parseArn, serviceOf } from './resource.js';
-import type { EventFields } from './event-fields.js';
+import { RecordsSeen, type EventFields } from './event-fields.js';
 import { asObject, asString, isoTime, parseTime, valuesAt } from './values.js';
 
 /**
@@ -257,7 +258,6 @@ export interface ActivityOptions {
 }
 
 const identityKey = (u: UserIdentity, recipient: unknown) => [u.accessKeyId ?? '', u.arn ?? '', u.accountId ?? asString(recipient) ?? ''].join('|');
-const callId = (c: IssuedCredential) => c.sharedEventID ?? `${c.eventID ?? ''}|${c.issuedAt}|${c.accessKeyId}`;
 
 /** The closure itself, computed from pass 1 and then used to classify pass 2's events. */
 export class ActivityClosure {
@@ -267,7 +267,7 @@ export class ActivityClosure {
   private readonly byKey = new Map<string, Node[]>();
   private readonly calls = new Set<string>();
   private readonly persistenceEvents: SourcedEvent[] = [];
-  private readonly persistenceSeen = new Set<string>();
+  private readonly persistenceSeen = new RecordsSeen();
   readonly persistence: PersistenceAction[] = [];
   private readonly rootSourceIdentities = new Set<string>();
   private readonly createdUsers: Node[] = [];
@@ -285,10 +285,7 @@ export class ActivityClosure {
     const e = sourced.event;
     this.index.add(sourced);
     if (persistenceMatcher.matches(e)) {
-      // A record delivered twice (overlapping files, a trail and its copy) is one call.
-      const id = [e.eventID, e.eventName, e.eventTime, e.recipientAccountId].join('|');
-      if (!e.eventID || !this.persistenceSeen.has(id)) this.persistenceEvents.push(sourced);
-      this.persistenceSeen.add(id);
+      if (this.persistenceSeen.firstSighting(e)) this.persistenceEvents.push(sourced);
     }
     if (!isTarget(this.target, e.userIdentity)) return;
     const t = parseTime(e.eventTime);
@@ -332,7 +329,7 @@ export class ActivityClosure {
     // Issued keys can in turn issue keys: keep going until nothing new joins (bounded by the calls indexed).
     const queue = [...this.nodes];
     const addIssued = (c: IssuedCredential, parent: Node | undefined, joinedBy: JoinedBy): void => {
-      const id = callId(c);
+      const id = callKey(c);
       if (this.calls.has(id)) return;
       this.calls.add(id);
       const record = this.index.copiesOf(c).find((x) => x.caller.type !== 'AWSAccount') ?? c;
@@ -411,7 +408,7 @@ export class ActivityClosure {
       if (i === queue.length - 1) {
         for (const si of sourceIdentities) {
           for (const c of this.index.withSourceIdentity(si)) {
-            if (this.calls.has(callId(c))) continue;
+            if (this.calls.has(callKey(c))) continue;
             const caller = this.callerOf(c);
             const parent = caller ? this.nodes.find((n) => this.fits(n, caller, c.issuedAt, c.recipientAccountId)) : undefined;
             addIssued(c, parent, parent ? 'issued' : 'sourceIdentity');
@@ -468,7 +465,7 @@ export class ActivityClosure {
     if (!node.issued || !key) return false;
     const issuerArn = asString(asObject(u.sessionContext?.sessionIssuer)?.arn);
     const r = this.index.resolve({ accessKeyId: key, time, ...opt('arn', asString(u.arn)), ...opt('account', asString(u.accountId)), ...opt('issuerArn', issuerArn) });
-    return r.issued !== undefined && callId(r.issued) === callId(node.issued);
+    return r.issued !== undefined && callKey(r.issued) === callKey(node.issued);
   }
 
   /** Every key of the closure, for pass 2's needles. */
@@ -538,13 +535,11 @@ export async function collectActivity(
   closure.build();
 
   const out: ActivityEvent[] = [];
-  const seen = new Set<string>();
+  const seen = new RecordsSeen();
   let unattributed = 0;
   const accept = opts.accept ?? (() => true);
   const push = (e: CloudTrailEvent, source: string, node: { depth: number; via: ViaStep[]; branch: Branch; principal: ActivityNode['principal']; accessKeyId?: string }, count?: Node) => {
-    const dedup = [e.eventID, e.eventName, e.eventTime, e.recipientAccountId].join('|');
-    if (e.eventID && seen.has(dedup)) return;
-    seen.add(dedup);
+    if (!seen.firstSighting(e)) return;
     if (!accept(e)) return;
     const t = parseTime(e.eventTime);
     if (count && t !== undefined) {

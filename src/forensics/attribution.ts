@@ -1,5 +1,6 @@
 import type { CloudTrailEvent, UserIdentity } from '../cloudtrail/event.js';
-import type { CredentialIndex, IssuedCredential, Rejection } from './credentials.js';
+import type { CredentialIndex, Rejection } from './credentials.js';
+import type { IssuedCredential } from './issued-credential.js';
 import { asObject, asString, isoTime, parseTime } from './values.js';
 
 /** One credential hand-off, oldest first: the call that issued `accessKeyId`. */

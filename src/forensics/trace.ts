@@ -5,6 +5,7 @@ import type { RecordMatcher } from '../records/matcher.js';
 import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { attribute, originOfIssuance, type Origin } from './attribution.js';
 import { CredentialIndex } from './credentials.js';
+import { callKey } from './issued-credential.js';
 import { issuingMatcher } from './find-deletion.js';
 import { parseArn } from './resource.js';
 import { asString, isoTime, parseTime } from './values.js';
@@ -105,7 +106,7 @@ export async function traceCredentials(
     const issuances = target.kind === 'key' ? index.issuancesOf(target.accessKeyId) : index.issuancesForSession(target.arn);
     const calls = new Map<string, (typeof issuances)[number]>();
     for (const c of issuances) {
-      const id = c.sharedEventID ?? `${c.eventID}|${c.issuedAt}`;
+      const id = callKey(c);
       const prior = calls.get(id);
       if (!prior || prior.caller.type === 'AWSAccount') calls.set(id, c);
     }
