@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { activityIndexMatcher, activityIndexRecipe, collectActivity, parseActivityTarget } from '../forensics/activity.js';
+import { collectActivity } from '../forensics/activity/collect.js';
+import { activityIndexMatcher, activityIndexRecipe } from '../forensics/activity/matchers.js';
+import { parseActivityTarget } from '../forensics/activity/target.js';
 import { renderActivityReport } from '../forensics/activity-render.js';
 import type { SourcedEvent } from '../cloudtrail/event.js';
 import type { ScanHit } from '../pipeline/scan.js';

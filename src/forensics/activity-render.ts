@@ -1,5 +1,5 @@
 import { neutralize } from '../output/sanitize.js';
-import type { ActivityEvent, ActivityNode, ActivityReport, ActivitySummary, Count } from './activity.js';
+import type { ActivityEvent, ActivityNode, ActivityReport, ActivitySummary, Count } from './activity/types.js';
 import { shortPrincipal } from './summary.js';
 
 /**
