@@ -42,10 +42,11 @@ function uri(key: string): string {
   return `s3://${BUCKET}/${key}`;
 }
 
-async function walk(fx: TrailFixture, opts: { keys?: FixtureKey[]; allowCopy?: boolean } = {}): Promise<ChainReport> {
+async function walk(fx: TrailFixture, opts: { keys?: FixtureKey[]; allowCopy?: boolean; readAs?: string } = {}): Promise<ChainReport> {
   const dir = tempDir('ctrail-chain-');
   fx.writeMirror(dir, BUCKET, { window: WINDOW });
-  const view = new TrailView(BUCKET, new LocalStore(dir));
+  // readAs: the folder holds a copy of the trail bucket made into another bucket.
+  const view = new TrailView(opts.readAs ?? BUCKET, new LocalStore(dir));
   const s = spec();
   const listed = await listDigestFolder(view, s, WINDOW);
   const keys = new StaticKeySource(parsePublicKeysJson(fx.publicKeysJson(opts.keys)), 'fixture keys');
@@ -213,4 +214,21 @@ test('a chain start below the window\'s newest chain leaves a gap between the tw
   assert.deepEqual(r.digests, { valid: 4, invalid: 0, notFound: 0, missing: 0 });
   assert.deepEqual(r.gaps, [{ from: older[1]!.end, to: newer[0]!.start }]);
   assert.deepEqual(r.entries.filter((e) => e.type === 'gap'), [{ type: 'gap', from: '2026-03-14T02:00:00Z', to: '2026-03-14T03:00:00Z' }]);
+});
+
+test('a copy of the trail in another bucket reads as moved, unless --allow-copy verifies it where it is', async () => {
+  const { fx, chain } = build({ hours: 2 });
+  const copied = (key: string) => `s3://copy-bucket/${key}`;
+  const moved = await walk(fx, { readAs: 'copy-bucket' });
+  assert.deepEqual(moved.digests, { valid: 0, invalid: 2, notFound: 0, missing: 0 });
+  assert.deepEqual(
+    moved.problems.map((p) => [p.kind, p.key]),
+    [['copy', 's3://copy-bucket/'], ['digest-moved', copied(chain[1]!.key)], ['digest-moved', copied(chain[0]!.key)]],
+  );
+
+  const allowed = await walk(fx, { readAs: 'copy-bucket', allowCopy: true });
+  assert.deepEqual(allowed.digests, { valid: 2, invalid: 0, notFound: 0, missing: 0 });
+  assert.deepEqual(allowed.logs, { valid: 4, invalid: 0, missing: 0 });
+  assert.deepEqual(allowed.problems.map((p) => p.kind), ['copy-allowed']);
+  assert.deepEqual([...allowed.referenced].sort(), chain.flatMap((d) => d.logKeys.map(copied)).sort());
 });
