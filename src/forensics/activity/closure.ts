@@ -5,7 +5,7 @@ import { callKey, type IssuedCredential } from '../issued-credential.js';
 import { asObject, asString, isoTime, parseTime } from '../values.js';
 import { persistenceMatcher, type ActivitySelection } from './matchers.js';
 import { isTarget, type ActivityTarget } from './target.js';
-import { opt, type ActivityNode, type ActivityOptions, type ClosureNode as Node, type JoinedBy, type PersistenceAction, type ViaStep } from './types.js';
+import { opt, type ActivityNode, type ActivityOptions, type ClosureNode, type JoinedBy, type PersistenceAction, type ViaStep } from './types.js';
 
 /**
  * The forward closure behind `ctrail activity`: starting from what <WHO> used, every key handed out by a
@@ -21,7 +21,7 @@ import { opt, type ActivityNode, type ActivityOptions, type ClosureNode as Node,
 
 /** The state of one build(): the queue of nodes still to expand and what they are matched against. */
 interface Walk {
-  queue: Node[];
+  queue: ClosureNode[];
   /** Issuing calls whose caller used no key (console and federation sign-ins): candidates for keyless roots. */
   keyless: IssuedCredential[];
   /** Persistence calls by the key that made them ('' for none). */
@@ -36,15 +36,15 @@ const identityKey = (u: UserIdentity, recipient: unknown) => [u.accessKeyId ?? '
 /** The closure itself, computed from pass 1 and then used to classify pass 2's events. */
 export class ActivityClosure {
   readonly index: CredentialIndex;
-  private readonly roots = new Map<string, Node>();
-  private readonly nodes: Node[] = [];
-  private readonly byKey = new Map<string, Node[]>();
+  private readonly roots = new Map<string, ClosureNode>();
+  private readonly nodes: ClosureNode[] = [];
+  private readonly byKey = new Map<string, ClosureNode[]>();
   private readonly calls = new Set<string>();
   private readonly persistenceEvents: SourcedEvent[] = [];
   private readonly persistenceSeen = new RecordsSeen();
   readonly persistence: PersistenceAction[] = [];
   private readonly rootSourceIdentities = new Set<string>();
-  private readonly createdUsers: Node[] = [];
+  private readonly createdUsers: ClosureNode[] = [];
   private built = false;
 
   constructor(
@@ -75,8 +75,8 @@ export class ActivityClosure {
     if (si) this.rootSourceIdentities.add(si);
   }
 
-  private newNode(fields: Omit<Node, 'id' | 'count' | 'accessKeyId'>, key: string | undefined): Node {
-    const node: Node = { id: this.nodes.length, ...fields, count: 0 };
+  private newNode(fields: Omit<ClosureNode, 'id' | 'count' | 'accessKeyId'>, key: string | undefined): ClosureNode {
+    const node: ClosureNode = { id: this.nodes.length, ...fields, count: 0 };
     if (key) node.accessKeyId = key;
     this.nodes.push(node);
     if (key) (this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!).push(node);
@@ -115,7 +115,7 @@ export class ActivityClosure {
   }
 
   /** The issuing calls a node made: each issued key joins as its child. */
-  private joinIssued(walk: Walk, node: Node): void {
+  private joinIssued(walk: Walk, node: ClosureNode): void {
     // A created user may act with any key of its own, so its calls are looked for among all of them.
     const candidates = node.joinedBy === 'CreateUser' ? [...this.index.all()] : node.accessKeyId ? this.index.issuedBy(node.accessKeyId) : walk.keyless;
     for (const c of [...candidates].sort((a, b) => a.issuedAt - b.issuedAt)) {
@@ -125,7 +125,7 @@ export class ActivityClosure {
   }
 
   /** The persistence calls a node made; with --follow-persistence, created users and keys join as children. */
-  private followPersistence(walk: Walk, node: Node): void {
+  private followPersistence(walk: Walk, node: ClosureNode): void {
     for (const p of node.joinedBy === 'CreateUser' ? this.persistenceEvents : walk.persistenceByKey.get(node.accessKeyId ?? '') ?? []) {
       if (walk.seenPersistence.has(p)) continue;
       const t = parseTime(p.event.eventTime);
@@ -139,7 +139,7 @@ export class ActivityClosure {
   }
 
   /** A user the set created is theirs from its creation on, whichever key or console session it uses. */
-  private joinCreatedUser(walk: Walk, node: Node, e: CloudTrailEvent, userName: string, t: number): void {
+  private joinCreatedUser(walk: Walk, node: ClosureNode, e: CloudTrailEvent, userName: string, t: number): void {
     const account = asString(e.recipientAccountId) ?? asString(e.userIdentity?.accountId);
     if (!account) return;
     const arn = asString(asObject(asObject(e.responseElements)?.user)?.arn) ?? `arn:aws:iam::${account}:user/${userName}`;
@@ -151,7 +151,7 @@ export class ActivityClosure {
     walk.queue.push(child);
   }
 
-  private joinCreatedKey(walk: Walk, node: Node, e: CloudTrailEvent, accessKeyId: string, t: number): void {
+  private joinCreatedKey(walk: Walk, node: ClosureNode, e: CloudTrailEvent, accessKeyId: string, t: number): void {
     const account = asString(e.recipientAccountId) ?? asString(e.userIdentity?.accountId);
     // Without userName in the request the key is the caller's own (an IAM user's, or the root user's).
     const forUser = asString(asObject(e.requestParameters)?.userName);
@@ -189,7 +189,7 @@ export class ActivityClosure {
   }
 
   /** One issuing call joins the closure, once, as its caller-side record when that is known. */
-  private addIssued(walk: Walk, c: IssuedCredential, parent: Node | undefined, joinedBy: JoinedBy): void {
+  private addIssued(walk: Walk, c: IssuedCredential, parent: ClosureNode | undefined, joinedBy: JoinedBy): void {
     const id = callKey(c);
     if (this.calls.has(id)) return;
     this.calls.add(id);
@@ -218,7 +218,7 @@ export class ActivityClosure {
     return c.caller.type === 'AWSAccount' ? this.index.callerOf(c) : c.caller;
   }
 
-  private persistenceAction(e: CloudTrailEvent, by: Node): PersistenceAction {
+  private persistenceAction(e: CloudTrailEvent, by: ClosureNode): PersistenceAction {
     const request = asObject(e.requestParameters) ?? {};
     const response = asObject(e.responseElements) ?? {};
     const errorCode = asString(e.errorCode) ?? null;
@@ -243,7 +243,7 @@ export class ActivityClosure {
    * identity as recorded; issued sessions go through CredentialIndex.resolve, so the use must fit the very
    * call that issued the node's key (time, lifetime, account, role), and nothing else may fit.
    */
-  private fits(node: Node, u: UserIdentity, time: number, recipient: unknown): boolean {
+  private fits(node: ClosureNode, u: UserIdentity, time: number, recipient: unknown): boolean {
     const key = asString(u.accessKeyId);
     if (node.joinedBy !== 'CreateUser' && key !== node.accessKeyId) return false;
     if (node.joinedBy === 'target') return identityKey(u, recipient) === node.recorded && isTarget(this.target, u);
@@ -276,7 +276,7 @@ export class ActivityClosure {
   }
 
   /** The node an event belongs to, if any. */
-  nodeOf(e: CloudTrailEvent): Node | undefined {
+  nodeOf(e: CloudTrailEvent): ClosureNode | undefined {
     this.build();
     const u = e.userIdentity ?? {};
     const t = parseTime(e.eventTime);
@@ -287,8 +287,8 @@ export class ActivityClosure {
   }
 
   /** The records of issuing calls in the closure that were logged only in the role owner's account. */
-  ownerCopies(): Array<{ copy: IssuedCredential; by: Pick<Node, 'depth' | 'via' | 'branch' | 'principal'> }> {
-    const out: Array<{ copy: IssuedCredential; by: Pick<Node, 'depth' | 'via' | 'branch' | 'principal'> }> = [];
+  ownerCopies(): Array<{ copy: IssuedCredential; by: Pick<ClosureNode, 'depth' | 'via' | 'branch' | 'principal'> }> {
+    const out: Array<{ copy: IssuedCredential; by: Pick<ClosureNode, 'depth' | 'via' | 'branch' | 'principal'> }> = [];
     for (const node of this.nodes) {
       if (!node.issued) continue;
       // A session joined by sourceIdentity alone was issued by a caller outside the closure: its call sits one level up.
@@ -298,7 +298,7 @@ export class ActivityClosure {
     return out;
   }
 
-  get all(): readonly Node[] {
+  get all(): readonly ClosureNode[] {
     return this.nodes;
   }
 }
