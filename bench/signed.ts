@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { buildDigestKey, parseLogKey } from '../src/integrity/layout.js';
+import { buildDigestKey, parseLogKey } from '../src/cloudtrail/layout.js';
 import { makeKey, TrailFixture } from '../test/helpers/trail-fixture.js';
 import { trailDir, type CorpusManifest } from './corpus.js';
 

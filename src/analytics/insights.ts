@@ -19,8 +19,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
-import { MISSING, principalOf } from './fields.js';
-import { eventTimeMs, floorTo, type EventStream } from './time.js';
+import { MISSING, principalKey } from '../cloudtrail/principal.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
+import { floorTo, type EventStream } from './time.js';
+import { isoTime as iso } from '../cloudtrail/time.js';
 
 export type InsightType = 'ApiCallRateInsight' | 'ApiErrorRateInsight';
 export const INSIGHT_TYPES: readonly InsightType[] = ['ApiCallRateInsight', 'ApiErrorRateInsight'];
@@ -122,7 +124,7 @@ function typesOf(e: CloudTrailEvent, wanted: readonly InsightType[]): InsightTyp
 }
 
 function attributeValue(e: CloudTrailEvent, a: AttributionName): string {
-  if (a === 'userIdentityArn') return principalOf(e);
+  if (a === 'userIdentityArn') return principalKey(e);
   if (a === 'userAgent') return typeof e.userAgent === 'string' ? e.userAgent : MISSING;
   // CloudTrail writes the string "null" for calls without an error.
   return typeof e.errorCode === 'string' && e.errorCode !== '' ? e.errorCode : 'null';
@@ -177,7 +179,7 @@ export async function detectInsights(events: EventStream<CloudTrailEvent>, optio
     const minute = floorTo(t, MINUTE);
     const inBaseline = t < start;
     if (!inBaseline) lastSeen = Math.max(lastSeen, minute);
-    const principal = options.perPrincipal ? principalOf(e) : undefined;
+    const principal = options.perPrincipal ? principalKey(e) : undefined;
     for (const type of types) {
       const accountId = e.recipientAccountId ?? e.userIdentity?.accountId ?? MISSING;
       const id = JSON.stringify([type, accountId, e.awsRegion, e.eventSource, e.eventName, principal ?? null]);
@@ -278,7 +280,6 @@ function stableId(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 /** The insight as the Start/End pair of CloudTrail Insights events that CloudTrail would have written. */
 export function toInsightsEvents(insight: Insight): [InsightsEvent, InsightsEvent] {

@@ -5,7 +5,8 @@
  */
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { groupValue, numericValue } from './fields.js';
-import { eventTimeMs, floorTo, type EventStream } from './time.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
+import { floorTo, type EventStream } from './time.js';
 
 export interface PeriodStats {
   /** Number of datapoints (matching events, or events carrying the value field). */

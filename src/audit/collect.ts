@@ -7,7 +7,7 @@ import type { AccountFacts } from './facts.js';
 import { readAlarms, readEventRules, readLogGroups, readSubscriptions } from './read-alerting.js';
 import { readBuckets } from './read-buckets.js';
 import { discoverTrails, RegionalClients, selectTrails } from './read-trails.js';
-import { arnRegion } from './read-util.js';
+import { arnRegion, parseArn } from '../cloudtrail/arn.js';
 
 export interface CollectOptions {
   aws: AwsOptions;
@@ -61,7 +61,7 @@ export async function collectFacts(opts: CollectOptions): Promise<AccountFacts> 
   for (const region of new Set(logGroups.map((g) => g.region))) alarms[region] = await readAlarms(opts.aws, region);
   const topics = new Set<string>();
   for (const r of Object.values(alarms)) {
-    if (r.ok) for (const a of r.value) for (const action of a.alarmActions) if (action.startsWith('arn:') && action.split(':')[2] === 'sns') topics.add(action);
+    if (r.ok) for (const a of r.value) for (const action of a.alarmActions) if (parseArn(action)?.service === 'sns') topics.add(action);
   }
   const topicSubscriptions: AccountFacts['topicSubscriptions'] = {};
   for (const topic of [...topics].sort()) {

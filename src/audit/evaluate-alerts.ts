@@ -4,6 +4,7 @@ import { BENIGN_EVENTS, type AlertControl, type CanonicalEvent } from './canonic
 import type { AccountFacts, AlarmFacts } from './facts.js';
 import type { PatternEngines } from './types.js';
 import { fail, pass, unknown, type Verdict } from './verdict.js';
+import { parseArn } from '../cloudtrail/arn.js';
 
 /** How a pattern fares on a control's canonical events and the shared benign set. */
 export interface PatternJudgement {
@@ -55,7 +56,7 @@ class Closest {
 
 const rankOf = (j: PatternJudgement): number => (j.matchedBenign.length ? 1000 + j.matchedBenign.length : 1 + j.missed.length);
 
-const isSnsTopic = (arn: string) => arn.startsWith('arn:') && arn.split(':')[2] === 'sns';
+const isSnsTopic = (arn: string) => parseArn(arn)?.service === 'sns';
 
 /** Why an alarm would or would not notify anyone; `ok` when a subscribed topic receives its actions. */
 function alarmDelivery(alarm: AlarmFacts, facts: AccountFacts): { ok: boolean; undecided?: string; why: string } {

@@ -5,7 +5,8 @@ import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns'
 import { serviceClientConfig } from '../source/aws-clients.js';
 import type { AwsOptions } from '../source/aws.js';
 import type { AlarmFacts, EventRuleFacts, LogGroupFacts, MetricFilterFacts, SubscriptionFacts, TrailFacts } from './facts.js';
-import { arnRegion, read } from './read-util.js';
+import { read } from './read-util.js';
+import { arnRegion } from '../cloudtrail/arn.js';
 import type { Read } from './types.js';
 
 /** `arn:aws:logs:REGION:ACCOUNT:log-group:NAME[:*]` → NAME. */

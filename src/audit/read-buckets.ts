@@ -16,6 +16,7 @@ import type { AwsOptions } from '../source/aws.js';
 import type { BucketFacts, LifecycleRuleFacts, PublicAccessBlockFacts, TrailFacts } from './facts.js';
 import { attempt, read } from './read-util.js';
 import type { Read } from './types.js';
+import { isoTime } from '../cloudtrail/time.js';
 
 function pab(c: PublicAccessBlockConfiguration | undefined): PublicAccessBlockFacts {
   return {
@@ -42,9 +43,9 @@ function lifecycleRule(r: LifecycleRule): LifecycleRuleFacts {
       f?.Tag || f?.And?.Tags?.length || f?.ObjectSizeGreaterThan || f?.ObjectSizeLessThan || f?.And?.ObjectSizeGreaterThan || f?.And?.ObjectSizeLessThan,
     ),
     expirationDays: r.Expiration?.Days,
-    expirationDate: r.Expiration?.Date?.toISOString(),
+    expirationDate: isoTime(r.Expiration?.Date),
     noncurrentExpirationDays: r.NoncurrentVersionExpiration?.NoncurrentDays,
-    transitions: (r.Transitions ?? []).map((t) => ({ days: t.Days, date: t.Date?.toISOString(), storageClass: t.StorageClass ?? '' })),
+    transitions: (r.Transitions ?? []).map((t) => ({ days: t.Days, date: isoTime(t.Date), storageClass: t.StorageClass ?? '' })),
     noncurrentTransitions: (r.NoncurrentVersionTransitions ?? []).map((t) => ({ days: t.NoncurrentDays, storageClass: t.StorageClass ?? '' })),
   };
 }

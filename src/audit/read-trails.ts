@@ -11,8 +11,10 @@ import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from '@aws
 import { serviceClientConfig } from '../source/aws-clients.js';
 import type { AwsOptions } from '../source/aws.js';
 import type { KmsKeyFacts, SelectorFacts, TrailFacts, TrailStatusFacts } from './facts.js';
-import { arnRegion, attempt, read } from './read-util.js';
+import { attempt, read } from './read-util.js';
+import { arnRegion } from '../cloudtrail/arn.js';
 import type { Read } from './types.js';
+import { isoTime } from '../cloudtrail/time.js';
 
 export interface TrailDiscovery {
   trails: TrailFacts[];
@@ -94,7 +96,7 @@ async function readTrail(aws: AwsOptions, t: Trail, clients: RegionalClients<Clo
     return {
       isLogging: s.IsLogging === true,
       latestDeliveryError: nonEmpty(s.LatestDeliveryError),
-      latestDeliveryTime: s.LatestDeliveryTime?.toISOString(),
+      latestDeliveryTime: isoTime(s.LatestDeliveryTime),
       latestCloudWatchLogsDeliveryError: nonEmpty(s.LatestCloudWatchLogsDeliveryError),
     };
   });

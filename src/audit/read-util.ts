@@ -41,11 +41,3 @@ export async function read<T>(call: () => Promise<T>): Promise<Read<T>> {
   }
 }
 
-/** Region from an ARN (`arn:partition:service:region:account:...`); '' when absent. */
-export function arnRegion(arn: string): string {
-  return arn.split(':')[3] ?? '';
-}
-
-export function arnAccount(arn: string): string {
-  return arn.split(':')[4] ?? '';
-}

@@ -2,6 +2,7 @@ import { describeError } from '../errors.js';
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import type { AccountFacts } from './facts.js';
 import type { PatternEngines, ReplayKind, ReplayReport, ReplayResult } from './types.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
 
 /** One alerting pattern found in the account, ready to run over history. */
 export interface ReplayPattern {
@@ -55,16 +56,27 @@ export async function replay(events: AsyncIterable<CloudTrailEvent>, patterns: R
   for await (const event of events) {
     count++;
     const t = event.eventTime;
-    // ISO 8601 UTC times compare correctly as text.
-    if (from === null || t < from) from = t;
-    if (to === null || t > to) to = t;
+    from = extreme(from, t, -1);
+    to = extreme(to, t, 1);
     patterns.forEach((p, i) => {
       if (!p.matches || !p.matches(event)) return;
       const r = results[i]!;
       r.fired++;
-      if (r.first === null || t < r.first) r.first = t;
-      if (r.last === null || t > r.last) r.last = t;
+      r.first = extreme(r.first, t, -1);
+      r.last = extreme(r.last, t, 1);
     });
   }
   return { events: count, from, to, patterns: results };
+}
+
+/**
+ * The earlier (-1) or later (1) of two event times, compared as instants, not text: a Lake time and an ISO
+ * time of the same second differ as text. A readable time wins over one that cannot be read.
+ */
+function extreme(current: string | null, t: string, direction: -1 | 1): string {
+  if (current === null) return t;
+  const tc = eventTimeMs(current);
+  const tt = eventTimeMs(t);
+  if (tt === undefined) return current;
+  return tc === undefined || (tt - tc) * direction > 0 ? t : current;
 }

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
 import { evaluateAlarm, parseAlarm, type AlarmResult, type AlarmSpec } from '../analytics/alarm.js';
 import { countSeries, type Series, type TimeSeries } from '../analytics/series.js';
-import { formatDuration, parseDuration } from '../analytics/time.js';
+import { formatDuration, parseDuration } from './time.js';
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
@@ -12,6 +12,7 @@ import { addRuleOptions, ruleMatcherFrom, type RawRuleOptions } from './rule-opt
 import { ScanSession } from './scan-session.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './exit.js';
+import { isoTime as iso } from '../cloudtrail/time.js';
 
 interface RawCountOptions extends RawScanOptions, RawRuleOptions {
   by?: string;
@@ -41,11 +42,9 @@ export function register(program: Command, io: CliIO): void {
     });
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 export async function runCount(io: CliIO, sourceArgs: string[], raw: RawCountOptions): Promise<number> {
-  const intervalMs = parseDuration(raw.interval);
-  if (intervalMs === undefined) throw new UsageError(`--interval ${raw.interval}: expected a duration like 60s, 5m, 1h or 1d`);
+  const intervalMs = parseDuration(raw.interval, '--interval');
   const alarm = raw.alarm !== undefined ? parseAlarm(raw.alarm) : undefined;
   const by = raw.by ? raw.by.split(',').map((f) => f.trim()).filter(Boolean) : [];
   let top: number | undefined;

@@ -7,6 +7,7 @@ import { ScanSession } from './scan-session.js';
 import { addRuleOptions, ruleMatcherFrom, type RawRuleOptions } from './rule-options.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './exit.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
 
 export function register(program: Command, io: CliIO): void {
   addRuleOptions(
@@ -42,8 +43,10 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
       }
     }
     if (sorted) {
-      // A stable sort keeps input order among events of the same second.
-      sorted.sort((a, b) => (a.event.eventTime < b.event.eventTime ? -1 : a.event.eventTime > b.event.eventTime ? 1 : 0));
+      // By instant, not text (a Lake time and an ISO time of one second differ as text); a stable sort keeps
+      // input order among events of the same instant, and events without a readable time go last.
+      const at = new Map(sorted.map((h) => [h, eventTimeMs(h.event.eventTime) ?? Infinity]));
+      sorted.sort((a, b) => at.get(a)! - at.get(b)! || 0);
       for (const hit of sorted) {
         if (writer.closed) break;
         const wait = printer.print(hit);

@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { UsageError } from '../errors.js';
 import { compileFilters } from '../filter/flags.js';
 import type { RecordMatcher } from '../records/matcher.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
@@ -13,6 +12,7 @@ import { OutputWriter } from '../output/writer.js';
 import type { CliIO } from './io.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
 import { ScanSession } from './scan-session.js';
+import { parseDuration } from './time.js';
 
 /** Options shared by find-deletion and trace, on top of every source, window, scope and filter option of `events`. */
 export interface RawForensicsOptions extends RawScanOptions {
@@ -39,11 +39,7 @@ export function addForensicsOptions(cmd: Command): Command {
 }
 
 export function parseLookBack(text: string | undefined): number {
-  const m = /^(\d+(?:\.\d+)?)([mhd])$/.exec((text ?? '36h').trim());
-  if (!m) throw new UsageError(`--look-back ${text}: expected a duration like 12h, 36h or 2d`);
-  const ms = Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
-  if (ms <= 0 || ms > 30 * 86_400_000) throw new UsageError(`--look-back ${text}: expected more than 0 and at most 30d`);
-  return ms;
+  return parseDuration(text ?? '36h', '--look-back', 30 * 86_400_000);
 }
 
 export interface ForensicsScan {

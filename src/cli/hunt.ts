@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { UsageError, describeError } from '../errors.js';
 import type { SigmaRule } from '../filter/dialects/sigma.js';
-import { principalLabel } from '../output/principal.js';
+import { principalLabel } from '../cloudtrail/principal.js';
 import { eventNameOf, eventSourceOf } from '../cloudtrail/event.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
@@ -10,6 +10,7 @@ import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type 
 import { ScanSession } from './scan-session.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './exit.js';
+import { serviceOf } from '../cloudtrail/arn.js';
 
 interface RawHuntOptions extends RawScanOptions {
   rules: string[];
@@ -80,7 +81,7 @@ export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptio
         } else {
           const e = hit.event;
           table!.push(
-            [e.eventTime, rule.level ?? '-', rule.title, rule.id ?? '-', rule.author ?? '-', `${eventSourceOf(e).replace(/\.amazonaws\.com$/, '')}:${eventNameOf(e)}`, principalLabel(e), e.sourceIPAddress ?? ''].map(neutralize),
+            [e.eventTime, rule.level ?? '-', rule.title, rule.id ?? '-', rule.author ?? '-', `${serviceOf(eventSourceOf(e))}:${eventNameOf(e)}`, principalLabel(e), e.sourceIPAddress ?? ''].map(neutralize),
           );
           // Pages keep memory bounded and let a long hunt start printing early.
           if (++rows >= 500) {

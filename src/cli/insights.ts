@@ -2,15 +2,16 @@ import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
 import { detectInsights, INSIGHT_DEFAULTS, INSIGHT_TYPES, toInsightsEvents, type Insight, type InsightType } from '../analytics/insights.js';
-import { formatDuration, parseDuration } from '../analytics/time.js';
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
 import { ScanSession } from './scan-session.js';
-import { parseTime } from './time.js';
+import { formatDuration, parseDuration, parseTime } from './time.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './exit.js';
+import { isoTime as iso } from '../cloudtrail/time.js';
+import { serviceOf } from '../cloudtrail/arn.js';
 
 interface RawInsightsOptions extends RawScanOptions {
   baseline: string;
@@ -54,12 +55,11 @@ function number(text: string, flag: string, min: number, integer: boolean): numb
   return n;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 
 export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsightsOptions): Promise<number> {
-  const baselineMs = parseDuration(raw.baseline);
-  if (baselineMs === undefined || baselineMs % 60_000 !== 0) throw new UsageError(`--baseline ${raw.baseline}: expected whole minutes, e.g. 90m, 12h, 7d`);
+  const baselineMs = parseDuration(raw.baseline, '--baseline');
+  if (baselineMs % 60_000 !== 0) throw new UsageError(`--baseline ${raw.baseline}: expected whole minutes, e.g. 90m, 12h, 7d`);
   const types = raw.type ?? [...INSIGHT_TYPES];
   for (const t of types) if (!INSIGHT_TYPES.includes(t as InsightType)) throw new UsageError(`--type ${t}: expected ApiCallRateInsight or ApiErrorRateInsight`);
   const sigma = number(raw.sigma, '--sigma', 0, false);
@@ -71,7 +71,7 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
   const start = raw.start ? parseTime(raw.start, '--start').getTime() : undefined;
   const end = raw.end ? parseTime(raw.end, '--end').getTime() + 1 : undefined;
   const scanRaw: RawScanOptions = { ...raw };
-  if (start !== undefined) scanRaw.start = new Date(start - baselineMs).toISOString();
+  if (start !== undefined) scanRaw.start = iso(start - baselineMs);
   const session = new ScanSession(io, scanRaw, sourceArgs);
   const format: InsightsFormat = (raw.output as InsightsFormat | undefined) ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
   const writer = new OutputWriter(io.stdout, () => session.controller.abort());
@@ -113,7 +113,7 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
         table.push(
           [
             iso(i.start), iso(i.end), String(i.durationMinutes), i.insightType === 'ApiCallRateInsight' ? 'call rate' : 'error rate',
-            `${i.eventSource.replace(/\.amazonaws\.com$/, '')}:${i.eventName}`, i.region, ...(raw.perPrincipal ? [i.principal ?? '-'] : []),
+            `${serviceOf(i.eventSource)}:${i.eventName}`, i.region, ...(raw.perPrincipal ? [i.principal ?? '-'] : []),
             String(i.peak.count), String(round(i.insight.average)), String(round(i.baseline.average)),
             topArn ? `${topArn.value} (${round((topArn.count / i.insight.total) * 100)}%)` : '-',
           ].map(neutralize),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
+import { parseTime } from './time.js';
 import { addTrailScopeOptions, fatalAsConfig, trailAws, trailJobs, type TrailScopeFlags } from './trail-command.js';
 
 interface MirrorFlags extends TrailScopeFlags {
@@ -16,7 +17,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       .description('copy a trail\'s digests, log files, signatures and public keys for a window into a folder that `ctrail validate DIR` checks offline')
       .argument('<source>', 's3://bucket[/prefix] (the trail\'s bucket and S3 key prefix)')
       .argument('<dir>', 'mirror folder (created if missing)')
-      .requiredOption('--start-time <time>', 'start of the window (ISO 8601)')
+      .requiredOption('--start-time <time>', 'start of the window: ISO 8601 (UTC unless an offset is given) or a duration ago (90m, 6h, 7d)')
       .option('--end-time <time>', 'end of the window (default: now)')
       .option('--metadata-only', 'keep files already in DIR (e.g. from aws s3 sync); add only signatures, keys and the manifest'),
     'mirror',
@@ -25,7 +26,6 @@ export function register(program: Command, io: CliIO = processIO()): void {
       // The SDK and the integrity code load only when this command runs.
       const { mirrorTrail } = await import('../integrity/mirror.js');
       const { chooseKeySource, resolveSource } = await import('../integrity/setup.js');
-      const { parseTime } = await import('../integrity/time.js');
       if (!source.startsWith('s3://')) throw new UsageError(`${source}: mirror reads from S3 (s3://bucket[/prefix])`);
       const jobs = trailJobs(flags);
       const aws = trailAws(flags);

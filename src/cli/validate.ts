@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
+import { parseTime } from './time.js';
 import { addTrailScopeOptions, fatalAsConfig, trailAws, trailJobs, type TrailScopeFlags } from './trail-command.js';
 
 interface ValidateFlags extends TrailScopeFlags {
@@ -30,7 +31,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       .description('verify CloudTrail digest chains, signatures and log-file hashes (aws cloudtrail validate-logs, faster and offline)')
       .argument('[source]', 's3://bucket[/prefix] or a mirror folder (default: the trail\'s bucket)')
       .option('--trail-arn <arn>', 'trail whose bucket, prefix and home region to use')
-      .option('--start-time <time>', 'start of the window (ISO 8601, UTC unless an offset is given)')
+      .option('--start-time <time>', 'start of the window: ISO 8601 (UTC unless an offset is given) or a duration ago (90m, 6h, 7d)')
       .option('--end-time <time>', 'end of the window (default: now)')
       .option('--s3-bucket <bucket>', 'bucket holding the digests (skips DescribeTrails)')
       .option('--s3-prefix <prefix>', 'the trail\'s S3 key prefix, with --s3-bucket')
@@ -44,14 +45,13 @@ export function register(program: Command, io: CliIO = processIO()): void {
       // The SDK and the integrity code load only when this command runs.
       const { renderJson, renderText, reportFails } = await import('../integrity/report.js');
       const { chooseKeySource, resolveSource } = await import('../integrity/setup.js');
-      const { parseTime } = await import('../integrity/time.js');
       const { validateTrail } = await import('../integrity/validate.js');
       const jobs = trailJobs(flags);
       const threads = validateThreads(flags);
       const aws = trailAws(flags);
       const now = new Date();
-      let start = flags.startTime ? parseTime(flags.startTime, '--start-time') : undefined;
-      let end = flags.endTime ? parseTime(flags.endTime, '--end-time') : undefined;
+      let start = flags.startTime ? parseTime(flags.startTime, '--start-time', now.getTime()) : undefined;
+      let end = flags.endTime ? parseTime(flags.endTime, '--end-time', now.getTime()) : undefined;
       const resolved = await resolveSource({
         ...(source ? { source } : {}),
         ...(flags.trailArn ? { trailArn: flags.trailArn } : {}),

@@ -1,9 +1,11 @@
-import { eventNameOf, eventSourceOf, type CloudTrailEvent, type JsonValue } from '../cloudtrail/event.js';
+import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../cloudtrail/event.js';
 import type { EventCategory, FilterSpec } from './spec.js';
 import { allOf, matchAll } from './matcher.js';
 import type { LiteralTest, RecordMatcher } from '../records/matcher.js';
-import { valueMatcher } from './glob.js';
-import { ipMatcher, ipNeedle } from './ip.js';
+import { valueMatcher } from './wildcard.js';
+import { anyIpNeedles, ipMatcher } from './ip.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
+import { stringLeaves } from '../cloudtrail/json.js';
 
 /**
  * Compiles the command-line filters into one exact matcher plus byte needles for the pre-filter.
@@ -39,7 +41,7 @@ export function compileFilters(spec: FilterSpec): RecordMatcher {
   }
   if (spec.sourceIps?.length) {
     const tests = spec.sourceIps.map(ipMatcher);
-    add(spec.sourceIps.map(ipNeedle), (e) => tests.some((t) => t(e.sourceIPAddress ?? '')));
+    parts.push({ needles: anyIpNeedles(spec.sourceIps), matches: (e) => tests.some((t) => t(e.sourceIPAddress ?? '')) });
   }
   if (spec.regions?.length) {
     const regions = new Set(spec.regions);
@@ -71,8 +73,9 @@ export function compileFilters(spec: FilterSpec): RecordMatcher {
     const from = spec.start?.getTime() ?? -Infinity;
     const to = spec.end?.getTime() ?? Infinity;
     add([undefined], (e) => {
-      const t = Date.parse(e.eventTime);
-      return t >= from && t <= to;
+      // eventTimeMs, never Date.parse: Lake's zoneless `2025-03-26 16:43:57.000000000` is UTC, not local time.
+      const t = eventTimeMs(e.eventTime);
+      return t !== undefined && t >= from && t <= to;
     });
   }
   if (spec.match?.length) {
@@ -154,13 +157,7 @@ export function principalValues(e: CloudTrailEvent): string[] {
 export function resourceValues(e: CloudTrailEvent): string[] {
   const out: string[] = [];
   for (const r of e.resources ?? []) if (typeof r?.ARN === 'string') out.push(r.ARN);
-  collectStrings(e.requestParameters ?? null, out);
+  stringLeaves(e.requestParameters ?? null, out);
   return out;
-}
-
-function collectStrings(v: JsonValue | undefined, out: string[]): void {
-  if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) for (const x of v) collectStrings(x, out);
-  else if (v && typeof v === 'object') for (const x of Object.values(v)) collectStrings(x, out);
 }
 

@@ -1,6 +1,7 @@
 import { neutralize } from '../output/sanitize.js';
 import type { ActivityEvent, ActivityNode, ActivityReport, ActivitySummary, Count } from './activity/types.js';
-import { shortPrincipal } from './summary.js';
+import { shortPrincipal } from '../cloudtrail/principal.js';
+import { serviceOf } from '../cloudtrail/arn.js';
 
 /**
  * Terminal form of `ctrail activity`: the summary (tree of sessions, where, what, which resources, from
@@ -54,7 +55,7 @@ export function renderTimeline(events: ActivityEvent[]): string {
   const out = ['', 'Timeline (depth, time, account, region, call, principal):'];
   for (const x of events) {
     const copy = x.copies ? ` [copy of ${x.copies.join(', ')}]` : '';
-    out.push(neutralize(`${'  '.repeat(x.depth)}${x.depth} ${x.eventTime} ${x.recipientAccountId ?? '?'} ${x.awsRegion} ${x.eventSource.replace(/\.amazonaws\.com$/, '')}:${x.eventName}${x.errorCode ? ` failed: ${x.errorCode}` : ''} ${shortPrincipal(x.session)}${x.branch === 'persistence' ? ' [persistence]' : ''}${copy}`));
+    out.push(neutralize(`${'  '.repeat(x.depth)}${x.depth} ${x.eventTime} ${x.recipientAccountId ?? '?'} ${x.awsRegion} ${serviceOf(x.eventSource)}:${x.eventName}${x.errorCode ? ` failed: ${x.errorCode}` : ''} ${shortPrincipal(x.session)}${x.branch === 'persistence' ? ' [persistence]' : ''}${copy}`));
   }
   return out.join('\n') + '\n';
 }

@@ -5,7 +5,7 @@ import { apiEvent, assumeRole, assumedRole, iamUser, loadFixture, roleOwnerCopy,
 import { attribute, attributeEvent } from './attribution.js';
 import { CredentialIndex } from './credentials.js';
 import { issuedCredentialOf } from './issued-credential.js';
-import { parseTime } from './values.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
 
 function indexOf(events: SourcedEvent[]): CredentialIndex {
   const index = new CredentialIndex();
@@ -14,14 +14,14 @@ function indexOf(events: SourcedEvent[]): CredentialIndex {
 }
 
 test('parseTime reads every time shape issuing events use, in UTC', () => {
-  assert.equal(parseTime('Aug 2, 2024, 8:45:00 AM'), Date.parse('2024-08-02T08:45:00Z'));
-  assert.equal(parseTime('Nov 18, 2017 1:21:51 AM'), Date.parse('2017-11-18T01:21:51Z'));
-  assert.equal(parseTime('Oct 2, 2019, 11:12:29 PM'), Date.parse('2019-10-02T23:12:29Z'));
-  assert.equal(parseTime('Jul 18, 2014, 12:07:39 PM'), Date.parse('2014-07-18T12:07:39Z'));
-  assert.equal(parseTime('2025-03-26 16:43:57.000000000'), Date.parse('2025-03-26T16:43:57Z'));
-  assert.equal(parseTime('2022-02-08 09:23:37+11:00'), Date.parse('2022-02-07T22:23:37Z'));
-  assert.equal(parseTime('20131102T010628Z'), Date.parse('2013-11-02T01:06:28Z'));
-  assert.equal(parseTime('2025-10-21TT00:52:27Z'), undefined);
+  assert.equal(eventTimeMs('Aug 2, 2024, 8:45:00 AM'), Date.parse('2024-08-02T08:45:00Z'));
+  assert.equal(eventTimeMs('Nov 18, 2017 1:21:51 AM'), Date.parse('2017-11-18T01:21:51Z'));
+  assert.equal(eventTimeMs('Oct 2, 2019, 11:12:29 PM'), Date.parse('2019-10-02T23:12:29Z'));
+  assert.equal(eventTimeMs('Jul 18, 2014, 12:07:39 PM'), Date.parse('2014-07-18T12:07:39Z'));
+  assert.equal(eventTimeMs('2025-03-26 16:43:57.000000000'), Date.parse('2025-03-26T16:43:57Z'));
+  assert.equal(eventTimeMs('2022-02-08 09:23:37+11:00'), Date.parse('2022-02-07T22:23:37Z'));
+  assert.equal(eventTimeMs('20131102T010628Z'), Date.parse('2013-11-02T01:06:28Z'));
+  assert.equal(eventTimeMs('2025-10-21TT00:52:27Z'), undefined);
 });
 
 test('real: of two AssumeRoles a second apart, the key picks the one LeaveOrganization used', () => {

@@ -1,7 +1,8 @@
 import type { CloudTrailEvent, UserIdentity } from '../cloudtrail/event.js';
 import type { CredentialIndex, Rejection } from './credentials.js';
 import type { IssuedCredential } from './issued-credential.js';
-import { asObject, asString, isoTime, parseTime } from './values.js';
+import { asObject, asString } from '../cloudtrail/json.js';
+import { eventTimeMs, isoTime } from '../cloudtrail/time.js';
 
 /** One credential hand-off, oldest first: the call that issued `accessKeyId`. */
 export interface ChainStep {
@@ -173,7 +174,7 @@ export function originOfIssuance(credential: IssuedCredential, index: Credential
 
 /** Attribution for an event's own actor, at the event's time. */
 export function attributeEvent(event: CloudTrailEvent, index: CredentialIndex, opts?: AttributionOptions): Origin {
-  return attribute(event.userIdentity, parseTime(event.eventTime) ?? 0, index, opts);
+  return attribute(event.userIdentity, eventTimeMs(event.eventTime) ?? 0, index, opts);
 }
 
 function stop(chain: ChainStep[], reached: UserIdentity, sourceIdentity: string | undefined, missing: string): Origin {

@@ -6,7 +6,7 @@ import { DELETION_CATALOGUE, canonicalEventName, looksDestructive, resourceTypes
 import { matchEvent, parseResourceQuery } from './resource.js';
 import { findDeletionMatcher } from './find-deletion.js';
 import { compileNeedles, passesNeedles } from '../records/search.js';
-import { valuesAt } from './values.js';
+import { valuesAt } from '../cloudtrail/json.js';
 
 const ACCOUNT = '111122223333';
 const actor = iamUser(ACCOUNT, 'ops-admin', 'AKIAI44QH8DHBEXAMPLE');

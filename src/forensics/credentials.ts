@@ -2,8 +2,9 @@ import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../cloudtrail/
 import { CredentialStore } from './credential-codec.js';
 import { HashChains } from './record-arena.js';
 import { callerProjection, callKey, isIssuingEvent, issuedCredentialOf, type IssuedCredential } from './issued-credential.js';
-import { parseArn } from './resource.js';
-import { asObject, asString } from './values.js';
+import { sameArn, sameRole } from '../cloudtrail/arn.js';
+import { asObject, asString } from '../cloudtrail/json.js';
+import { isoTime as iso } from '../cloudtrail/time.js';
 
 /**
  * The credential-issuing index: every successful STS call that handed out an access key, keyed so it
@@ -272,31 +273,4 @@ export function inconsistency(c: IssuedCredential, use: KeyUse, lookBackMs: numb
     return `session token of ${String(c.caller.arn)}, used as ${use.arn}`;
   }
   return undefined;
-}
-
-/** Role names are case-insensitive in IAM; the rest of an ARN is compared exactly. */
-export function sameArn(a: string, b: string): boolean {
-  if (a === b) return true;
-  const pa = parseArn(a);
-  const pb = parseArn(b);
-  if (!pa || !pb || pa.account !== pb.account || pa.service !== pb.service) return false;
-  const ra = pa.resource.split('/');
-  const rb = pb.resource.split('/');
-  if (ra.length !== rb.length || ra[0] !== rb[0]) return false;
-  if (ra[0] === 'assumed-role') return ra[1]!.toLowerCase() === rb[1]!.toLowerCase() && ra.slice(2).join('/') === rb.slice(2).join('/');
-  return false;
-}
-
-/** A role ARN with a path (`role/aws-reserved/sso.amazonaws.com/X`) and one without name the same role. */
-export function sameRole(a: string, b: string): boolean {
-  const pa = parseArn(a);
-  const pb = parseArn(b);
-  if (!pa || !pb || pa.account !== pb.account) return false;
-  const na = pa.resource.split('/').pop()!.toLowerCase();
-  const nb = pb.resource.split('/').pop()!.toLowerCase();
-  return na === nb;
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }

@@ -9,7 +9,8 @@ import { CredentialIndex } from './credentials.js';
 import { isIssuingEvent } from './issued-credential.js';
 import { matchEvent, resourceKey, type MatchKind, type ResourceQuery, type ResourceRef } from './resource.js';
 import { RecordsSeen, type EventFields } from './event-fields.js';
-import { asObject, asString, parseTime } from './values.js';
+import { asObject, asString } from '../cloudtrail/json.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
 
 /** Who made the call, as the event itself records it. */
 export interface Actor {
@@ -101,7 +102,7 @@ export async function findDeletions(
   if (identityEvents) for await (const sourced of identityEvents) index.add(sourced);
 
   const calls = mergeCopies(candidates);
-  calls.sort((a, b) => (parseTime(a.sourced.event.eventTime) ?? 0) - (parseTime(b.sourced.event.eventTime) ?? 0));
+  calls.sort((a, b) => (eventTimeMs(a.sourced.event.eventTime) ?? 0) - (eventTimeMs(b.sourced.event.eventTime) ?? 0));
   const results: DeletionResult[] = [];
   const resources = new Map<string, ResourceRef>();
   for (const { sourced, match, copies } of calls) {

@@ -1,6 +1,7 @@
 import type { CloudTrailEvent, SessionContext, SessionIssuer, SourcedEvent, UserIdentity } from '../cloudtrail/event.js';
-import { parseArn } from './resource.js';
-import { asObject, asString, parseTime } from './values.js';
+import { parseArn } from '../cloudtrail/arn.js';
+import { asObject, asString } from '../cloudtrail/json.js';
+import { eventTimeMs } from '../cloudtrail/time.js';
 
 /*
  * The issuing-credential model: which STS calls hand out an access key, and the projection of such a call
@@ -104,7 +105,7 @@ export function issuedCredentialOf(sourced: SourcedEvent): IssuedCredential | un
   const response = asObject(e.responseElements);
   const credentials = asObject(response?.credentials);
   const accessKeyId = asString(credentials?.accessKeyId);
-  const issuedAt = parseTime(e.eventTime);
+  const issuedAt = eventTimeMs(e.eventTime);
   if (!accessKeyId || issuedAt === undefined) return undefined;
   const eventName = ISSUING_EVENT_NAMES.find((n) => n === e.eventName)!;
   const request = asObject(e.requestParameters) ?? {};
@@ -112,7 +113,7 @@ export function issuedCredentialOf(sourced: SourcedEvent): IssuedCredential | un
   const caller = callerProjection(identity);
 
   const maxLife = MAX_LIFETIME_MS[eventName];
-  const recorded = parseTime(credentials?.expiration);
+  const recorded = eventTimeMs(credentials?.expiration);
   const expiresAt = recorded !== undefined && recorded > issuedAt ? Math.min(recorded, issuedAt + maxLife) : issuedAt + maxLife;
 
   const sessionArn = asString(asObject(response?.assumedRoleUser)?.arn) ?? asString(asObject(response?.federatedUser)?.arn);

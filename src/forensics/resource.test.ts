@@ -2,16 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../errors.js';
 import { apiEvent, iamUser, loadFixture } from '../../test/helpers/scenario.js';
-import { matchEvent, parseArn, parseResourceQuery, resourceKey } from './resource.js';
+import { matchEvent, parseResourceQuery, resourceKey } from './resource.js';
 
 const actor = iamUser('111122223333', 'ops-admin', 'AKIAI44QH8DHBEXAMPLE');
 const deleteTable = (account: string, region: string, table: string) =>
   apiEvent({ eventSource: 'dynamodb.amazonaws.com', eventName: 'DeleteTable', eventTime: '2026-03-14T04:02:11Z', userIdentity: { ...actor, accountId: account }, recipientAccountId: account, awsRegion: region, requestParameters: { tableName: table } });
-
-test('parseArn splits the six fields and keeps colons inside the resource', () => {
-  assert.deepEqual(parseArn('arn:aws:logs:us-east-1:111122223333:log-group:/a/b:*'), { partition: 'aws', service: 'logs', region: 'us-east-1', account: '111122223333', resource: 'log-group:/a/b:*' });
-  assert.equal(parseArn('orders'), undefined);
-});
 
 test('an ARN pins account and region; a bare name matches everywhere', () => {
   const real = deleteTable('111122223333', 'us-east-1', 'orders');

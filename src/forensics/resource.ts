@@ -13,21 +13,9 @@ import {
   type IdTransform,
   type TargetPath,
 } from './catalogue.js';
-import { asObject, asString, stringLeaves, valuesAt } from './values.js';
+import { asString, stringLeaves, valuesAt } from '../cloudtrail/json.js';
+import { accountOf, parseArn, partitionOf, serviceOf, type ParsedArn } from '../cloudtrail/arn.js';
 
-export interface ParsedArn {
-  partition: string;
-  service: string;
-  region: string;
-  account: string;
-  resource: string;
-}
-
-export function parseArn(text: string): ParsedArn | undefined {
-  const m = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/.exec(text);
-  if (!m) return undefined;
-  return { partition: m[1]!, service: m[2]!, region: m[3]!, account: m[4]!, resource: m[5]! };
-}
 
 /** What the user asked about. A bare name matches anywhere; an ARN pins the account and region. */
 export interface ResourceQuery {
@@ -274,19 +262,6 @@ function ruleForCfnType(cfnType: string | undefined): DeletionRule | undefined {
   return DELETION_CATALOGUE.find((r) => r.cfnType === cfnType);
 }
 
-export function accountOf(event: CloudTrailEvent): string | undefined {
-  return asString(event.recipientAccountId) ?? asString(asObject(event.userIdentity)?.accountId);
-}
-
-export function serviceOf(eventSource: string): string {
-  return eventSource.replace(/\.amazonaws\.com$/, '');
-}
-
-function partitionOf(region: string | undefined): string {
-  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region?.startsWith('cn-')) return 'aws-cn';
-  return 'aws';
-}
 
 function kebab(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();

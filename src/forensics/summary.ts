@@ -2,7 +2,8 @@ import Table from 'cli-table3';
 import { neutralize } from '../output/sanitize.js';
 import type { ChainStep, Origin } from './attribution.js';
 import type { DeletionResult, FindDeletionReport } from './find-deletion.js';
-import { parseArn, resourceKey, type ResourceRef } from './resource.js';
+import { resourceKey, type ResourceRef } from './resource.js';
+import { shortPrincipal } from '../cloudtrail/principal.js';
 import type { TraceReport, TraceResult } from './trace.js';
 
 /**
@@ -11,11 +12,6 @@ import type { TraceReport, TraceResult } from './trace.js';
  */
 
 /** `arn:aws:sts::1:assumed-role/Admin/ops` → `assumed-role/Admin/ops`. */
-export function shortPrincipal(arn: string | undefined): string {
-  if (!arn) return '?';
-  const parsed = parseArn(arn);
-  return parsed ? parsed.resource : arn;
-}
 
 export function describeOrigin(origin: Origin): string {
   const who = originName(origin);

@@ -7,8 +7,10 @@ import { attribute, originOfIssuance, type Origin } from './attribution.js';
 import { CredentialIndex } from './credentials.js';
 import { callKey } from './issued-credential.js';
 import { issuingMatcher } from './find-deletion.js';
-import { parseArn } from './resource.js';
-import { asString, isoTime, parseTime } from './values.js';
+import { parseArn } from '../cloudtrail/arn.js';
+import { principalRef } from '../cloudtrail/principal.js';
+import { asString } from '../cloudtrail/json.js';
+import { eventTimeMs, isoTime } from '../cloudtrail/time.js';
 
 export type TraceTarget = { kind: 'key'; accessKeyId: string } | { kind: 'principal'; arn: string };
 
@@ -73,7 +75,7 @@ export async function traceCredentials(
     index.add(sourced);
     const e = sourced.event;
     if (!usesTarget(target, e) || (opts.accept && !opts.accept(e))) continue;
-    const t = parseTime(e.eventTime);
+    const t = eventTimeMs(e.eventTime);
     if (t === undefined) continue;
     const u = e.userIdentity!;
     const key = [u.accessKeyId ?? '', u.arn ?? '', u.accountId ?? e.recipientAccountId ?? ''].join('|');
@@ -91,7 +93,7 @@ export async function traceCredentials(
   for (const g of [...groups.values()].sort((a, b) => a.firstMs - b.firstMs)) {
     const u = g.first.event.userIdentity!;
     const result: TraceResult = {
-      principal: principalOf(u.type, u.arn, asString(u.accountId) ?? asString(g.first.event.recipientAccountId)),
+      principal: principalRef(u.type, u.arn, asString(u.accountId) ?? asString(g.first.event.recipientAccountId)),
       events: g.count,
       firstSeen: isoTime(g.firstMs)!,
       lastSeen: isoTime(g.lastMs)!,
@@ -111,16 +113,9 @@ export async function traceCredentials(
       if (!prior || prior.caller.type === 'AWSAccount') calls.set(id, c);
     }
     for (const c of [...calls.values()].sort((a, b) => a.issuedAt - b.issuedAt)) {
-      results.push({ accessKeyId: c.accessKeyId, principal: principalOf(c.sessionArn ? (c.eventName === 'GetFederationToken' ? 'FederatedUser' : 'AssumedRole') : undefined, c.sessionArn, c.account), events: 0, origin: originOfIssuance(c, index), source: c.source });
+      results.push({ accessKeyId: c.accessKeyId, principal: principalRef(c.sessionArn ? (c.eventName === 'GetFederationToken' ? 'FederatedUser' : 'AssumedRole') : undefined, c.sessionArn, c.account), events: 0, origin: originOfIssuance(c, index), source: c.source });
     }
   }
   return { results, issuingEvents: index.size };
 }
 
-function principalOf(type: unknown, arn: unknown, account: string | undefined): TraceResult['principal'] {
-  const p: TraceResult['principal'] = {};
-  if (typeof type === 'string' && type) p.type = type;
-  if (typeof arn === 'string' && arn) p.arn = arn;
-  if (account) p.account = account;
-  return p;
-}

@@ -1,12 +1,13 @@
 import { isChainStart, type ParsedDigest } from './digest.js';
 import { DigestSource, keyTime, listChainDigests, type Fetched, type Window } from './digest-source.js';
-import { buildDigestKey, parseDigestKey, type DigestKeyInfo } from './layout.js';
+import { buildDigestKey, parseDigestKey, type DigestKeyInfo } from '../cloudtrail/layout.js';
 import type { Limiter } from './limit.js';
 import { checkLogFiles, type Located, type Verdict } from './log-check.js';
 import type { LogHasher } from './log-hash.js';
 import type { Problem, ProblemKind } from './problems.js';
 import { chainMismatch, verifyDigest, type CopySighting, type KeyProvider } from './verify-digest.js';
 import type { TrailView } from './view.js';
+import { isoTime } from '../cloudtrail/time.js';
 
 export type WalkEntry =
   | ({ type: 'digest' } & Verdict)
@@ -45,9 +46,8 @@ export interface ChainDeps extends KeyProvider {
 
 const HOUR = 3_600_000;
 
-function fmt(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+/** Seconds, as CloudTrail and `aws cloudtrail validate-logs` print times. */
+const fmt = (d: Date): string => isoTime(d, 's');
 
 /**
  * Walks one digest chain newest → oldest as `aws cloudtrail validate-logs` does, producing the same verdicts,

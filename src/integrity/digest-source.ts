@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { describeAwsError } from '../source/aws.js';
 import { DigestFormatError, parseDigest, type ParsedDigest } from './digest.js';
-import { dayFolders, digestFolder, parseDigestKey, stampToDate, type DigestKeyInfo } from './layout.js';
+import { dayFolders, digestFolder, parseDigestKey, stampToDate, type DigestKeyInfo } from '../cloudtrail/layout.js';
 import type { Limiter } from './limit.js';
 import type { ProblemKind } from './problems.js';
 import { isNotFound, readAll, type TrailView } from './view.js';

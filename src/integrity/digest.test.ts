@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { parseDigest, signingString, DigestFormatError } from './digest.js';
 import { KeyRing, fingerprintOf, loadPublicKey, parsePublicKeysJson, verifySignature, SignatureHexError } from './keys.js';
-import { parseDigestKey, buildDigestKey } from './layout.js';
+import { parseDigestKey, buildDigestKey } from '../cloudtrail/layout.js';
 import { readFileSync } from 'node:fs';
 
 const doc = {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { eventTimeMs } from '../cloudtrail/time.js';
 
 /** One entry of a digest's logFiles[]: where a log file is and the SHA-256 of its uncompressed bytes. */
 export interface LogFileRef {
@@ -94,8 +95,8 @@ export function parseDigest(uncompressed: Uint8Array): ParsedDigest {
     previousDigestS3Object: stringOrNull(d, 'previousDigestS3Object'),
     previousDigestHashValue: stringOrNull(d, 'previousDigestHashValue'),
     logFiles,
-    start: new Date(digestStartTime),
-    end: new Date(digestEndTime),
+    start: new Date(eventTimeMs(digestStartTime) ?? NaN),
+    end: new Date(eventTimeMs(digestEndTime) ?? NaN),
   };
 }
 

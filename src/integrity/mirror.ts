@@ -8,12 +8,13 @@ import { gunzipSync } from 'node:zlib';
 import { parseDigest } from './digest.js';
 import { listDigestFolder, type Window } from './digest-source.js';
 import { publicKeysToJson } from './keys.js';
-import { dayFolders, logFolder, parseLogKey } from './layout.js';
+import { dayFolders, logFolder, parseLogKey } from '../cloudtrail/layout.js';
 import { Limiter } from './limit.js';
 import { KEYS_DIR, MANIFEST_FILE, type MirrorManifest } from './manifest.js';
 import type { KeySource } from './public-keys.js';
 import { discoverScopes } from './validate.js';
 import { SIDECAR_SUFFIX, type Sidecar, type TrailView } from './view.js';
+import { isoTime } from '../cloudtrail/time.js';
 
 export interface MirrorRequest {
   view: TrailView;
@@ -146,9 +147,9 @@ export async function mirrorTrail(req: MirrorRequest): Promise<MirrorResult> {
     source: view.uri(req.prefix),
     bucket: view.bucket,
     keyRoot: req.prefix,
-    createdAt: new Date().toISOString(),
+    createdAt: isoTime(new Date()),
     metadataOnly: req.metadataOnly,
-    window: { start: window.start.toISOString(), end: window.end.toISOString() },
+    window: { start: isoTime(window.start), end: isoTime(window.end) },
     accounts: req.accounts,
     regions: req.regions,
     publicKeys,

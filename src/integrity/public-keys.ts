@@ -3,6 +3,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigError, describeError } from '../errors.js';
 import { KeyRing, fingerprintOf, parsePublicKeysJson, type PublicKeyEntry } from './keys.js';
 import type { Window } from './digest-source.js';
+import { isoTime } from '../cloudtrail/time.js';
 
 export interface KeySource {
   /** Keys for digests of one region over the window; ConfigError when there are none. */
@@ -15,9 +16,8 @@ export interface KeySource {
 
 const HOUR = 3_600_000;
 
-function fmt(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+/** Seconds, as CloudTrail and `aws cloudtrail validate-logs` print times. */
+const fmt = (d: Date): string => isoTime(d, 's');
 
 /** ListPublicKeys, once per region and window, paginated; the JS SDK hands Value over as DER bytes. */
 export class ApiKeySource implements KeySource {

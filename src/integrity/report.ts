@@ -2,10 +2,10 @@ import { neutralize } from '../output/sanitize.js';
 import type { ChainReport } from './chain.js';
 import { PROBLEM_KINDS, problemFails, type Problem, type ProblemKind } from './problems.js';
 import type { ScopeReport, ValidationReport } from './validate.js';
+import { isoTime } from '../cloudtrail/time.js';
 
-function fmt(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+/** Seconds, as CloudTrail and `aws cloudtrail validate-logs` print times. */
+const fmt = (d: Date): string => isoTime(d, 's');
 
 /** Keys and trail names are hostile: every field is neutralised on its own, then joined with the TABs we add. */
 const neutralise = neutralize;

@@ -7,13 +7,14 @@ import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
 import { LocalStore, openStore } from '../source/store.js';
 import { parseS3Uri } from '../source/object-store.js';
 import { parseDigest } from './digest.js';
-import { digestFolder, normalisePrefix, parseDigestKey, relativeToAwsLogs } from './layout.js';
+import { ACCOUNT_RE, accountOfLayoutPath, digestFolder, normalisePrefix, parseDigestKey, relativeToAwsLogs } from '../cloudtrail/layout.js';
 import { KEYS_DIR, readManifest, type MirrorManifest } from './manifest.js';
 import { ApiKeySource, StaticKeySource, type KeySource } from './public-keys.js';
 import type { Window } from './digest-source.js';
 import type { TrailInfo } from './validate.js';
 import { TrailView } from './view.js';
 import { discoverScopes } from './validate.js';
+import { parseArn } from '../cloudtrail/arn.js';
 
 export interface SourceSpec {
   source?: string;
@@ -34,12 +35,11 @@ export interface ResolvedSource {
   viewFor(bucket: string): TrailView | undefined;
 }
 
-const ARN = /^arn:[^:]+:cloudtrail:([^:]+):(\d{12}):trail\/(.+)$/;
-
 export function parseTrailArn(arn: string): { homeRegion: string; account: string; name: string } {
-  const m = ARN.exec(arn);
-  if (!m) throw new UsageError(`Invalid trail ARN provided: ${arn}`);
-  return { homeRegion: m[1]!, account: m[2]!, name: m[3]! };
+  const a = parseArn(arn);
+  const name = a?.resource.startsWith('trail/') ? a.resource.slice('trail/'.length) : '';
+  if (!a || a.service !== 'cloudtrail' || !a.region || !ACCOUNT_RE.test(a.account) || !name) throw new UsageError(`Invalid trail ARN provided: ${arn}`);
+  return { homeRegion: a.region, account: a.account, name };
 }
 
 /** The trail's bucket, prefix and kind, from DescribeTrails in its home region (GetTrail as a fallback). */
@@ -80,7 +80,7 @@ export async function describeTrail(arn: string, aws: AwsOptions): Promise<Trail
 function splitAtAwsLogs(prefix: string): { prefix: string; accounts: string[] } {
   const rel = relativeToAwsLogs(prefix.endsWith('/') ? prefix : `${prefix}/`);
   if (!rel) return { prefix: normalisePrefix(prefix), accounts: [] };
-  const account = /^AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\//.exec(rel.rest)?.[1];
+  const account = accountOfLayoutPath(rel.rest);
   return { prefix: rel.root, accounts: account ? [account] : [] };
 }
 

@@ -1,11 +1,12 @@
 import { ChainWalker, type ChainReport } from './chain.js';
 import { listDigestFolder, type Window } from './digest-source.js';
-import { dayFolders, digestFolder, logFolder, parseLogKey, type FolderScope } from './layout.js';
+import { ORG_RE, dayFolders, digestFolder, logFolder, parseLogKey, type FolderScope } from '../cloudtrail/layout.js';
 import { Limiter } from './limit.js';
 import { inProcessLogHasher, type LogHasher } from './log-hash.js';
 import type { Problem } from './problems.js';
 import type { KeySource } from './public-keys.js';
 import type { TrailView } from './view.js';
+import { isoTime } from '../cloudtrail/time.js';
 
 export interface TrailInfo {
   arn: string;
@@ -52,9 +53,8 @@ export interface ValidationReport {
 
 const HOUR = 3_600_000;
 
-function fmt(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+/** Seconds, as CloudTrail and `aws cloudtrail validate-logs` print times. */
+const fmt = (d: Date): string => isoTime(d, 's');
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -68,7 +68,7 @@ export async function discoverScopes(view: TrailView, prefix: string): Promise<F
   const accountRoots: Array<{ orgId?: string; account: string; root: string }> = [];
   for (const folder of await collect(view.folders(`${prefix}AWSLogs/`))) {
     const name = folder.slice(`${prefix}AWSLogs/`.length, -1);
-    if (/^o-[a-z0-9]{10,32}$/.test(name)) {
+    if (ORG_RE.test(name)) {
       for (const sub of await collect(view.folders(folder))) {
         const account = sub.slice(folder.length, -1);
         if (/^\d{12}$/.test(account)) accountRoots.push({ orgId: name, account, root: sub });

@@ -2,7 +2,7 @@ import { CtrailError, describeError } from '../errors.js';
 import { signingString, type ParsedDigest } from './digest.js';
 import type { Fetched } from './digest-source.js';
 import { KeyLoadError, SignatureHexError, verifySignature, type KeyRing } from './keys.js';
-import { relativeToAwsLogs } from './layout.js';
+import { relativeToAwsLogs } from '../cloudtrail/layout.js';
 import type { TrailView } from './view.js';
 
 /** Public keys by region; backfill digests may be signed with a key outside the window, so look around their generation time. */

@@ -1,4 +1,5 @@
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
+import { splitDotted, valueAt } from '../cloudtrail/json.js';
 
 /** `--fields eventTime,userIdentity.arn,resources.0.ARN`: dotted paths, numeric segments index arrays. */
 export type FieldPath = string[];
@@ -8,23 +9,16 @@ export function parseFields(spec: string): FieldPath[] {
     .split(',')
     .map((f) => f.trim())
     .filter(Boolean)
-    .map((f) => f.split('.'));
+    .map(splitDotted);
 }
 
-export function getPath(value: unknown, path: FieldPath): unknown {
-  let v: unknown = value;
-  for (const seg of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[seg];
-  }
-  return v;
-}
+export { valueAt as getPath } from '../cloudtrail/json.js';
 
 /** Keeps the event's shape for the chosen paths, so `jq '.userIdentity.arn'` works on projected output too. */
 export function project(event: CloudTrailEvent, paths: FieldPath[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const path of paths) {
-    const v = getPath(event, path);
+    const v = valueAt(event, path);
     if (v === undefined) continue;
     let node = out;
     path.forEach((seg, i) => {

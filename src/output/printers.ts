@@ -3,9 +3,10 @@ import Table from 'cli-table3';
 import chalk from 'chalk';
 import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../cloudtrail/event.js';
 import { cellText, getPath, project, type FieldPath } from './fields.js';
-import { principalLabel } from './principal.js';
+import { principalLabel } from '../cloudtrail/principal.js';
 import { neutralize } from './sanitize.js';
 import type { OutputWriter } from './writer.js';
+import { serviceOf } from '../cloudtrail/arn.js';
 
 export type OutputFormat = 'ndjson' | 'json' | 'csv' | 'table';
 
@@ -35,7 +36,7 @@ const DEFAULT_COLUMNS: Column[] = [
   { header: 'time', value: (e) => e.eventTime },
   { header: 'account', value: (e) => e.recipientAccountId ?? e.userIdentity?.accountId ?? '' },
   { header: 'region', value: (e) => e.awsRegion },
-  { header: 'source', value: (e) => eventSourceOf(e).replace(/\.amazonaws\.com$/, '') },
+  { header: 'source', value: (e) => serviceOf(eventSourceOf(e)) },
   { header: 'event', value: (e) => eventNameOf(e) + (e.eventType === 'AwsCloudTrailInsight' ? ' (Insight)' : '') },
   { header: 'principal', value: principalLabel },
   { header: 'source IP', value: (e) => e.sourceIPAddress ?? '' },

@@ -3,7 +3,7 @@ import type { LiteralTest, NeedleGroups, RecordMatcher } from './matcher.js';
 import { topLevelLiteral } from './literal.js';
 import { ByteNeedle } from './needle.js';
 import { RecordSplitter } from './split.js';
-import { unwrapRecord, type RecordKind } from './unwrap.js';
+import { unwrapRecord, type RecordKind } from '../cloudtrail/envelope.js';
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
 
 /**

@@ -2,6 +2,8 @@ import type { CloudWatchLogsClient, FilterLogEventsCommandInput } from '@aws-sdk
 import { ConfigError, UsageError, describeError } from '../errors.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
 import { asConfigErrorIfFatal, regionFromOptions, type AwsOptions } from './aws.js';
+import { ORG_ID } from '../cloudtrail/layout.js';
+import { parseArn } from '../cloudtrail/arn.js';
 import {
   defaultRetryPolicy,
   ApiTally,
@@ -45,11 +47,13 @@ export function parseLogsArg(arg: string, aws: AwsOptions = {}): LogsTarget {
   let streamPrefix: string | undefined;
   let region: string;
   if (rest.startsWith('arn:')) {
-    const m = /^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12})?:log-group:([^:]+)(?::\*|:log-stream:([^:]*))?$/.exec(rest);
-    if (!m) throw new UsageError(`${arg}: not a log-group ARN (expected arn:aws:logs:REGION:ACCOUNT:log-group:NAME)`);
-    region = m[1]!;
-    group = m[3]!;
-    streamPrefix = m[4] || undefined;
+    const a = parseArn(rest);
+    const ok = a && /^aws[a-z-]*$/.test(a.partition) && a.service === 'logs' && /^[a-z0-9-]+$/.test(a.region) && /^(?:\d{12})?$/.test(a.account);
+    const m = ok ? /^log-group:([^:]+)(?::\*|:log-stream:([^:]*))?$/.exec(a.resource) : null;
+    if (!a || !m) throw new UsageError(`${arg}: not a log-group ARN (expected arn:aws:logs:REGION:ACCOUNT:log-group:NAME)`);
+    region = a.region;
+    group = m[1]!;
+    streamPrefix = m[2] || undefined;
   } else {
     const parts = rest.split(':');
     if (parts.length > 2) throw new UsageError(`${arg}: too many ':' (expected logs:LOG_GROUP[:STREAM_PREFIX])`);
@@ -66,7 +70,7 @@ export function parseLogsArg(arg: string, aws: AwsOptions = {}): LogsTarget {
 }
 
 /** `ACCOUNT_CloudTrail_REGION[_N]`, with `o-ORGID_` in front for organization trails. */
-const CLOUDTRAIL_STREAM = /^(?:o-[a-z0-9]+_)?(\d{12})_CloudTrail_([a-z]{2}(?:-[a-z]+)+-\d+)(?:_\d+)?$/;
+const CLOUDTRAIL_STREAM = new RegExp(`^(?:${ORG_ID}_)?(\\d{12})_CloudTrail_([a-z]{2}(?:-[a-z]+)+-\\d+)(?:_\\d+)?$`);
 
 export function parseCloudTrailStreamName(name: string): { account: string; region: string } | undefined {
   const m = CLOUDTRAIL_STREAM.exec(name);

@@ -15,6 +15,7 @@ import {
 } from './api-pacing.js';
 import { alternativesOf, literalValues, type Pushdown, type QueryHints } from './query-hints.js';
 import { requireKnownRegion } from './regions.js';
+import { isoTime } from '../cloudtrail/time.js';
 
 /** CloudTrail's documented LookupEvents quota: 2 requests per second per account and region. */
 export const LOOKUP_EVENTS_RATE = 2;
@@ -143,7 +144,7 @@ export function historyShortfall(pushdown: Pushdown, scope: ScanScope, now: Date
   const reasons: string[] = [];
   const oldest = new Date(now.getTime() - HISTORY_RETENTION_DAYS * 86_400_000);
   if ((scope.start && scope.start < oldest) || (scope.end && scope.end < oldest)) {
-    reasons.push(`keeps ${HISTORY_RETENTION_DAYS} days (nothing before ${oldest.toISOString().slice(0, 10)})`);
+    reasons.push(`keeps ${HISTORY_RETENTION_DAYS} days (nothing before ${isoTime(oldest).slice(0, 10)})`);
   }
   const askedData = [...new Set(alternativesOf(pushdown).flatMap((h) => h.eventNames ?? []))].filter((n) => dataEventNames.has(n));
   if (scope.categories?.includes('data') || askedData.length > 0) {

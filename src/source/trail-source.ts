@@ -1,6 +1,6 @@
 import type { ObjectStore, StoredObject } from './object-store.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
-import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from './trail-layout.js';
+import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from '../cloudtrail/layout.js';
 
 /**
  * Lists a store (S3 bucket or local folder) the way the trail layout allows: below `AWSLogs/` it descends
@@ -80,7 +80,7 @@ export class TrailSource implements Source {
       // With a window, name the day folders directly instead of listing years and months.
       for await (const region of this.children(prefix, ctx)) {
         if (ctx.regions && !ctx.regions.has(region.name)) continue;
-        for (const day of dayFolders(ctx.window)) yield* this.walk(region.prefix + day, 'files', ctx);
+        for (const day of dayFolders(ctx.window.firstDay, ctx.window.lastDay)) yield* this.walk(region.prefix + day, 'files', ctx);
       }
       return;
     }

@@ -84,7 +84,7 @@ test('count with a filter pattern, as a table and as a chart', async () => {
 test('count refuses bad --interval and --alarm with exit 2', async () => {
   const interval = await runCli(['count', history, '--interval', '5 minutes']);
   assert.equal(interval.code, 2);
-  assert.match(interval.stderr, /--interval 5 minutes: expected a duration/);
+  assert.match(interval.stderr, /--interval 5 minutes: not a duration/);
   const alarm = await runCli(['count', history, '--alarm', 'p99 > 3']);
   assert.equal(alarm.code, 2);
   assert.match(alarm.stderr, /unknown statistic "p99"/);

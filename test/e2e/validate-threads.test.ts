@@ -7,7 +7,7 @@ import { runCli, type CliResult } from '../helpers/cli.js';
 import { startS3Server, type LocalS3 } from '../helpers/s3server.js';
 import { startCloudTrailStandin } from '../helpers/cloudtrail-standin.js';
 import { TrailFixture, logBody, makeKey, type FixtureKey } from '../helpers/trail-fixture.js';
-import { buildLogKey } from '../../src/integrity/layout.js';
+import { buildLogKey } from '../../src/cloudtrail/layout.js';
 import { tempDir } from '../helpers/temp.js';
 
 /**

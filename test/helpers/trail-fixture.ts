@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:cryp
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { buildDigestKey, buildLogKey, type FolderScope } from '../../src/integrity/layout.js';
+import { buildDigestKey, buildLogKey, type FolderScope } from '../../src/cloudtrail/layout.js';
 
 /**
  * Builds a small CloudTrail trail the way CloudTrail writes it: gzip log files, hourly digests chained by

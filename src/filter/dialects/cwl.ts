@@ -18,7 +18,7 @@ import { UsageError } from '../../errors.js';
 import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 import type { NeedleGroups, RecordMatcher } from '../../records/matcher.js';
 import { disjunctionNeedles, exactNeedle, wildcardNeedle } from './needles.js';
-import { wildcardPieces, wildcardRegExp } from './wildcard.js';
+import { wildcardPieces, wildcardRegExp } from '../wildcard.js';
 
 export class FilterPatternError extends UsageError {
   readonly column: number;

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudTrailEvent } from '../../cloudtrail/event.js';
-import { compileEventBridgeRules, compileEventPattern, eventBridgeEnvelope, PatternError } from './eventbridge.js';
+import { compileEventBridgeRules, compileEventPattern, PatternError } from './eventbridge.js';
+import { eventBridgeEnvelope } from '../../cloudtrail/envelope.js';
 
 function apiCall(over: Partial<CloudTrailEvent> = {}): CloudTrailEvent {
   return {

@@ -8,10 +8,11 @@
  * wildcard, `$or`, nested objects and arrays.
  */
 import { UsageError } from '../../errors.js';
-import type { CloudTrailEvent } from '../../cloudtrail/event.js';
+import { eventBridgeEnvelope, eventTypeOfDetailType } from '../../cloudtrail/envelope.js';
+import { MAX_DEPTH } from '../../cloudtrail/json.js';
 import type { NeedleGroups, RecordMatcher } from '../../records/matcher.js';
 import { anyOf } from '../matcher.js';
-import { cidrContains, parseCidr } from './ip.js';
+import { cidrContains, parseCidr } from '../ip.js';
 import {
   alternativesGroup,
   disjunctionNeedles,
@@ -20,52 +21,13 @@ import {
   suffixNeedle,
   wildcardNeedle,
 } from './needles.js';
-import { wildcardPieces, wildcardRegExp } from './wildcard.js';
+import { wildcardPieces, wildcardRegExp } from '../wildcard.js';
 
 export class PatternError extends UsageError {
   constructor(path: string, problem: string) {
     super(`event pattern${path ? ` at ${path}` : ''}: ${problem}`);
     this.name = 'PatternError';
   }
-}
-
-/** CloudTrail `eventType` → the `detail-type` EventBridge gives the event. */
-export const DETAIL_TYPES: Readonly<Record<string, string>> = {
-  AwsApiCall: 'AWS API Call via CloudTrail',
-  AwsConsoleSignIn: 'AWS Console Sign In via CloudTrail',
-  AwsConsoleAction: 'AWS Console Action via CloudTrail',
-  AwsServiceEvent: 'AWS Service Event via CloudTrail',
-  AwsCloudTrailInsight: 'AWS Insight via CloudTrail',
-};
-
-/** `ec2.amazonaws.com` → `aws.ec2`. */
-export function eventBridgeSource(eventSource: string): string {
-  return `aws.${eventSource.replace(/\.amazonaws\.com$/, '')}`;
-}
-
-export function detailType(event: CloudTrailEvent): string {
-  if (event.eventCategory === 'Insight') return DETAIL_TYPES.AwsCloudTrailInsight!;
-  return DETAIL_TYPES[event.eventType ?? ''] ?? DETAIL_TYPES.AwsApiCall!;
-}
-
-/** EventBridge's timestamps carry no fraction of a second. */
-function envelopeTime(eventTime: string): string {
-  return eventTime.replace(/\.\d+Z$/, 'Z');
-}
-
-/** The event as EventBridge delivers it to a rule. */
-export function eventBridgeEnvelope(event: CloudTrailEvent): Record<string, unknown> {
-  return {
-    version: '0',
-    id: event.eventID ?? '',
-    'detail-type': detailType(event),
-    source: eventBridgeSource(event.eventSource ?? ''),
-    account: event.recipientAccountId ?? event.userIdentity?.accountId ?? '',
-    time: envelopeTime(event.eventTime ?? ''),
-    region: event.awsRegion ?? '',
-    resources: [],
-    detail: event,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------- compile
@@ -299,9 +261,10 @@ function compileObject(pattern: Record<string, unknown>, path: string): Compiled
 
 // ---------------------------------------------------------------------------------------------- match
 
-/** The leaf values of a field: arrays (at any depth) are flattened; objects are not leaves. */
-function leavesOf(value: unknown, out: Leaf[] = []): Leaf[] {
-  if (Array.isArray(value)) for (const v of value) leavesOf(v, out);
+/** The leaf values of a field: arrays (to MAX_DEPTH) are flattened; objects are not leaves. */
+function leavesOf(value: unknown, out: Leaf[] = [], depth = 0): Leaf[] {
+  if (depth > MAX_DEPTH) return out;
+  if (Array.isArray(value)) for (const v of value) leavesOf(v, out, depth + 1);
   else if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out.push(value);
   return out;
 }
@@ -331,9 +294,6 @@ function matchPattern(pattern: CompiledPattern, obj: Record<string, unknown>): b
 
 // ---------------------------------------------------------------------------------------------- needles
 
-/** `detail-type` values whose eventType spelling we know. */
-const EVENT_TYPE_BY_DETAIL_TYPE = new Map(Object.entries(DETAIL_TYPES).map(([k, v]) => [v, k]));
-
 function patternNeedles(pattern: CompiledPattern, path: readonly string[]): NeedleGroups {
   const groups: Array<readonly string[]> = [];
   for (const rule of pattern.rules) {
@@ -360,7 +320,7 @@ function envelopeNeedles(rule: FieldRule): NeedleGroups {
     return [values.flatMap((v) => [`"${v.slice(4)}.amazonaws.com"`, `"${v.slice(4)}"`])];
   }
   if (rule.key === 'detail-type') {
-    const types = values.map((v) => EVENT_TYPE_BY_DETAIL_TYPE.get(v));
+    const types = values.map(eventTypeOfDetailType);
     // Insight events carry their own eventType; unknown eventTypes fall back to the API-call detail-type.
     if (types.some((t) => t === undefined || t === 'AwsApiCall' || t === 'AwsCloudTrailInsight')) return [];
     return [types.map((t) => `"${t}"`)];

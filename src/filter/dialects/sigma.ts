@@ -15,7 +15,9 @@
 import { parseAllDocuments } from 'yaml';
 import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 import type { NeedleGroups, RecordMatcher } from '../../records/matcher.js';
-import { cidrContains, parseCidr } from './ip.js';
+import { cidrContains, parseCidr } from '../ip.js';
+import { MAX_DEPTH } from '../../cloudtrail/json.js';
+import { wildcardPieces, wildcardRegExp, wildcardSource } from '../wildcard.js';
 import { disjunctionNeedles, exactNeedle } from './needles.js';
 
 export interface SigmaRule {
@@ -76,10 +78,11 @@ function fieldValues(event: unknown, field: string): unknown[] {
   return current;
 }
 
-function nestedStrings(value: unknown, out: string[]): void {
+function nestedStrings(value: unknown, out: string[], depth = 0): void {
+  if (depth > MAX_DEPTH) return;
   if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => nestedStrings(v, out));
-  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => nestedStrings(v, out));
+  else if (Array.isArray(value)) value.forEach((v) => nestedStrings(v, out, depth + 1));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => nestedStrings(v, out, depth + 1));
 }
 
 /** Texts a value offers to string comparisons: scalars as text; objects as JSON and their nested strings. */
@@ -94,29 +97,9 @@ function textsOf(value: unknown): string[] {
   return [];
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Sigma wildcards: `*` any run, `?` one character; `\*`, `\?` and `\\` are literals. */
 function sigmaPatternSource(value: string): { source: string; plain: boolean } {
-  let source = '';
-  let plain = true;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (c === '\\' && (value[i + 1] === '*' || value[i + 1] === '?' || value[i + 1] === '\\')) {
-      source += escapeRegExp(value[++i]!);
-    } else if (c === '*') {
-      source += '[\\s\\S]*';
-      plain = false;
-    } else if (c === '?') {
-      source += '[\\s\\S]';
-      plain = false;
-    } else {
-      source += escapeRegExp(c);
-    }
-  }
-  return { source, plain };
+  return wildcardSource(value, { question: true, escapes: true });
 }
 
 function unescapeSigma(value: string): string {
@@ -292,7 +275,7 @@ function parseCondition(condition: string, searches: Map<string, Search>): Searc
   const selectNames = (pattern: string): string[] => {
     const names = [...searches.keys()];
     if (pattern === 'them') return names.filter((n) => !n.startsWith('_'));
-    const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+    const re = wildcardRegExp(wildcardPieces(pattern, false));
     const hit = names.filter((n) => re.test(n));
     if (hit.length === 0) fail(`no detection matches "${pattern}"`);
     return hit;

@@ -2,10 +2,12 @@ import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../../cloudtra
 import { CredentialIndex } from '../credentials.js';
 import { RecordsSeen } from '../event-fields.js';
 import { callKey, type IssuedCredential } from '../issued-credential.js';
-import { asObject, asString, isoTime, parseTime } from '../values.js';
+import { asObject, asString } from '../../cloudtrail/json.js';
+import { principalRef } from '../../cloudtrail/principal.js';
+import { eventTimeMs, isoTime } from '../../cloudtrail/time.js';
 import { persistenceMatcher, type ActivitySelection } from './matchers.js';
 import { isTarget, type ActivityTarget } from './target.js';
-import { opt, type ActivityNode, type ActivityOptions, type ClosureNode, type JoinedBy, type PersistenceAction, type ViaStep } from './types.js';
+import { opt, type ActivityOptions, type ClosureNode, type JoinedBy, type PersistenceAction, type ViaStep } from './types.js';
 
 /**
  * The forward closure behind `ctrail activity`: starting from what <WHO> used, every key handed out by a
@@ -62,12 +64,12 @@ export class ActivityClosure {
       if (this.persistenceSeen.firstSighting(e)) this.persistenceEvents.push(sourced);
     }
     if (!isTarget(this.target, e.userIdentity)) return;
-    const t = parseTime(e.eventTime);
+    const t = eventTimeMs(e.eventTime);
     if (t === undefined || (this.opts.startMs !== undefined && t < this.opts.startMs) || (this.opts.endMs !== undefined && t > this.opts.endMs)) return;
     const u = e.userIdentity!;
     const id = identityKey(u, e.recipientAccountId);
     if (!this.roots.has(id)) {
-      const principal = principalOf(u, e.recipientAccountId);
+      const principal = principalRef(u.type, asString(u.arn) ?? asString(u.userName), asString(u.accountId) ?? asString(e.recipientAccountId));
       const node = this.newNode({ depth: 0, branch: 'session', joinedBy: 'target', principal, via: [], recorded: id }, asString(u.accessKeyId));
       this.roots.set(id, node);
     }
@@ -128,7 +130,7 @@ export class ActivityClosure {
   private followPersistence(walk: Walk, node: ClosureNode): void {
     for (const p of node.joinedBy === 'CreateUser' ? this.persistenceEvents : walk.persistenceByKey.get(node.accessKeyId ?? '') ?? []) {
       if (walk.seenPersistence.has(p)) continue;
-      const t = parseTime(p.event.eventTime);
+      const t = eventTimeMs(p.event.eventTime);
       if (t === undefined || !this.fits(node, p.event.userIdentity ?? {}, t, p.event.recipientAccountId)) continue;
       walk.seenPersistence.add(p);
       const action = this.persistenceAction(p.event, node);
@@ -226,7 +228,7 @@ export class ActivityClosure {
     const userName = asString(request.userName) ?? (e.eventName === 'CreateAccessKey' ? asString(asObject(response.accessKey)?.userName) : undefined);
     return {
       ...opt('eventID', asString(e.eventID)),
-      eventTime: isoTime(parseTime(e.eventTime)) ?? e.eventTime,
+      eventTime: isoTime(eventTimeMs(e.eventTime)) ?? e.eventTime,
       eventName: e.eventName,
       ...opt('recipientAccountId', asString(e.recipientAccountId)),
       errorCode,
@@ -279,7 +281,7 @@ export class ActivityClosure {
   nodeOf(e: CloudTrailEvent): ClosureNode | undefined {
     this.build();
     const u = e.userIdentity ?? {};
-    const t = parseTime(e.eventTime);
+    const t = eventTimeMs(e.eventTime);
     if (t === undefined) return undefined;
     const key = asString(u.accessKeyId);
     const candidates = [...(key ? this.byKey.get(key) ?? [] : [...this.roots.values()].filter((n) => !n.accessKeyId)), ...this.createdUsers];
@@ -305,8 +307,4 @@ export class ActivityClosure {
 
 function viaOf(eventID: string | undefined, eventName: string, issuedAccessKeyId: string): ViaStep {
   return { ...opt('eventID', eventID), eventName, issuedAccessKeyId };
-}
-
-function principalOf(u: UserIdentity, recipient: unknown): ActivityNode['principal'] {
-  return { ...opt('type', asString(u.type)), ...opt('arn', asString(u.arn) ?? asString(u.userName)), ...opt('account', asString(u.accountId) ?? asString(recipient)) };
 }

@@ -2,7 +2,8 @@ import type { CloudTrailEvent, SourcedEvent } from '../../cloudtrail/event.js';
 import type { MatcherRecipe } from '../../filter/recipe.js';
 import type { RecordMatcher } from '../../records/matcher.js';
 import { RecordsSeen } from '../event-fields.js';
-import { asString, parseTime } from '../values.js';
+import { asString } from '../../cloudtrail/json.js';
+import { eventTimeMs } from '../../cloudtrail/time.js';
 import { ActivityClosure } from './closure.js';
 import { activityEventMatcher, activityEventRecipe } from './matchers.js';
 import { summarize } from './summarize.js';
@@ -34,7 +35,7 @@ export async function collectActivity(
   const push = (e: CloudTrailEvent, source: string, node: { depth: number; via: ViaStep[]; branch: Branch; principal: ActivityNode['principal']; accessKeyId?: string }, count?: ClosureNode) => {
     if (!seen.firstSighting(e)) return;
     if (!accept(e)) return;
-    const t = parseTime(e.eventTime);
+    const t = eventTimeMs(e.eventTime);
     if (count && t !== undefined) {
       count.count++;
       count.firstMs = Math.min(count.firstMs ?? t, t);
@@ -67,7 +68,7 @@ export async function collectActivity(
     push(event, source, node, node);
   }
   for (const { copy, by } of closure.ownerCopies()) push(copy.event!, copy.source, by);
-  const reported = withCopies(out).sort((a, b) => (parseTime(a.eventTime) ?? 0) - (parseTime(b.eventTime) ?? 0));
+  const reported = withCopies(out).sort((a, b) => (eventTimeMs(a.eventTime) ?? 0) - (eventTimeMs(b.eventTime) ?? 0));
   return { summary: summarize(who, target, closure, reported, unattributed), events: reported };
 }
 

@@ -3,7 +3,7 @@ import { anyOf } from '../../filter/matcher.js';
 import type { MatcherRecipe } from '../../filter/recipe.js';
 import type { RecordMatcher } from '../../records/matcher.js';
 import { issuingMatcher } from '../find-deletion.js';
-import { asString } from '../values.js';
+import { asString } from '../../cloudtrail/json.js';
 import { isTarget, targetValue, type ActivityTarget } from './target.js';
 
 /**

@@ -1,8 +1,9 @@
 import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 import { looksDestructive, ruleFor } from '../catalogue.js';
 import { isIssuingEvent } from '../issued-credential.js';
-import { serviceOf } from '../resource.js';
-import { asObject, asString, isoTime, parseTime, valuesAt } from '../values.js';
+import { serviceOf } from '../../cloudtrail/arn.js';
+import { asObject, asString, valuesAt } from '../../cloudtrail/json.js';
+import { eventTimeMs, isoTime } from '../../cloudtrail/time.js';
 import type { ActivityClosure } from './closure.js';
 import type { ActivityTarget } from './target.js';
 import { opt, type ActivityEvent, type ActivityNode, type ActivitySummary, type Count, type ResourceChange } from './types.js';
@@ -56,7 +57,7 @@ export function summarize(who: string, target: ActivityTarget, closure: Activity
     else if (CREATES.test(x.eventName)) created.push(change);
     else changed.push(change);
   }
-  const times = events.map((x) => parseTime(x.eventTime)).filter((t): t is number => t !== undefined);
+  const times = events.map((x) => eventTimeMs(x.eventTime)).filter((t): t is number => t !== undefined);
   const tree: ActivityNode[] = closure.all.map((n) => {
     const node: ActivityNode = {
       id: n.id,

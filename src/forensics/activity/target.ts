@@ -1,8 +1,7 @@
 import { UsageError } from '../../errors.js';
 import type { UserIdentity } from '../../cloudtrail/event.js';
-import { sameArn, sameRole } from '../credentials.js';
-import { parseArn } from '../resource.js';
-import { asObject, asString } from '../values.js';
+import { parseArn, sameArn, sameRole } from '../../cloudtrail/arn.js';
+import { asObject, asString } from '../../cloudtrail/json.js';
 
 /** <WHO> of `ctrail activity`: what the user typed, and whether an identity in a record is it. */
 

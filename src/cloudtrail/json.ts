@@ -1,46 +1,13 @@
-import type { JsonValue } from '../cloudtrail/event.js';
+import type { JsonValue } from './event.js';
 
 /**
- * Small, dependency-free readers over untyped CloudTrail JSON. Log content is hostile and irregular
- * (XML-derived shapes turn one-element lists into plain objects), so every reader tolerates both.
+ * The readers of paths in untyped CloudTrail JSON. Log content is hostile and irregular (XML-derived shapes
+ * turn one-element lists into plain objects), so every reader tolerates both, reads own properties only
+ * (`__proto__` or `constructor` in a path finds nothing), and stops at MAX_DEPTH.
  */
 
-/** Parses the time formats seen in real trails: ISO with or without ms, `2025-03-26 16:43:57.000000000`,
- *  `2022-11-21 18:06:52` (data-lake exports, UTC), compact `20131102T010628Z`, and the prose form of
- *  STS expirations (`May 19, 2023, 1:49:50 PM`, always UTC). Returns epoch ms or undefined. */
-export function parseTime(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value;
-  if (typeof value !== 'string' || value === '') return undefined;
-  const s = value.trim();
-  const compact = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
-  if (compact) return Date.UTC(+compact[1]!, +compact[2]! - 1, +compact[3]!, +compact[4]!, +compact[5]!, +compact[6]!);
-  const iso = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
-  if (iso) {
-    const ms = iso[7] ? Number(iso[7].slice(0, 3).padEnd(3, '0')) : 0;
-    let t = Date.UTC(+iso[1]!, +iso[2]! - 1, +iso[3]!, +iso[4]!, +iso[5]!, +iso[6]!, ms);
-    const zone = iso[8];
-    if (zone && zone !== 'Z') {
-      const sign = zone.startsWith('-') ? -1 : 1;
-      const digits = zone.slice(1).replace(':', '');
-      t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
-    }
-    return t;
-  }
-  const prose = /^([A-Z][a-z]{2})[a-z]* (\d{1,2}), (\d{4}),? (\d{1,2}):(\d{2}):(\d{2}) ?([AP]M)$/i.exec(s);
-  if (prose) {
-    const month = MONTHS.indexOf(prose[1]!.toLowerCase());
-    if (month < 0) return undefined;
-    let hour = Number(prose[4]) % 12;
-    if (prose[7]!.toUpperCase() === 'PM') hour += 12;
-    return Date.UTC(+prose[3]!, month, +prose[2]!, hour, +prose[5]!, +prose[6]!);
-  }
-  return undefined;
-}
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-export function isoTime(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z');
-}
+/** Deeper than any CloudTrail field; bounds every walk so a hostile record or path cannot make one unbounded. */
+export const MAX_DEPTH = 64;
 
 export function asObject(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -48,6 +15,31 @@ export function asObject(v: unknown): Record<string, unknown> | undefined {
 
 export function asString(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** `userIdentity.arn` → `['userIdentity', 'arn']`. */
+export function splitDotted(path: string): string[] {
+  return path.split('.');
+}
+
+/**
+ * The value at an exact path of keys (`['resources', '0', 'ARN']`): numeric segments index arrays. Undefined
+ * when any step is missing, or when the path is longer than MAX_DEPTH.
+ */
+export function valueAt(root: unknown, path: readonly string[]): unknown {
+  if (path.length > MAX_DEPTH) return undefined;
+  let v: unknown = root;
+  for (const seg of path) {
+    if (Array.isArray(v)) {
+      if (!/^(?:0|[1-9]\d*)$/.test(seg)) return undefined;
+      v = v[Number(seg)];
+    } else if (v !== null && typeof v === 'object' && Object.hasOwn(v, seg)) {
+      v = (v as Record<string, unknown>)[seg];
+    } else {
+      return undefined;
+    }
+  }
+  return v;
 }
 
 /**
@@ -92,10 +84,12 @@ interface PathSegment {
 }
 
 function splitPath(path: string): PathSegment[] {
-  return path.split('.').map((raw) => {
-    const m = /^([^[\]]+)(?:\[([^\]=]*)(?:=([^\]]*))?\])?$/.exec(raw);
-    if (!m) throw new Error(`bad catalogue path segment ${raw} in ${path}`);
-    const seg: PathSegment = { key: m[1]!, each: raw.includes('[') };
+  const raw = splitDotted(path);
+  if (raw.length > MAX_DEPTH) throw new Error(`catalogue path ${path} is deeper than ${MAX_DEPTH}`);
+  return raw.map((part) => {
+    const m = /^([^[\]]+)(?:\[([^\]=]*)(?:=([^\]]*))?\])?$/.exec(part);
+    if (!m) throw new Error(`bad catalogue path segment ${part} in ${path}`);
+    const seg: PathSegment = { key: m[1]!, each: part.includes('[') };
     if (m[2] && m[3] !== undefined) seg.where = { key: m[2], value: m[3] };
     return seg;
   });
@@ -103,7 +97,7 @@ function splitPath(path: string): PathSegment[] {
 
 /** Request parameters are case-inconsistent across services and SDK eras (`Key` vs `key`). */
 function lookup(obj: Record<string, unknown>, key: string): unknown {
-  if (key in obj) return obj[key];
+  if (Object.hasOwn(obj, key)) return obj[key];
   const lower = key.toLowerCase();
   for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
   return undefined;
@@ -116,9 +110,9 @@ function whereHolds(item: unknown, where: { key: string; value: string }): boole
   return typeof v === 'string' && v.toLowerCase() === where.value.toLowerCase();
 }
 
-/** Every string leaf under a value, for the heuristic fallback match. */
+/** Every string leaf under a value, for the heuristic fallback match; nothing below MAX_DEPTH. */
 export function stringLeaves(value: JsonValue | undefined | null, out: string[] = [], depth = 0): string[] {
-  if (value === undefined || value === null || depth > 32) return out;
+  if (value === undefined || value === null || depth > MAX_DEPTH) return out;
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) for (const v of value) stringLeaves(v, out, depth + 1);
   else if (typeof value === 'object') for (const v of Object.values(value)) stringLeaves(v ?? null, out, depth + 1);
