@@ -1,23 +1,22 @@
 import type { CloudTrailEvent, SourcedEvent } from '../../cloudtrail/event.js';
 import type { MatcherRecipe } from '../../filter/recipe.js';
-import type { RecordMatcher } from '../../records/matcher.js';
 import { RecordsSeen } from '../event-fields.js';
 import { asString } from '../../cloudtrail/json.js';
 import { eventTimeMs } from '../../cloudtrail/time.js';
 import { ActivityClosure } from './closure.js';
-import { activityEventMatcher, activityEventRecipe } from './matchers.js';
+import { activityEventPart } from './matchers.js';
 import { summarize } from './summarize.js';
 import { targetValue, type ActivityTarget } from './target.js';
 import { opt, type ActivityEvent, type ActivityNode, type ActivityOptions, type ActivityReport, type Branch, type ClosureNode, type ViaStep } from './types.js';
 
 /**
- * Runs the closure over both passes. `indexEvents` is pass 1 (activityIndexMatcher), `identityEvents` the
- * --identity-source issuing events, and `events` a factory for pass 2 given its matcher — called once.
+ * Runs the closure over both passes. `indexEvents` is pass 1 (activityIndexPart), `identityEvents` the
+ * --identity-source issuing events, and `events` a factory for pass 2 given its recipe — called once.
  */
 export async function collectActivity(
   target: ActivityTarget,
   indexEvents: AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
-  events: (matcher: RecordMatcher, recipe: MatcherRecipe) => AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
+  events: (recipe: MatcherRecipe) => AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
   opts: ActivityOptions = {},
   identityEvents?: AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
   who = targetValue(target),
@@ -59,7 +58,7 @@ export async function collectActivity(
     });
   };
   const selection = closure.eventSelection();
-  for await (const { event, source } of events(activityEventMatcher(selection), activityEventRecipe(selection))) {
+  for await (const { event, source } of events(activityEventPart.recipe(selection))) {
     const node = closure.nodeOf(event);
     if (!node) {
       if (accept(event)) unattributed++;

@@ -1,8 +1,8 @@
 import { valueNeedle } from '../../filter/flags.js';
 import { anyOf } from '../../filter/matcher.js';
-import type { MatcherRecipe } from '../../filter/recipe.js';
+import { matcherPart } from '../../filter/recipe.js';
 import type { RecordMatcher } from '../../records/matcher.js';
-import { issuingMatcher } from '../find-deletion.js';
+import { issuingMatcher } from '../issuing.js';
 import { asString } from '../../cloudtrail/json.js';
 import { isTarget, targetValue, type ActivityTarget } from './target.js';
 
@@ -51,17 +51,12 @@ export function activityEventMatcher(sel: ActivitySelection): RecordMatcher {
   };
 }
 
-/** The matchers as data (module recipes), so worker threads can build the same ones. */
-export function activityIndexRecipe(target: ActivityTarget): MatcherRecipe {
-  return { modules: [{ module: import.meta.url, export: 'activityIndexMatcher', arg: target }] };
-}
-
-export function activityEventRecipe(sel: ActivitySelection): MatcherRecipe {
-  return { modules: [{ module: import.meta.url, export: 'activityEventMatcher', arg: sel }] };
-}
-
 /** Pass 1: issuing calls, persistence calls, and <WHO>'s own uses. */
 export function activityIndexMatcher(target: ActivityTarget): RecordMatcher {
   const own: RecordMatcher = { needles: [needleFor(targetValue(target))], matches: (e) => isTarget(target, e.userIdentity) };
   return anyOf([own, issuingMatcher, persistenceMatcher]);
 }
+
+/** The two passes' matchers as recipe parts: what each scan reads, on every thread. */
+export const activityIndexPart = matcherPart(import.meta.url, 'activityIndexPart', activityIndexMatcher);
+export const activityEventPart = matcherPart(import.meta.url, 'activityEventPart', activityEventMatcher);
