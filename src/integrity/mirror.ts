@@ -3,7 +3,7 @@ import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
 import type { StoredObject } from '../source/object-store.js';
-import type { Window } from './chain.js';
+import type { Window } from './digest-source.js';
 import { publicKeysToJson } from './keys.js';
 import { dayFolders, digestFolder, logFolder, parseDigestKey, parseLogKey } from '../cloudtrail/layout.js';
 import { Limiter } from './limit.js';
