@@ -8,9 +8,8 @@ import type { DeletionEffect } from './catalogue.js';
 import { CredentialIndex } from './credentials.js';
 import { issuingMatcher } from './issuing.js';
 import { matchEvent, resourceKey, type MatchKind, type ResourceQuery, type ResourceRef } from './resource.js';
-import type { EventFields } from './event-fields.js';
+import { RecordsSeen, type EventFields } from './event-fields.js';
 import { asObject, asString } from '../cloudtrail/json.js';
-import { DeliverySet } from '../pipeline/event-ids.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 
 /** Who made the call, as the event itself records it. */
@@ -84,13 +83,13 @@ export async function findDeletions(
 ): Promise<FindDeletionReport> {
   const index = new CredentialIndex(opts.lookBackMs === undefined ? {} : { lookBackMs: opts.lookBackMs });
   const candidates: Array<{ sourced: SourcedEvent; match: NonNullable<ReturnType<typeof matchEvent>> }> = [];
-  const deliveries = new DeliverySet();
+  const seen = new RecordsSeen();
   for await (const sourced of events) {
     if (index.add(sourced)) continue;
     const match = matchEvent(query, sourced.event);
     if (!match) continue;
     if (opts.accept && !opts.accept(sourced.event)) continue;
-    if (!deliveries.first(sourced.event)) continue;
+    if (!seen.firstSighting(sourced.event)) continue;
     candidates.push({ sourced, match });
   }
   if (identityEvents) for await (const sourced of identityEvents) index.add(sourced);

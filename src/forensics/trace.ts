@@ -6,11 +6,12 @@ import { matcherPart } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { attribute, originOfIssuance, type Origin } from './attribution.js';
 import { CredentialIndex } from './credentials.js';
+import { callKey } from './issued-credential.js';
 import { issuingMatcher } from './issuing.js';
 import { parseArn } from '../cloudtrail/arn.js';
 import { principalRef } from '../cloudtrail/principal.js';
 import { asString } from '../cloudtrail/json.js';
-import { DeliverySet } from '../pipeline/event-ids.js';
+import { RecordsSeen } from './event-fields.js';
 import { eventTimeMs, isoTime } from '../cloudtrail/time.js';
 
 export type TraceTarget = { kind: 'key'; accessKeyId: string } | { kind: 'principal'; arn: string };
@@ -75,13 +76,13 @@ export async function traceCredentials(
     count: number;
   }
   const groups = new Map<string, Group>();
-  const deliveries = new DeliverySet();
+  const seen = new RecordsSeen();
   for await (const sourced of events) {
     index.add(sourced);
     const e = sourced.event;
     if (!usesTarget(target, e) || (opts.accept && !opts.accept(e))) continue;
     // A call delivered twice is one use (real trails repeat thousands of deliveries).
-    if (!deliveries.first(e)) continue;
+    if (!seen.firstSighting(e)) continue;
     const t = eventTimeMs(e.eventTime);
     if (t === undefined) continue;
     const u = e.userIdentity!;
@@ -115,7 +116,7 @@ export async function traceCredentials(
     const issuances = target.kind === 'key' ? index.issuancesOf(target.accessKeyId) : index.issuancesForSession(target.arn);
     const calls = new Map<string, (typeof issuances)[number]>();
     for (const c of issuances) {
-      const id = c.sharedEventID ?? `${c.eventID}|${c.issuedAt}`;
+      const id = callKey(c);
       const prior = calls.get(id);
       if (!prior || prior.caller.type === 'AWSAccount') calls.set(id, c);
     }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { DeliverySet, EventIdSet } from './event-ids.js';
+import { EventIdSet } from './event-ids.js';
 
 test('answers exactly as a Set of the ID strings does, across growth', () => {
   const ids = new EventIdSet();
@@ -30,14 +30,4 @@ test('IDs that differ in one bit of any word are different', () => {
     assert.equal(ids.add(flipped), true, flipped);
   }
   assert.equal(ids.add(base), false);
-});
-
-test('DeliverySet drops a repeated delivery, keeps a reused eventID of another call and events without an ID', () => {
-  const d = new DeliverySet();
-  const e = { eventID: 'e-1', eventName: 'GetObject', eventTime: '2026-01-01T00:00:00Z', recipientAccountId: '111122223333' };
-  assert.equal(d.first(e), true);
-  assert.equal(d.first({ ...e }), false);
-  assert.equal(d.first({ ...e, eventName: 'PutObject' }), true);
-  assert.equal(d.first({ eventName: 'X' }), true);
-  assert.equal(d.first({ eventName: 'X' }), true);
 });

@@ -98,20 +98,3 @@ function parseUuid(id: string, out: Uint32Array): boolean {
   return true;
 }
 
-/**
- * Repeated deliveries of one call, for the forensics engines, which read every event (their scans keep
- * repeats, since an issuing event must be indexed whatever the flags). Real logs reuse an eventID across
- * different calls, so the key is wider than the ID; events without an eventID are never dropped.
- */
-export class DeliverySet {
-  private readonly seen = new Set<string>();
-
-  /** False when this event was delivered before. */
-  first(e: { eventID?: unknown; eventName?: unknown; eventTime?: unknown; recipientAccountId?: unknown }): boolean {
-    if (!e.eventID) return true;
-    const key = [e.eventID, e.eventName, e.eventTime, e.recipientAccountId].join('|');
-    if (this.seen.has(key)) return false;
-    this.seen.add(key);
-    return true;
-  }
-}
