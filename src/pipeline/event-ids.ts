@@ -97,4 +97,3 @@ function parseUuid(id: string, out: Uint32Array): boolean {
   }
   return true;
 }
-
