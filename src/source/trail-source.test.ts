@@ -123,10 +123,17 @@ test('a window opens only the day folders it can need, padded for delivery lag, 
 });
 
 test('accounts and regions prune whole folders: the others are never listed', async () => {
-  const r = await run({ accounts: [A], regions: ['us-east-1'], start: new Date('2026-03-14T04:00:00Z'), end: new Date('2026-03-14T10:00:00Z') });
-  assert.deepEqual(r.units, names('morning', 'late', 'deliveredNextDay', 'loose'));
+  const r = await run({ accounts: [A], regions: ['eu-west-1'], start: new Date('2026-03-14T04:00:00Z'), end: new Date('2026-03-14T10:00:00Z') });
+  assert.deepEqual(r.units, names('otherRegion', 'loose'));
   assert.ok(!r.listed.some((p) => p.startsWith(`AWSLogs/${B}/`)), 'another account was listed');
-  assert.ok(!r.listed.some((p) => p.startsWith(`AWSLogs/${A}/CloudTrail/eu-west-1/`)), 'another region was listed');
+  assert.ok(!r.listed.some((p) => p.startsWith(`AWSLogs/${A}/CloudTrail/us-east-1/`)), 'another region was listed');
+  assert.ok(!r.listed.some((p) => p.startsWith(`AWSLogs/${ORG}/${C}/`)), 'an org member account was listed');
+});
+
+test('us-east-1, where global-service events point, opens every region folder of the account: they lie in the home region', async () => {
+  const r = await run({ accounts: [A], regions: ['us-east-1'], start: new Date('2026-03-14T04:00:00Z'), end: new Date('2026-03-14T10:00:00Z') });
+  assert.deepEqual(r.units, names('morning', 'late', 'deliveredNextDay', 'otherRegion', 'loose'));
+  assert.ok(!r.listed.some((p) => p.startsWith(`AWSLogs/${B}/`)), 'another account was listed');
   assert.ok(!r.listed.some((p) => p.startsWith(`AWSLogs/${ORG}/${C}/`)), 'an org member account was listed');
 });
 
