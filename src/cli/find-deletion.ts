@@ -32,5 +32,6 @@ export async function runFindDeletion(io: CliIO, resource: string, sourceArgs: s
   if (format === 'table') await writeOut(io, renderDeletionReport(resource, report));
   else if (format === 'json') await writeOut(io, JSON.stringify(report.results, null, 2) + '\n');
   else await writeOut(io, report.results.map((r) => JSON.stringify(r) + '\n').join(''));
-  return exitCode(report.results.length > 0, scan.session);
+  // Related calls alone (a role's policies removed, the role still there) are not a deletion found.
+  return exitCode(report.results.some((r) => r.match !== 'related'), scan.session);
 }
