@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { activityIndexMatcher, activityIndexRecipe, collectActivity, parseActivityTarget } from '../forensics/activity.js';
+import { activityIndexPart, collectActivity, parseActivityTarget } from '../forensics/activity.js';
+import { compileRecipe, type MatcherRecipe } from '../filter/recipe.js';
 import { renderActivityReport } from '../forensics/activity-render.js';
 import type { SourcedEvent } from '../cloudtrail/event.js';
 import type { ScanHit } from '../pipeline/scan.js';
@@ -34,19 +35,19 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
   const format = raw.output ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
   if (raw.summary && format === 'ndjson') throw new UsageError('--summary applies to the terminal form; -o json is the summary as one object');
   const scan = forensicsScan(io, sourceArgs, raw);
-  const spec = scan.session.spec;
+  const spec = scan.plan.spec;
   // The chain may start in an account or region the flags leave out, so pass 1 reads every account and
   // region of the window (widened by the look-back); the flags bound only what is reported.
   const indexScope: ScanScope = {};
   if (spec.start) indexScope.start = new Date(spec.start.getTime() - scan.lookBackMs);
   if (spec.end) indexScope.end = spec.end;
   // Stdin can be read only once: keep its records in memory and run both passes over them.
-  const kept = scan.session.sources.some((s) => s instanceof StdinSource) ? await collect(scan.session.scan({ useFlags: false, scope: indexScope, dedup: false })) : undefined;
-  const indexMatcher = activityIndexMatcher(target);
+  const kept = scan.plan.sources.some((s) => s instanceof StdinSource) ? await collect(scan.plan.scan({ recipe: {}, scope: indexScope, dedup: false })) : undefined;
+  const indexRecipe = activityIndexPart.recipe(target);
   const report = await collectActivity(
     target,
-    kept ? kept.filter((s) => indexMatcher.matches(s.event)) : sourced(scan.session.scan({ extra: indexMatcher, extraRecipe: activityIndexRecipe(target), useFlags: false, scope: indexScope, dedup: false })),
-    (matcher, recipe) => (kept ? kept.filter((s) => matcher.matches(s.event)) : scan.main(matcher, undefined, recipe)),
+    kept ? keptMatching(kept, indexRecipe) : sourced(scan.plan.scan({ recipe: indexRecipe, scope: indexScope, dedup: false })),
+    (recipe) => (kept ? keptMatching(kept, recipe) : scan.main(recipe)),
     {
       accept: scan.accept,
       lookBackMs: scan.lookBackMs,
@@ -57,15 +58,21 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
     scan.identity(),
     who,
   );
-  scan.session.stopProgress();
+  scan.plan.stopProgress();
   if (format === 'table') await writeOut(io, renderActivityReport(report, raw.summary === true));
   else if (format === 'json') await writeOut(io, JSON.stringify(report.summary, null, 2) + '\n');
   else await writeOut(io, report.events.map((x) => JSON.stringify(x) + '\n').join(''));
-  return exitCode(report.events.length > 0, scan.session);
+  return exitCode(report.events.length > 0, scan.plan);
 }
 
 async function* sourced(hits: AsyncIterable<ScanHit>): AsyncIterable<SourcedEvent> {
   for await (const hit of hits) yield { event: hit.event, source: hit.source };
+}
+
+/** The kept stdin records that a recipe's matcher accepts (the same matcher a scan would compile). */
+async function* keptMatching(kept: SourcedEvent[], recipe: MatcherRecipe): AsyncIterable<SourcedEvent> {
+  const matcher = await compileRecipe(recipe);
+  for (const s of kept) if (matcher.matches(s.event)) yield s;
 }
 
 async function collect(hits: AsyncIterable<ScanHit>): Promise<SourcedEvent[]> {

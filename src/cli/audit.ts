@@ -44,9 +44,9 @@ export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<
   }
   if ((raw.start || raw.end) && !raw.replay?.length) throw new UsageError('--start and --end apply to --replay');
   // Sources are resolved before any AWS call, so a mistyped source is a usage error that costs nothing.
-  const { ScanSession } = await import('./scan-session.js');
+  const { ScanPlan } = await import('./scan-plan.js');
   const scanRaw: RawScanOptions = { profile: raw.profile, start: raw.start, end: raw.end, quiet: raw.quiet };
-  const session = raw.replay?.length ? new ScanSession(io, scanRaw, raw.replay) : undefined;
+  const plan = raw.replay?.length ? new ScanPlan(io, scanRaw, raw.replay) : undefined;
 
   // Loaded on use: the AWS SDK costs half a second at start-up, which other commands should not pay.
   const { collectFacts } = await import('../audit/collect.js');
@@ -60,13 +60,13 @@ export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<
   });
   const report = runChecks(facts, { minRetentionDays, engines: patternEngines });
   let skipped = false;
-  if (session) {
+  if (plan) {
     const { patternsFromFacts, replay } = await import('../audit/replay.js');
     async function* events(): AsyncGenerator<CloudTrailEvent> {
-      for await (const hit of session!.scan({ useFlags: true })) yield hit.event;
+      for await (const hit of plan!.scan({ recipe: plan!.flags })) yield hit.event;
     }
     report.replay = await replay(events(), patternsFromFacts(facts, patternEngines));
-    skipped = session.finish();
+    skipped = plan.finish();
   }
   const writer = new OutputWriter(io.stdout);
   const text = raw.output === 'json' ? renderJson(report) : renderTable(report, { color: io.color, width: io.stdout.columns });

@@ -8,8 +8,9 @@ import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
-import { addRuleOptions, ruleMatcherFrom, type RawRuleOptions } from './rule-options.js';
-import { ScanSession } from './scan-session.js';
+import { addRuleOptions, ruleRecipeFrom, type RawRuleOptions } from './rule-options.js';
+import { recipeOf } from '../filter/recipe.js';
+import { ScanPlan } from './scan-plan.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './exit.js';
 import { isoTime as iso } from '../cloudtrail/time.js';
@@ -52,13 +53,13 @@ export async function runCount(io: CliIO, sourceArgs: string[], raw: RawCountOpt
     top = Number(raw.top);
     if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top ${raw.top}: expected a whole number of at least 1`);
   }
-  const extra = ruleMatcherFrom(raw);
-  const session = new ScanSession(io, raw, sourceArgs);
+  const rules = ruleRecipeFrom(raw);
+  const plan = new ScanPlan(io, raw, sourceArgs);
   const format: CountFormat = (raw.output as CountFormat | undefined) ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
-  const writer = new OutputWriter(io.stdout, () => session.controller.abort());
+  const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
 
   async function* events(): AsyncGenerator<CloudTrailEvent> {
-    for await (const hit of session.scan(extra ? { extra, extraRecipe: extra.recipe } : {})) yield hit.event;
+    for await (const hit of plan.scan({ recipe: recipeOf(plan.flags, rules) })) yield hit.event;
   }
   let ts: TimeSeries;
   try {
@@ -67,14 +68,14 @@ export async function runCount(io: CliIO, sourceArgs: string[], raw: RawCountOpt
       by,
       ...(raw.value ? { valueField: raw.value } : {}),
       // --start/--end fix the window, so quiet periods at either edge are shown too (--end is inclusive).
-      ...(session.spec.start ? { start: session.spec.start.getTime() } : {}),
-      ...(session.spec.end ? { end: session.spec.end.getTime() + 1 } : {}),
+      ...(plan.spec.start ? { start: plan.spec.start.getTime() } : {}),
+      ...(plan.spec.end ? { end: plan.spec.end.getTime() + 1 } : {}),
     });
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(`--interval ${raw.interval}: ${err.message}`);
     throw err;
   } finally {
-    session.stopProgress();
+    plan.stopProgress();
   }
   const series = top !== undefined ? ts.series.slice(0, top) : ts.series;
   const results = alarm ? series.map((s) => evaluateAlarm(alarm, ts.periods, s, ts.intervalMs)) : undefined;
@@ -120,7 +121,7 @@ export async function runCount(io: CliIO, sourceArgs: string[], raw: RawCountOpt
   await writer.end();
   if (writer.closed) return EXIT.OK;
   if (ts.uncounted > 0) io.stderr.write(`ctrail: ${ts.uncounted} matching event${ts.uncounted === 1 ? '' : 's'} not counted (no usable eventTime${raw.value ? ` or no number in ${raw.value}` : ''})\n`);
-  return session.finish() ? EXIT.SKIPPED : EXIT.OK;
+  return plan.finish() ? EXIT.SKIPPED : EXIT.OK;
 }
 
 function csvCell(text: string): string {

@@ -3,8 +3,9 @@ import { createPrinter, type PrintedEvent } from '../output/printers.js';
 import { parseFields } from '../output/fields.js';
 import { OutputWriter } from '../output/writer.js';
 import { addScanOptions, outputFormatFrom, type RawScanOptions } from './options.js';
-import { ScanSession } from './scan-session.js';
-import { addRuleOptions, ruleMatcherFrom, type RawRuleOptions } from './rule-options.js';
+import { ScanPlan } from './scan-plan.js';
+import { addRuleOptions, ruleRecipeFrom, type RawRuleOptions } from './rule-options.js';
+import { recipeOf } from '../filter/recipe.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './exit.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
@@ -23,15 +24,15 @@ export function register(program: Command, io: CliIO): void {
 }
 
 export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions & RawRuleOptions): Promise<number> {
-  const extra = ruleMatcherFrom(raw);
-  const session = new ScanSession(io, raw, sourceArgs);
+  const rules = ruleRecipeFrom(raw);
+  const plan = new ScanPlan(io, raw, sourceArgs);
   const format = outputFormatFrom(raw, io.stdoutIsTTY);
-  const writer = new OutputWriter(io.stdout, () => session.controller.abort());
+  const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
   const printerOpts = raw.fields ? { fields: parseFields(raw.fields), color: io.color } : { color: io.color };
   const printer = createPrinter(format, writer, printerOpts);
   const sorted: PrintedEvent[] | undefined = raw.sort === 'time' ? [] : undefined;
   try {
-    scan: for await (const batch of session.scanBatches(extra ? { extra, extraRecipe: extra.recipe } : {})) {
+    scan: for await (const batch of plan.scanBatches({ recipe: recipeOf(plan.flags, rules) })) {
       for (const hit of batch) {
         if (writer.closed) break scan;
         if (sorted) {
@@ -53,11 +54,11 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
         if (wait) await wait;
       }
     }
-    session.stopProgress();
+    plan.stopProgress();
     await printer.end();
   } finally {
-    session.stopProgress();
+    plan.stopProgress();
   }
   if (writer.closed) return EXIT.OK; // the reader went away (`| head`): not an error
-  return session.finish() ? EXIT.SKIPPED : EXIT.OK;
+  return plan.finish() ? EXIT.SKIPPED : EXIT.OK;
 }

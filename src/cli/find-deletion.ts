@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { findDeletionMatcher, findDeletionRecipe, findDeletions } from '../forensics/find-deletion.js';
+import { findDeletionPart, findDeletions } from '../forensics/find-deletion.js';
 import { parseResourceQuery } from '../forensics/resource.js';
 import { deletionPushdown } from '../forensics/pushdown.js';
 import { renderDeletionReport } from '../forensics/summary.js';
@@ -26,12 +26,12 @@ export function register(program: Command, io: CliIO): void {
 export async function runFindDeletion(io: CliIO, resource: string, sourceArgs: string[], raw: RawFindDeletionOptions): Promise<number> {
   const query = parseResourceQuery(resource, raw.type);
   const scan = forensicsScan(io, sourceArgs, raw);
-  const report = await findDeletions(query, scan.main(findDeletionMatcher(query), deletionPushdown(query), findDeletionRecipe(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
-  scan.session.stopProgress();
+  const report = await findDeletions(query, scan.main(findDeletionPart.recipe(query), deletionPushdown(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
+  scan.plan.stopProgress();
   const format = raw.output ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
   if (format === 'table') await writeOut(io, renderDeletionReport(resource, report));
   else if (format === 'json') await writeOut(io, JSON.stringify(report.results, null, 2) + '\n');
   else await writeOut(io, report.results.map((r) => JSON.stringify(r) + '\n').join(''));
   // Related calls alone (a role's policies removed, the role still there) are not a deletion found.
-  return exitCode(report.results.some((r) => r.match !== 'related'), scan.session);
+  return exitCode(report.results.some((r) => r.match !== 'related'), scan.plan);
 }

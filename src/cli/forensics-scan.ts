@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
 import { compileFilters } from '../filter/flags.js';
-import type { RecordMatcher } from '../records/matcher.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
-import { issuingMatcher } from '../forensics/find-deletion.js';
+import { issuingPart } from '../forensics/issuing.js';
 import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import type { ScanScope } from '../source/types.js';
 import type { Pushdown } from '../source/query-hints.js';
@@ -11,7 +10,7 @@ import { EXIT } from './exit.js';
 import { OutputWriter } from '../output/writer.js';
 import type { CliIO } from './io.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
-import { ScanSession } from './scan-session.js';
+import { ScanPlan } from './scan-plan.js';
 import { parseDuration } from './time.js';
 
 /** Options shared by find-deletion and trace, on top of every source, window, scope and filter option of `events`. */
@@ -43,16 +42,16 @@ export function parseLookBack(text: string | undefined): number {
 }
 
 export interface ForensicsScan {
-  session: ScanSession;
+  plan: ScanPlan;
   /** The `events` flags as an exact test, applied to the actions found (never to issuing events). */
   accept: (e: CloudTrailEvent) => boolean;
   lookBackMs: number;
   /**
-   * `pushdown` is what API sources may ask their servers for; it must cover the whole matcher (issuing
-   * events included), which is why the flags' own hints are not used here.
+   * The scan for the command's own recipe (candidates and issuing events together). `pushdown` is what API
+   * sources may ask their servers for; it must cover the whole recipe (issuing events included), which is
+   * why the flags' own hints are not used here.
    */
-  /** With a recipe describing the same matcher as data, the scan can run in worker threads. */
-  main(matcher: RecordMatcher, pushdown?: Pushdown, recipe?: MatcherRecipe): AsyncIterable<SourcedEvent>;
+  main(recipe: MatcherRecipe, pushdown?: Pushdown): AsyncIterable<SourcedEvent>;
   /** The --identity-source scan, or undefined when none was given. */
   identity(): AsyncIterable<SourcedEvent> | undefined;
 }
@@ -64,27 +63,26 @@ export interface ForensicsScan {
  */
 export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensicsOptions): ForensicsScan {
   const lookBackMs = parseLookBack(raw.lookBack);
-  const session = new ScanSession(io, raw, sourceArgs);
-  const identitySources = raw.identitySource?.length ? session.resolveExtra(raw.identitySource) : undefined;
-  const flags = compileFilters(session.spec);
+  const plan = new ScanPlan(io, raw, sourceArgs);
+  const identitySources = raw.identitySource?.length ? plan.resolveExtra(raw.identitySource) : undefined;
+  const flags = compileFilters(plan.spec);
   // The flags apply to the candidates only, never to issuing events: their hints cannot be pushed down.
-  const { hints: _flagHints, ...flagFree } = session.scope;
+  const { hints: _flagHints, ...flagFree } = plan.scope;
   const widened: ScanScope = { ...flagFree };
   if (widened.start) widened.start = new Date(widened.start.getTime() - lookBackMs);
   const timeOnly: ScanScope = {};
   if (widened.start) timeOnly.start = widened.start;
   if (widened.end) timeOnly.end = widened.end;
   return {
-    session,
+    plan,
     accept: (e) => flags.matches(e),
     lookBackMs,
-    main: (matcher, pushdown, recipe) =>
-      sourcedFrom(
-        session.scan({ extra: matcher, ...(recipe ? { extraRecipe: recipe } : {}), useFlags: false, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false }),
-      ),
+    main: (recipe, pushdown) => sourcedFrom(plan.scan({ recipe, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false })),
     identity: () =>
       identitySources
-        ? sourcedFrom(session.scan({ extra: issuingMatcher, useFlags: false, sources: identitySources, scope: { ...timeOnly, hints: ISSUING_PUSHDOWN }, dedup: false }))
+        ? sourcedFrom(
+            plan.scan({ recipe: issuingPart.recipe(), sources: identitySources, scope: { ...timeOnly, hints: ISSUING_PUSHDOWN }, dedup: false, label: '--identity-source' }),
+          )
         : undefined,
   };
 }
@@ -93,7 +91,6 @@ async function* sourcedFrom(hits: AsyncIterable<{ event: CloudTrailEvent; source
   for await (const hit of hits) yield { event: hit.event, source: hit.source };
 }
 
-/** Writes text and waits until stdout has taken it (a closed pipe is not an error). */
 /** Writes a report; a reader that goes away (`| head`) ends the writing quietly, as with `events`. */
 export async function writeOut(io: CliIO, text: string): Promise<void> {
   const writer = new OutputWriter(io.stdout);
@@ -101,8 +98,8 @@ export async function writeOut(io: CliIO, text: string): Promise<void> {
   await writer.end();
 }
 
-export function exitCode(found: boolean, session: ScanSession): number {
-  const skipped = session.finish();
+export function exitCode(found: boolean, plan: ScanPlan): number {
+  const skipped = plan.finish();
   if (skipped) return FORENSICS_EXIT.PARTIAL;
   return found ? FORENSICS_EXIT.FOUND : FORENSICS_EXIT.NONE;
 }

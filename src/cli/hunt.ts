@@ -1,13 +1,13 @@
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { UsageError, describeError } from '../errors.js';
-import type { SigmaRule } from '../filter/dialects/sigma.js';
+import type { SigmaRule, SigmaSource } from '../filter/dialects/sigma.js';
 import { principalLabel } from '../cloudtrail/principal.js';
 import { eventNameOf, eventSourceOf } from '../cloudtrail/event.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
-import { ScanSession } from './scan-session.js';
+import { ScanPlan } from './scan-plan.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './exit.js';
 import { serviceOf } from '../cloudtrail/arn.js';
@@ -49,30 +49,30 @@ function ruleInfo(r: SigmaRule): Record<string, unknown> {
 
 export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptions): Promise<number> {
   // Loaded here, not at start-up: the YAML parser is the CLI's largest module and only hunt needs it.
-  const { firingRules, huntMatcher, loadSigmaRules } = await import('../filter/dialects/sigma.js');
-  const rules: SigmaRule[] = [];
+  const { firingRules, loadSigmaSources, readSigmaSources } = await import('../filter/dialects/sigma.js');
+  const sources: SigmaSource[] = [];
   for (const path of raw.rules) {
-    let loaded;
     try {
-      loaded = await loadSigmaRules(path);
+      sources.push(...(await readSigmaSources(path)));
     } catch (err) {
       throw new UsageError(`--rules ${path}: ${describeError(err)}`);
     }
-    for (const s of loaded.skipped) {
-      io.stderr.write(`ctrail: rule ${neutralize(s.file)}${s.title ? ` (${neutralize(s.title)})` : ''} skipped: ${neutralize(s.reason)}\n`);
-    }
-    rules.push(...loaded.rules);
+  }
+  // The same parse the scan's recipe compiles to on this thread (remembered by the array): rules are read once.
+  const { rules, skipped } = loadSigmaSources(sources);
+  for (const s of skipped) {
+    io.stderr.write(`ctrail: rule ${neutralize(s.file)}${s.title ? ` (${neutralize(s.title)})` : ''} skipped: ${neutralize(s.reason)}\n`);
   }
   if (rules.length === 0) throw new UsageError(`--rules ${raw.rules.join(', ')}: no runnable Sigma rules for product aws / service cloudtrail`);
-  const session = new ScanSession(io, raw, sourceArgs);
+  const plan = new ScanPlan(io, raw, sourceArgs);
   const format: HuntFormat = (raw.output as HuntFormat | undefined) ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
-  const writer = new OutputWriter(io.stdout, () => session.controller.abort());
+  const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
   const head = ['time', 'level', 'rule', 'rule id', 'author', 'event', 'principal', 'source IP'];
   let table = format === 'table' ? newTable(head, io.color) : undefined;
   let rows = 0;
   let hits = 0;
   try {
-    for await (const hit of session.scan({ extra: huntMatcher(rules) })) {
+    for await (const hit of plan.scan({ recipe: { ...plan.flags, sigma: sources } })) {
       if (writer.closed) break;
       for (const rule of firingRules(rules, hit.event)) {
         hits++;
@@ -93,13 +93,13 @@ export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptio
       }
     }
   } finally {
-    session.stopProgress();
+    plan.stopProgress();
   }
   if (table && rows > 0) await writer.write(table.toString() + '\n');
   await writer.end();
   if (writer.closed) return EXIT.OK;
   if (!raw.quiet) io.stderr.write(`ctrail: ${hits} hit${hits === 1 ? '' : 's'} from ${rules.length} Sigma rule${rules.length === 1 ? '' : 's'} (Detection Rule License 1.1; authors as listed)\n`);
-  return session.finish() ? EXIT.SKIPPED : EXIT.OK;
+  return plan.finish() ? EXIT.SKIPPED : EXIT.OK;
 }
 
 function newTable(head: string[], color: boolean): Table.Table {

@@ -6,7 +6,7 @@ import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
-import { ScanSession } from './scan-session.js';
+import { ScanPlan } from './scan-plan.js';
 import { formatDuration, parseDuration, parseTime } from './time.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './exit.js';
@@ -72,12 +72,12 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
   const end = raw.end ? parseTime(raw.end, '--end').getTime() + 1 : undefined;
   const scanRaw: RawScanOptions = { ...raw };
   if (start !== undefined) scanRaw.start = iso(start - baselineMs);
-  const session = new ScanSession(io, scanRaw, sourceArgs);
+  const plan = new ScanPlan(io, scanRaw, sourceArgs);
   const format: InsightsFormat = (raw.output as InsightsFormat | undefined) ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
-  const writer = new OutputWriter(io.stdout, () => session.controller.abort());
+  const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
 
   async function* events(): AsyncGenerator<CloudTrailEvent> {
-    for await (const hit of session.scan()) yield hit.event;
+    for await (const hit of plan.scan({ recipe: plan.flags })) yield hit.event;
   }
   let report;
   try {
@@ -93,7 +93,7 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
       ...(end !== undefined ? { end } : {}),
     });
   } finally {
-    session.stopProgress();
+    plan.stopProgress();
   }
 
   if (format === 'ndjson') {
@@ -124,7 +124,7 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
   }
   await writer.end();
   if (writer.closed) return EXIT.OK;
-  return session.finish() ? EXIT.SKIPPED : EXIT.OK;
+  return plan.finish() ? EXIT.SKIPPED : EXIT.OK;
 }
 
 /** One insight as NDJSON: times in ISO 8601, everything else as computed. */

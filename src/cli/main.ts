@@ -4,6 +4,7 @@ import { CtrailError, describeError } from '../errors.js';
 import { commandModules } from './commands.js';
 import { processIO, type CliIO } from './io.js';
 import { EXIT } from './exit.js';
+import { closeWorkerPools } from '../workers/pool.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -36,6 +37,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<voi
     await program.parseAsync(argv);
   } catch (err) {
     process.exitCode = exitCodeFor(err, io);
+  } finally {
+    // Scans close their workers however they end; any pool still open is closed here, and its threads are
+    // waited for: a thread left for the process exit to tear down could crash Node on the way out.
+    await closeWorkerPools();
   }
 }
 

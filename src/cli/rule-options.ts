@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { UsageError, describeError } from '../errors.js';
 import { compileFilterPattern } from '../filter/dialects/cwl.js';
 import { compileEventBridgeRules, compileEventPattern } from '../filter/dialects/eventbridge.js';
-import { allOf } from '../filter/matcher.js';
 import type { RecordMatcher } from '../records/matcher.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
 
@@ -30,35 +29,32 @@ function readText(path: string, flag: string): string {
 }
 
 /**
- * The matcher for the rule options given (all must accept), or undefined when none was given, with its
- * recipe (the same rules as data, for worker threads).
+ * The rule options given, as a recipe part (all must accept); empty when none was given. Each rule is
+ * compiled once here so that a mistake is a usage error naming its flag before anything is read.
  */
-export function ruleMatcherFrom(o: RawRuleOptions): (RecordMatcher & { recipe: MatcherRecipe }) | undefined {
-  const parts: RecordMatcher[] = [];
+export function ruleRecipeFrom(o: RawRuleOptions): MatcherRecipe {
   const recipe: MatcherRecipe = {};
   if (o.pattern !== undefined) {
     const text = o.pattern.trim().startsWith('{') ? o.pattern : readText(o.pattern, '--pattern');
-    parts.push(wrap('--pattern', () => compileEventPattern(text)));
+    check('--pattern', () => compileEventPattern(text));
     recipe.eventPatterns = [text];
   }
   if (o.rule !== undefined) {
     const text = readText(o.rule, '--rule');
-    parts.push(wrap('--rule', () => compileEventBridgeRules(text).matcher));
+    check('--rule', () => compileEventBridgeRules(text).matcher);
     recipe.eventBridgeRules = [text];
   }
   if (o.filterPattern !== undefined) {
     const text = o.filterPattern;
-    parts.push(wrap('--filter-pattern', () => compileFilterPattern(text)));
+    check('--filter-pattern', () => compileFilterPattern(text));
     recipe.filterPatterns = [text];
   }
-  if (!parts.length) return undefined;
-  const m = allOf(parts);
-  return { needles: m.needles, matches: m.matches, recipe };
+  return recipe;
 }
 
-function wrap(flag: string, compile: () => RecordMatcher): RecordMatcher {
+function check(flag: string, compile: () => RecordMatcher): void {
   try {
-    return compile();
+    compile();
   } catch (err) {
     if (err instanceof UsageError) throw new UsageError(`${flag}: ${err.message}`);
     throw err;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { renderTraceReport } from '../forensics/summary.js';
-import { parseTraceTarget, traceCredentials, traceMatcher } from '../forensics/trace.js';
+import { parseTraceTarget, traceCredentials, tracePart } from '../forensics/trace.js';
 import { tracePushdown } from '../forensics/pushdown.js';
 import type { CliIO } from './io.js';
 import { addForensicsOptions, exitCode, forensicsScan, writeOut, type RawForensicsOptions } from './forensics-scan.js';
@@ -20,11 +20,11 @@ export function register(program: Command, io: CliIO): void {
 export async function runTrace(io: CliIO, who: string, sourceArgs: string[], raw: RawForensicsOptions): Promise<number> {
   const target = parseTraceTarget(who);
   const scan = forensicsScan(io, sourceArgs, raw);
-  const report = await traceCredentials(target, scan.main(traceMatcher(target), tracePushdown(target)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
-  scan.session.stopProgress();
+  const report = await traceCredentials(target, scan.main(tracePart.recipe(target), tracePushdown(target)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
+  scan.plan.stopProgress();
   const format = raw.output ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
   if (format === 'table') await writeOut(io, renderTraceReport(who, report));
   else if (format === 'json') await writeOut(io, JSON.stringify(report.results, null, 2) + '\n');
   else await writeOut(io, report.results.map((r) => JSON.stringify(r) + '\n').join(''));
-  return exitCode(report.results.length > 0, scan.session);
+  return exitCode(report.results.length > 0, scan.plan);
 }

@@ -68,7 +68,7 @@ export function register(program: Command, io: CliIO = processIO()): void {
       const window = { start, end };
       const keys = await chooseKeySource({ publicKeys: flags.publicKeys, ...(resolved.localDir ? { localDir: resolved.localDir } : {}), window, aws });
       const progress = io.stderrIsTTY && flags.output === 'text';
-      const hasher = threads > 1 ? new (await import('../workers/hash-pool.js')).HashWorkerPool(threads) : undefined;
+      const hasher = threads > 1 ? (await import('../workers/hash-pool.js')).hashWorkers(threads) : undefined;
       const report = await fatalAsConfig(resolved.view.uri(resolved.prefix), () => validateTrail({
         view: resolved.view,
         prefix: resolved.prefix,

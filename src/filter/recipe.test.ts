@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileRecipe, compileRecipeSync, recipeOf } from './recipe.js';
+import { compileRecipe, matcherPart, recipeOf, type MatcherRecipe } from './recipe.js';
 import { compileFilters } from './flags.js';
 import { compileEventPattern } from './dialects/eventbridge.js';
 import { compileFilterPattern } from './dialects/cwl.js';
@@ -32,15 +32,32 @@ test('a recipe compiles to the matcher its parts give directly: same verdicts, s
   assert.deepEqual(viaRecipe.needles, direct.needles);
   assert.deepEqual(events.map((e) => viaRecipe.matches(e)), events.map((e) => direct.matches(e)));
   assert.deepEqual(events.map((e) => viaRecipe.matches(e)), [true, false, false, false]);
-  assert.deepEqual(compileRecipeSync(cloned).needles, direct.needles);
 });
 
-test('a module part names any exported matcher factory and its argument', async () => {
-  const recipe = { modules: [{ module: new URL('./flags.js', import.meta.url).href, export: 'compileFilters', arg: { eventNames: ['DeleteBucket'] } }] };
+/** A part of this test module, as a domain module publishes one: any thread can import it by URL. */
+export const deleteBucketPart = matcherPart(import.meta.url, 'deleteBucketPart', (names: string[]) => compileFilters({ eventNames: names }));
+
+test('a module part is rebuilt from its URL, export name and plain-data argument', async () => {
+  const recipe = deleteBucketPart.recipe(['DeleteBucket']);
   const m = await compileRecipe(structuredClone(recipe));
   assert.deepEqual(events.map((e) => m.matches(e)), [false, false, true, false]);
-  assert.throws(() => compileRecipeSync(recipe), /names modules/);
-  await assert.rejects(compileRecipe({ modules: [{ module: recipe.modules[0]!.module, export: 'nope', arg: null }] }), /does not export a function nope/);
+  // A recipe that names anything but a part published under that very name is refused, on every thread alike.
+  const named = (exportName: string): MatcherRecipe => ({ modules: [{ module: deleteBucketPart.module, export: exportName, arg: ['DeleteBucket'] }] });
+  await assert.rejects(compileRecipe(named('nope')), /does not export a matcher part named nope/);
+  await assert.rejects(compileRecipe(named('aliasPart')), /does not export a matcher part named aliasPart/);
+  const flagsModule = new URL('./flags.js', import.meta.url).href;
+  await assert.rejects(compileRecipe({ modules: [{ module: flagsModule, export: 'compileFilters', arg: {} }] }), /does not export a matcher part named compileFilters/);
+});
+
+/** The same part under a second name: its recorded name no longer matches the export it is found under. */
+export const aliasPart = deleteBucketPart;
+
+test('parts combine with AND, and a recipe of several recipes keeps every part', async () => {
+  const recipe = recipeOf({ flags: { readOnly: false } }, deleteBucketPart.recipe(['DeleteBucket', 'DeleteTable']), { filterPatterns: ['{ $.errorCode NOT EXISTS }'] });
+  assert.equal(recipe.modules?.length, 1);
+  const m = await compileRecipe(structuredClone(recipe));
+  assert.deepEqual(events.map((e) => m.matches(e)), [true, false, true, false]);
+  assert.throws(() => recipeOf({ flags: {} }, { flags: {} }), /one FilterSpec/);
 });
 
 test('an empty recipe accepts everything', async () => {

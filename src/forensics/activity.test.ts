@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RecordMatcher } from '../records/matcher.js';
 import { compileRecipe } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
-import { activityEventMatcher, activityEventRecipe, activityIndexMatcher, activityIndexRecipe, collectActivity, parseActivityTarget, type ActivityOptions, type ActivityReport } from './activity.js';
+import { activityEventMatcher, activityEventPart, activityIndexMatcher, activityIndexPart, collectActivity, parseActivityTarget, type ActivityOptions, type ActivityReport } from './activity.js';
 import { A, B, C, D, persistenceBranch, reusedExampleKey, samlSourceIdentity, sameSessionName, threeHopChain } from '../../test/helpers/activity-scenarios.js';
 import { loadFixture } from '../../test/helpers/scenario.js';
 import { repoRoot } from '../../test/helpers/cli.js';
@@ -23,9 +23,11 @@ async function run(who: string, events: CloudTrailEvent[] | SourcedEvent[], opts
   const records: SourcedEvent[] = events.map((e) => ('event' in e && 'source' in e ? (e as SourcedEvent) : { event: e as CloudTrailEvent, source: 'trail.json' }));
   const target = parseActivityTarget(who);
   let secondPasses = 0;
-  const report = await collectActivity(target, passes(activityIndexMatcher(target), records), (m) => {
+  const report = await collectActivity(target, passes(activityIndexMatcher(target), records), (recipe) => {
     secondPasses++;
-    return passes(m, records);
+    return (async function* () {
+      yield* passes(await compileRecipe(recipe), records);
+    })();
   }, opts);
   assert.equal(secondPasses, 1, 'one more pass for the whole key set, never one per hop');
   return report;
@@ -240,13 +242,13 @@ test('real records: root creates tracy_stone and her key; her RunInstances is a 
   assert.equal(noFollow.events.length, records.length - 1);
 });
 
-test('the recipes rebuild the same matchers in a worker thread (module recipe compiled from plain data)', async () => {
+test('the recipe parts rebuild the same matchers in a worker thread (module recipe compiled from plain data)', async () => {
   const sc = threeHopChain();
   const target = parseActivityTarget('alice');
   const sel = { keys: ['ASIAJUMPALICE0000001', 'AKIAALICEEXAMPLEKEY1'], keylessTarget: target, createdUsers: [`arn:aws:iam::${A}:user/backup-svc`] };
   const pairs: Array<[RecordMatcher, RecordMatcher]> = [
-    [activityIndexMatcher(target), await compileRecipe(structuredClone(activityIndexRecipe(target)))],
-    [activityEventMatcher(sel), await compileRecipe(structuredClone(activityEventRecipe(sel)))],
+    [activityIndexMatcher(target), await compileRecipe(structuredClone(activityIndexPart.recipe(target)))],
+    [activityEventMatcher(sel), await compileRecipe(structuredClone(activityEventPart.recipe(sel)))],
   ];
   for (const [direct, rebuilt] of pairs) {
     assert.deepEqual(rebuilt.needles, direct.needles);

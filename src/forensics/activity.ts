@@ -2,13 +2,13 @@ import { UsageError } from '../errors.js';
 import { valueNeedle } from '../filter/flags.js';
 import { anyOf } from '../filter/matcher.js';
 import type { RecordMatcher } from '../records/matcher.js';
-import type { MatcherRecipe } from '../filter/recipe.js';
+import { matcherPart, type MatcherRecipe } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../cloudtrail/event.js';
 import { looksDestructive, ruleFor } from './catalogue.js';
 import { CredentialIndex, isIssuingEvent, type IssuedCredential } from './credentials.js';
 import { parseArn, sameArn, sameRole, serviceOf } from '../cloudtrail/arn.js';
 import { principalRef } from '../cloudtrail/principal.js';
-import { issuingMatcher } from './find-deletion.js';
+import { issuingMatcher } from './issuing.js';
 import type { EventFields } from './event-fields.js';
 import { asObject, asString, valuesAt } from '../cloudtrail/json.js';
 import { eventTimeMs, isoTime } from '../cloudtrail/time.js';
@@ -120,20 +120,15 @@ export function activityEventMatcher(sel: ActivitySelection): RecordMatcher {
   };
 }
 
-/** The matchers as data (module recipes), so worker threads can build the same ones. */
-export function activityIndexRecipe(target: ActivityTarget): MatcherRecipe {
-  return { modules: [{ module: import.meta.url, export: 'activityIndexMatcher', arg: target }] };
-}
-
-export function activityEventRecipe(sel: ActivitySelection): MatcherRecipe {
-  return { modules: [{ module: import.meta.url, export: 'activityEventMatcher', arg: sel }] };
-}
-
 /** Pass 1: issuing calls, persistence calls, and <WHO>'s own uses. */
 export function activityIndexMatcher(target: ActivityTarget): RecordMatcher {
   const own: RecordMatcher = { needles: [needleFor(targetValue(target))], matches: (e) => isTarget(target, e.userIdentity) };
   return anyOf([own, issuingMatcher, persistenceMatcher]);
 }
+
+/** The two passes' matchers as recipe parts: what each scan reads, on every thread. */
+export const activityIndexPart = matcherPart(import.meta.url, 'activityIndexPart', activityIndexMatcher);
+export const activityEventPart = matcherPart(import.meta.url, 'activityEventPart', activityEventMatcher);
 
 /** One hop from the root to a key: the issuing (or CreateAccessKey) event. */
 export interface ViaStep {
@@ -518,13 +513,13 @@ function viaOf(eventID: string | undefined, eventName: string, issuedAccessKeyId
 }
 
 /**
- * Runs the closure over both passes. `indexEvents` is pass 1 (activityIndexMatcher), `identityEvents` the
- * --identity-source issuing events, and `events` a factory for pass 2 given its matcher — called once.
+ * Runs the closure over both passes. `indexEvents` is pass 1 (activityIndexPart), `identityEvents` the
+ * --identity-source issuing events, and `events` a factory for pass 2 given its recipe — called once.
  */
 export async function collectActivity(
   target: ActivityTarget,
   indexEvents: AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
-  events: (matcher: RecordMatcher, recipe: MatcherRecipe) => AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
+  events: (recipe: MatcherRecipe) => AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
   opts: ActivityOptions = {},
   identityEvents?: AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
   who = targetValue(target),
@@ -568,7 +563,7 @@ export async function collectActivity(
     });
   };
   const selection = closure.eventSelection();
-  for await (const { event, source } of events(activityEventMatcher(selection), activityEventRecipe(selection))) {
+  for await (const { event, source } of events(activityEventPart.recipe(selection))) {
     const node = closure.nodeOf(event);
     if (!node) {
       if (accept(event)) unattributed++;

@@ -1,11 +1,12 @@
 import { valueNeedle } from '../filter/flags.js';
 import { anyOf } from '../filter/matcher.js';
 import type { RecordMatcher } from '../records/matcher.js';
-import type { MatcherRecipe } from '../filter/recipe.js';
+import { matcherPart } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { attributeEvent, type Origin } from './attribution.js';
 import type { DeletionEffect } from './catalogue.js';
-import { CredentialIndex, isIssuingEvent } from './credentials.js';
+import { CredentialIndex } from './credentials.js';
+import { issuingMatcher } from './issuing.js';
 import { matchEvent, resourceKey, type MatchKind, type ResourceMatch, type ResourceQuery, type ResourceRef } from './resource.js';
 import { DeferredLinks, isCancellerFor, type DeferredLink } from './deferred.js';
 import type { EventFields } from './event-fields.js';
@@ -61,11 +62,6 @@ export interface FindDeletionReport {
   issuingEvents: number;
 }
 
-const ISSUING_NEEDLES = ['"AssumeRole', '"GetSessionToken"', '"GetFederationToken"', '"AssumeRoot"'];
-
-/** The issuing calls, for any scan that feeds a CredentialIndex. */
-export const issuingMatcher: RecordMatcher = { needles: [ISSUING_NEEDLES], matches: isIssuingEvent };
-
 /**
  * What find-deletion needs parsed: records that may destroy the resource (they must contain one of its
  * names somewhere) and credential-issuing events. Needles are unquoted runs, because a name can sit inside
@@ -78,10 +74,8 @@ export function findDeletionMatcher(query: ResourceQuery): RecordMatcher {
   return anyOf([deletion, issuingMatcher]);
 }
 
-/** findDeletionMatcher as data (a module recipe), so worker threads can build the same matcher. */
-export function findDeletionRecipe(query: ResourceQuery): MatcherRecipe {
-  return { modules: [{ module: import.meta.url, export: 'findDeletionMatcher', arg: query }] };
-}
+/** findDeletionMatcher as a recipe part: what find-deletion's scan reads, on every thread. */
+export const findDeletionPart = matcherPart(import.meta.url, 'findDeletionPart', findDeletionMatcher);
 
 /**
  * Finds every deletion of (and attempt to delete) the queried resource and attributes each to its origin.

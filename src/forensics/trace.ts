@@ -2,10 +2,11 @@ import { UsageError } from '../errors.js';
 import { valueNeedle } from '../filter/flags.js';
 import { anyOf } from '../filter/matcher.js';
 import type { RecordMatcher } from '../records/matcher.js';
+import { matcherPart } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { attribute, originOfIssuance, type Origin } from './attribution.js';
 import { CredentialIndex } from './credentials.js';
-import { issuingMatcher } from './find-deletion.js';
+import { issuingMatcher } from './issuing.js';
 import { parseArn } from '../cloudtrail/arn.js';
 import { principalRef } from '../cloudtrail/principal.js';
 import { asString } from '../cloudtrail/json.js';
@@ -45,6 +46,9 @@ export function traceMatcher(target: TraceTarget): RecordMatcher {
   const uses: RecordMatcher = { needles: run ? [[run]] : [], matches: (e) => usesTarget(target, e) };
   return anyOf([uses, issuingMatcher]);
 }
+
+/** traceMatcher as a recipe part: what trace's scan reads, on every thread. */
+export const tracePart = matcherPart(import.meta.url, 'tracePart', traceMatcher);
 
 function usesTarget(target: TraceTarget, e: CloudTrailEvent): boolean {
   const u = e.userIdentity;

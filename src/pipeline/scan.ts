@@ -1,7 +1,7 @@
 import type { InputProblem } from '../errors.js';
 import type { RecordMatcher } from '../records/matcher.js';
-import { decode, decodeWholeSync } from '../decode/decode.js';
-import { needlesOf, looksLikeJson, mayContainCandidates, newStats, searchRecords, type RecordHit, type SearchStats } from '../records/search.js';
+import { newStats, type RecordHit, type SearchStats } from '../records/search.js';
+import { searchInput } from '../records/searcher.js';
 import { asConfigErrorIfFatal, describeAwsError } from '../source/aws.js';
 import type { InputUnit, ScanScope, Source } from '../source/types.js';
 import { EventIdSet } from './event-ids.js';
@@ -9,9 +9,11 @@ import { orderedMerge } from './ordered.js';
 
 /**
  * source → decode → split → pre-filter → parse → match, for many inputs at once, with results delivered in
- * input order. This file only wires stages; each stage knows its own inputs and outputs.
+ * input order. This file only wires stages; each stage knows its own inputs and outputs, and the search of
+ * one input is the searcher's (records/searcher.ts).
  */
-export interface ScanPlan {
+/** One scan with everything decided: what the pipeline runs. */
+export interface ResolvedScan {
   sources: Source[];
   scope: ScanScope;
   matcher: RecordMatcher;
@@ -60,6 +62,8 @@ export interface ScanProgress {
   records: number;
   matched: number;
   problems: number;
+  /** Inputs searched on this thread (the others went to worker threads). */
+  unitsHere: number;
   startedAt: number;
 }
 
@@ -71,18 +75,18 @@ export interface ScanHooks {
 }
 
 export function newProgress(): ScanProgress {
-  return { unitsListed: 0, unitsDone: 0, bytesTotal: 0, listingDone: false, bytesRead: 0, records: 0, matched: 0, problems: 0, startedAt: Date.now() };
+  return { unitsListed: 0, unitsDone: 0, bytesTotal: 0, listingDone: false, bytesRead: 0, records: 0, matched: 0, problems: 0, unitsHere: 0, startedAt: Date.now() };
 }
 
-export async function* scanEvents(plan: ScanPlan, hooks: ScanHooks, signal?: AbortSignal): AsyncGenerator<ScanHit> {
-  for await (const batch of scanEventBatches(plan, hooks, signal)) yield* batch;
+export async function* scanEvents(scan: ResolvedScan, hooks: ScanHooks, signal?: AbortSignal): AsyncGenerator<ScanHit> {
+  for await (const batch of scanEventBatches(scan, hooks, signal)) yield* batch;
 }
 
 /**
  * scanEvents in the batches inputs deliver them: one step of the consumer's loop per batch rather than per
  * event, which is most of the main thread's work when half of all events are printed.
  */
-export async function* scanEventBatches(plan: ScanPlan, hooks: ScanHooks, signal?: AbortSignal): AsyncGenerator<ScanHit[]> {
+export async function* scanEventBatches(scan: ResolvedScan, hooks: ScanHooks, signal?: AbortSignal): AsyncGenerator<ScanHit[]> {
   const progress = hooks.progress ?? newProgress();
   const report = (p: InputProblem) => {
     progress.problems++;
@@ -90,14 +94,14 @@ export async function* scanEventBatches(plan: ScanPlan, hooks: ScanHooks, signal
   };
 
   async function* producers(): AsyncIterable<() => AsyncIterable<ScanHit[]>> {
-    for (const source of plan.sources) {
+    for (const source of scan.sources) {
       try {
-        for await (const item of source.units(plan.scope, signal)) {
+        for await (const item of source.units(scan.scope, signal)) {
           if ('unit' in item) {
             progress.unitsListed++;
             progress.bytesTotal += item.unit.size ?? 0;
             const unit = item.unit;
-            yield () => scanUnit(unit, plan, progress, report, signal);
+            yield () => scanUnit(unit, scan, progress, report, signal);
           } else if ('problem' in item) report(item.problem);
           else hooks.skipped?.(item.skipped, item.reason);
         }
@@ -110,15 +114,15 @@ export async function* scanEventBatches(plan: ScanPlan, hooks: ScanHooks, signal
     progress.listingDone = true;
   }
 
-  const seen = plan.dedup ? new EventIdSet() : undefined;
+  const seen = scan.dedup ? new EventIdSet() : undefined;
   try {
-    for await (const batch of orderedMerge(producers(), Math.max(1, plan.jobs), { highWater: 64, weigh: batchBytes, maxBuffered: MAX_BUFFERED_HIT_BYTES })) {
+    for await (const batch of orderedMerge(producers(), Math.max(1, scan.jobs), { highWater: 64, weigh: batchBytes, maxBuffered: MAX_BUFFERED_HIT_BYTES })) {
       const kept = seen ? batch.filter((hit) => firstDelivery(hit, seen)) : batch;
       progress.matched += kept.length;
       if (kept.length) yield kept;
     }
   } finally {
-    await plan.offload?.close();
+    await scan.offload?.close();
   }
 }
 
@@ -141,44 +145,9 @@ function firstDelivery(hit: ScanHit, seen: EventIdSet): boolean {
   return typeof id !== 'string' || seen.add(id);
 }
 
-/** decode → split → pre-filter → parse → match for one input's raw bytes. The task a worker runs. */
-export async function* searchInput(input: AsyncIterable<Uint8Array>, matcher: RecordMatcher, stats: SearchStats): AsyncGenerator<RecordHit[]> {
-  const decoded = await decode(input);
-  if (decoded.whole && !mayHoldCandidates(decoded.whole, matcher)) {
-    // Nothing in this input can pass the pre-filter: skip splitting and parsing (its records go uncounted).
-    stats.bytes += decoded.whole.length;
-    return;
-  }
-  yield* searchRecords(decoded.bytes, matcher, stats);
-}
-
-/**
- * The synchronous first look at a whole input (a worker's local file): decoded in one call where it can be,
- * and dismissed at once when no record in it can pass the pre-filter, which is most inputs of a needle
- * query. `search` is the rest of the work, and undefined when the input was dismissed. Gives the same
- * results and errors as searchInput on the same bytes.
- */
-export function screenInput(raw: Buffer, matcher: RecordMatcher, stats: SearchStats): { search?: () => AsyncIterable<RecordHit[]> } {
-  const plain = decodeWholeSync(raw);
-  if (!plain) return { search: () => searchInput(single(raw), matcher, stats) };
-  if (!mayHoldCandidates(plain.bytes, matcher)) {
-    stats.bytes += plain.bytes.length;
-    return {};
-  }
-  return { search: () => searchRecords(single(plain.bytes), matcher, stats) };
-}
-
-function mayHoldCandidates(whole: Buffer, matcher: RecordMatcher): boolean {
-  return !matcher.needles.length || !looksLikeJson(whole) || mayContainCandidates(whole, needlesOf(matcher));
-}
-
-async function* single<T extends Uint8Array>(bytes: T): AsyncIterable<T> {
-  yield bytes;
-}
-
 async function* scanUnit(
   unit: InputUnit,
-  plan: ScanPlan,
+  scan: ResolvedScan,
   progress: ScanProgress,
   report: (p: InputProblem) => void,
   signal?: AbortSignal,
@@ -192,10 +161,11 @@ async function* scanUnit(
         yield chunk;
       }
     })();
-    const offload = plan.offload?.accepts(unit) ? plan.offload : undefined;
+    const offload = scan.offload?.accepts(unit) ? scan.offload : undefined;
+    if (!offload) progress.unitsHere++;
     const batches = offload
       ? offload.search(unit, counted, stats, (n) => (progress.bytesRead += n), signal)
-      : searchInput(counted, plan.matcher, stats);
+      : searchInput(counted, scan.matcher, stats);
     for await (const hits of batches) {
       progress.records += stats.records - recordsSeen;
       recordsSeen = stats.records;

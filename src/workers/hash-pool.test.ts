@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { inProcessLogHasher, type LogInput } from '../integrity/log-hash.js';
-import { HashWorkerPool } from './hash-pool.js';
+import { hashWorkers } from './hash-pool.js';
 import { tempDir } from '../../test/helpers/temp.js';
 
 test('worker hashing returns, in input order, what in-process hashing returns (paths, bytes, damaged, unreadable)', async () => {
@@ -29,7 +29,7 @@ test('worker hashing returns, in input order, what in-process hashing returns (p
     inputs.push({ path: join(dir, 'a-folder.json.gz') });
 
     const expected = await inProcessLogHasher().hash([...inputs, ...bytesInputs.map((b) => b())]);
-    const pool = new HashWorkerPool(2);
+    const pool = hashWorkers(2);
     try {
       // Several callers at once, as chains walked in parallel do.
       const [a, b] = await Promise.all([pool.hash(inputs), pool.hash(bytesInputs.map((b) => b()))]);

@@ -1,19 +1,6 @@
 import type { LogHashResult, LogInput } from '../integrity/log-hash.js';
 
-/** Messages between HashWorkerPool (hash-pool.ts) and its workers (hash-entry.ts). */
-export interface HashTask {
-  id: number;
-  input: LogInput;
-}
+/** A log-hashing task's one reply (hash-pool.ts ↔ hash-entry.ts); the input is a LogInput. */
+export type HashReply = { id: number; result: LogHashResult } | { id: number; error: string };
 
-/** Main → worker: many files per message, since a message costs about as much as hashing a small file. */
-export interface HashBatch {
-  tasks: HashTask[];
-}
-
-export type HashOutcome = { id: number; result: LogHashResult } | { id: number; error: string };
-
-/** Worker → main: the outcomes of one whole batch. */
-export interface HashedBatch {
-  outcomes: HashOutcome[];
-}
+export type { LogInput };

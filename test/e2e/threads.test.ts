@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../helpers/cli.js';
@@ -112,8 +112,62 @@ test('an input with no needle anywhere is skipped whole, and one with a needle i
   assert.ok(ids.length > 0 && ids.every((n) => n === 'DeleteBucket'));
 });
 
+test('hunt, find-deletion and activity with --identity-source print the same bytes for any --threads and --jobs', async () => {
+  const hunted = await sameForEveryVariant(['hunt', trail, '--rules', 'fixtures/sigma/rules', '-o', 'ndjson']);
+  assert.ok(hunted.split('\n').filter(Boolean).length > 0);
+  await sameForEveryVariant(['find-deletion', 't-1', trail, '--identity-source', trail, '-o', 'ndjson']);
+  await sameForEveryVariant(['activity', 'arn:aws:sts::111122223333:assumed-role/App/s-1', trail, '--identity-source', trail, '-o', 'ndjson']);
+});
+
 test('count works with worker threads and gives the in-process totals', async () => {
   await sameForEveryVariant(['count', trail, '--by', 'eventName']);
+});
+
+/** The --verbose lines that say which threads searched each scan's inputs. */
+function threadLines(stderr: string): Array<{ label: string; inputs: number; workers: number[]; here: number }> {
+  const out = [];
+  for (const m of stderr.matchAll(/^ctrail: (?:(.+): )?(\d+) inputs? searched: (?:([\d + ]+) by (\d+) worker threads?, )?(\d+) by the main thread$/gm)) {
+    const workers = m[3] ? m[3].split(' + ').map(Number) : [];
+    if (m[4]) assert.equal(workers.length, Number(m[4]));
+    out.push({ label: m[1] ?? '', inputs: Number(m[2]), workers, here: Number(m[5]) });
+  }
+  return out;
+}
+
+const inputsIn = (dir: string): number =>
+  readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length;
+
+test('every scan searches its inputs on every worker thread: hunt, --identity-source and both passes of activity included', async () => {
+  const inputs = inputsIn(trail);
+  const session = 'arn:aws:sts::111122223333:assumed-role/App/s-1';
+  const cases: Array<{ args: string[]; scans: string[] }> = [
+    { args: ['events', trail, '--event-name', 'DeleteTable'], scans: [''] },
+    { args: ['count', trail, '--by', 'eventName'], scans: [''] },
+    { args: ['insights', trail], scans: [''] },
+    { args: ['hunt', trail, '--rules', 'fixtures/sigma/rules'], scans: [''] },
+    { args: ['find-deletion', 't-1', trail, '--identity-source', trail], scans: ['', '--identity-source'] },
+    { args: ['trace', session, trail, '--identity-source', trail], scans: ['', '--identity-source'] },
+    { args: ['activity', session, trail, '--identity-source', trail], scans: ['', '--identity-source', ''] },
+  ];
+  await Promise.all(
+    cases.map(async ({ args, scans }) => {
+      const r = await runCli([...args, '--threads', '2', '--verbose', '-q', '-o', 'ndjson']);
+      // The trail's damaged inputs make every run partial (1; 3 for the forensics commands).
+      assert.ok(r.code === 1 || r.code === 3, `${args[0]}: exit ${r.code}: ${r.stderr}`);
+      const lines = threadLines(r.stderr);
+      assert.deepEqual(lines.map((l) => l.label).sort(), [...scans].sort(), `${args[0]}: one line per scan\n${r.stderr}`);
+      for (const l of lines) {
+        assert.equal(l.inputs, inputs, `${args[0]} ${l.label}: every input searched`);
+        assert.equal(l.here, 0, `${args[0]} ${l.label}: nothing searched on the main thread`);
+        assert.equal(l.workers.length, 2, `${args[0]} ${l.label}: two worker threads`);
+        assert.ok(l.workers.every((n) => n > 0), `${args[0]} ${l.label}: each worker searched inputs (${l.workers.join(' + ')})`);
+        assert.equal(l.workers[0]! + l.workers[1]!, inputs);
+      }
+    }),
+  );
+  // One thread: the same scan, all on the main thread.
+  const one = await runCli(['hunt', trail, '--rules', 'fixtures/sigma/rules', '--threads', '1', '--verbose', '-q', '-o', 'ndjson']);
+  assert.deepEqual(threadLines(one.stderr), [{ label: '', inputs, workers: [], here: inputs }]);
 });
 
 test('--threads rejects nonsense', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CloudTrailEvent } from '../../cloudtrail/event.js';
-import { firingRules, huntMatcher, loadSigmaRule, loadSigmaRules, type SigmaRule } from './sigma.js';
+import { firingRules, huntMatcher, loadSigmaRule, loadSigmaSources, readSigmaSources, sigmaMatcher, type SigmaRule } from './sigma.js';
 
 const fixtures = fileURLToPath(new URL('../../../../fixtures/sigma/', import.meta.url));
 
@@ -60,7 +60,10 @@ const rule = (yaml: string): SigmaRule => {
 const header = `title: t\nid: 00000000-0000-0000-0000-000000000000\nauthor: someone\nlevel: high\nlogsource:\n  product: aws\n  service: cloudtrail\n`;
 
 test('every shipped SigmaHQ rule fires on its record and stays quiet on the other', async () => {
-  const { rules, skipped } = await loadSigmaRules(`${fixtures}rules`);
+  const sources = await readSigmaSources(`${fixtures}rules`);
+  const { rules, skipped } = loadSigmaSources(sources);
+  // Parsed once per thread: the same set gives the same rule objects (hunt names the rules of each hit with them).
+  assert.equal(loadSigmaSources(sources).rules[0], rules[0]);
   assert.deepEqual(skipped, []);
   const cases = JSON.parse(readFileSync(`${fixtures}cases.json`, 'utf8')) as Case[];
   const byFile = new Map(cases.map((c) => [c.rule, c]));
@@ -78,16 +81,20 @@ test('every shipped SigmaHQ rule fires on its record and stays quiet on the othe
     for (const group of r.matcher.needles) assert.ok(group.some((n) => raw.includes(n)), `${name}: needles reject a firing record`);
   }
   assert.equal(byFile.size, rules.length);
-  // The combined hunt matcher agrees with the per-rule ones.
+  // The combined hunt matcher, and the recipe part built from the files (a copy, as a worker gets it), agree with the per-rule ones.
   const all = huntMatcher(rules);
+  const part = sigmaMatcher(structuredClone(sources));
+  assert.deepEqual(part.needles, all.needles);
   for (const c of cases) {
     assert.equal(all.matches(build(c.fires)), true);
+    assert.equal(part.matches(build(c.fires)), true);
+    assert.equal(part.matches(build(c.quiet)), all.matches(build(c.quiet)));
     assert.ok(firingRules(rules, build(c.fires)).some((r) => r.file.endsWith(c.rule)));
   }
 });
 
 test('rules that need more than one event, or placeholders, are skipped with the reason', async () => {
-  const { rules, skipped } = await loadSigmaRules(`${fixtures}unsupported`);
+  const { rules, skipped } = loadSigmaSources(await readSigmaSources(`${fixtures}unsupported`));
   assert.equal(rules.length, 0);
   assert.equal(skipped.length, 9);
   const reason = (file: string): string => skipped.find((s) => s.file.endsWith(file))!.reason;

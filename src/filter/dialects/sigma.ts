@@ -41,6 +41,12 @@ export interface SkippedRule {
   readonly reason: string;
 }
 
+/** A rule file as read: where it came from and its YAML text. */
+export interface SigmaSource {
+  readonly file: string;
+  readonly text: string;
+}
+
 export type LoadedRule = { rule: SigmaRule } | { skipped: SkippedRule };
 
 /** Why a rule cannot be run; becomes a SkippedRule. */
@@ -426,8 +432,33 @@ export function firingRules(rules: readonly SigmaRule[], event: CloudTrailEvent)
   return rules.filter((r) => r.matcher.matches(event));
 }
 
-/** Loads every `*.yml`/`*.yaml` under a directory (recursively) or one file, in path order. */
-export async function loadSigmaRules(path: string): Promise<{ rules: SigmaRule[]; skipped: SkippedRule[] }> {
+/**
+ * The rules of a set of rule files, parsed once per thread: the set is remembered by its array, so the
+ * main thread's hunt (which names the rules of each hit) and the recipe it scans with share one parse.
+ */
+export function loadSigmaSources(sources: readonly SigmaSource[]): { rules: SigmaRule[]; skipped: SkippedRule[] } {
+  let loaded = parsedSets.get(sources);
+  if (!loaded) {
+    loaded = { rules: [], skipped: [] };
+    for (const s of sources) {
+      const one = loadSigmaRule(s.text, s.file);
+      if ('rule' in one) loaded.rules.push(one.rule);
+      else loaded.skipped.push(one.skipped);
+    }
+    parsedSets.set(sources, loaded);
+  }
+  return loaded;
+}
+
+const parsedSets = new WeakMap<readonly SigmaSource[], { rules: SigmaRule[]; skipped: SkippedRule[] }>();
+
+/** The recipe part for Sigma rule files: any runnable rule fires. */
+export function sigmaMatcher(sources: readonly SigmaSource[]): RecordMatcher {
+  return huntMatcher(loadSigmaSources(sources).rules);
+}
+
+/** Reads every `*.yml`/`*.yaml` under a directory (recursively) or one file, in path order. */
+export async function readSigmaSources(path: string): Promise<SigmaSource[]> {
   const { readFile, readdir, stat } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const files: string[] = [];
@@ -441,12 +472,7 @@ export async function loadSigmaRules(path: string): Promise<{ rules: SigmaRule[]
   // A file named explicitly is read whatever its extension.
   if ((await stat(path)).isDirectory()) await walk(path);
   else files.push(path);
-  const rules: SigmaRule[] = [];
-  const skipped: SkippedRule[] = [];
-  for (const file of files) {
-    const loaded = loadSigmaRule(await readFile(file, 'utf8'), file);
-    if ('rule' in loaded) rules.push(loaded.rule);
-    else skipped.push(loaded.skipped);
-  }
-  return { rules, skipped };
+  const sources: SigmaSource[] = [];
+  for (const file of files) sources.push({ file, text: await readFile(file, 'utf8') });
+  return sources;
 }

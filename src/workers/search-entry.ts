@@ -1,19 +1,21 @@
-import { readWholeInto } from '../source/read-whole.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRecipe } from '../filter/recipe.js';
 import type { RecordMatcher } from '../records/matcher.js';
-import { screenInput } from '../pipeline/scan.js';
+import { screenInput } from '../records/searcher.js';
 import { newStats, type RecordHit, type SearchStats } from '../records/search.js';
-import type { FromWorker, HitBatch, SearchTask, TaskMessage, ToWorker, WorkerData } from './protocol.js';
+import { serializeError, type FromWorker, type Task, type ToWorker } from './protocol.js';
+import { readWholeInto } from './read-whole.js';
+import type { HitBatch, SearchInput, SearchReply, SearchWorkerData } from './search-protocol.js';
 
 /**
- * The worker side: compiles the recipe once, then runs the pipeline's own searchInput on each input it is
- * sent and streams the hits back. It knows nothing about what the matcher or the input is.
+ * A search worker: compiles the recipe once, with the same compileRecipe as the main thread, then runs the
+ * searcher (records/searcher.ts) on each input it is sent and streams the hits back. It knows nothing about
+ * what the matcher or the input is.
  */
 const port = parentPort!;
-const send = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+const send = (msg: FromWorker<SearchReply>, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 
 /**
  * Results wait here until a quarter of the work this thread holds is done (or they grow past OUTBOX_BYTES,
@@ -22,13 +24,13 @@ const send = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage
  * (Sending after every input, or after half of every batch, shrinks the batches to one input each, and then
  * the messages cost as much as the searching.)
  */
-let outbox: TaskMessage[] = [];
+let outbox: SearchReply[] = [];
 let outboxTransfer: ArrayBuffer[] = [];
 let outboxBytes = 0;
 let outboxDone = 0;
 const OUTBOX_BYTES = 1 << 20;
 
-function post(msg: TaskMessage, transfer?: ArrayBuffer): void {
+function post(msg: SearchReply, transfer?: ArrayBuffer): void {
   outbox.push(msg);
   if (msg.code === 'DONE') outboxDone++;
   if (transfer) {
@@ -40,7 +42,7 @@ function post(msg: TaskMessage, transfer?: ArrayBuffer): void {
 
 function flushOutbox(): void {
   if (!outbox.length) return;
-  send({ code: 'RESULTS', messages: outbox }, outboxTransfer);
+  send({ code: 'REPLIES', replies: outbox }, outboxTransfer);
   outbox = [];
   outboxTransfer = [];
   outboxBytes = 0;
@@ -48,7 +50,7 @@ function flushOutbox(): void {
 }
 
 /** Tasks received and not yet started, in the order they came. */
-const queue: SearchTask[] = [];
+const queue: Array<Task<SearchInput>> = [];
 let pumping = false;
 
 async function pump(): Promise<void> {
@@ -99,7 +101,7 @@ const scratch = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
 const BATCH_BYTES = 1 << 20;
 
 let matcher: RecordMatcher | undefined;
-const ready = compileRecipe((workerData as WorkerData).recipe).then(
+const ready = compileRecipe((workerData as SearchWorkerData).recipe).then(
   (m) => {
     matcher = m;
     send({ code: 'READY' });
@@ -107,13 +109,15 @@ const ready = compileRecipe((workerData as WorkerData).recipe).then(
   (err: unknown) => send({ code: 'INIT_FAILED', message: (err as Error).message ?? String(err) }),
 );
 
-port.on('message', (msg: ToWorker) => {
+port.on('message', (msg: ToWorker<SearchInput>) => {
   switch (msg.code) {
-    case 'SEARCH':
+    case 'TASKS':
       queue.push(...msg.tasks);
       if (!pumping) void pump();
       return;
     case 'CLOSE':
+      // The task under way finishes (its replies go nowhere); then nothing keeps this thread alive.
+      queue.length = 0;
       port.close();
       return;
     default:
@@ -121,7 +125,7 @@ port.on('message', (msg: ToWorker) => {
   }
 });
 
-function search(id: number, source: { bytes: Uint8Array } | { path: string }): Promise<void> | undefined {
+function search(id: number, source: SearchInput): Promise<void> | undefined {
   const stats = newStats();
   let bytesRead = 0;
   let rest: (() => AsyncIterable<RecordHit[]>) | undefined;
@@ -184,12 +188,8 @@ function finish(id: number, stats: SearchStats, bytesRead: number, sentRecords: 
     decodedSinceGc = 0;
     parsedSinceGc = 0;
   }
-  const done: TaskMessage = { code: 'DONE', id, records: stats.records - sentRecords, bytesRead, bad: [...stats.bad] };
-  if (err !== undefined) {
-    const e = err as Error & { code?: unknown };
-    done.error = { message: e.message ?? String(err), name: e.name };
-    if (typeof e.code === 'string') done.error.code = e.code;
-  }
+  const done: SearchReply = { code: 'DONE', id, records: stats.records - sentRecords, bytesRead, bad: [...stats.bad] };
+  if (err !== undefined) done.error = serializeError(err);
   post(done);
 }
 

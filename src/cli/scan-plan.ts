@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
 import { setMaxListeners } from 'node:events';
 import { UsageError, type InputProblem } from '../errors.js';
-import { compileFilters } from '../filter/flags.js';
-import { allOf } from '../filter/matcher.js';
-import type { RecordMatcher } from '../records/matcher.js';
-import type { MatcherRecipe } from '../filter/recipe.js';
-import { workerOffload } from '../workers/offload.js';
+import { compileRecipe, type MatcherRecipe } from '../filter/recipe.js';
+import { offloadDepth, workerOffload, type WorkerOffload } from '../workers/offload.js';
 import type { FilterSpec } from '../filter/spec.js';
-import { newProgress, scanEventBatches, scanEvents, type ScanHit, type ScanHooks, type ScanPlan, type ScanProgress } from '../pipeline/scan.js';
+import { newProgress, scanEventBatches, scanEvents, type ResolvedScan, type ScanHit, type ScanHooks, type ScanProgress } from '../pipeline/scan.js';
 import { ProgressLine } from '../output/progress.js';
 import { neutralize } from '../output/sanitize.js';
 import { resolveSource, type ResolveContext } from '../source/resolve.js';
@@ -19,21 +16,25 @@ import { awsOptionsFrom, filterSpecFrom, jobsFrom, threadsFrom, type RawScanOpti
 import { formatProblem, type CliIO } from './io.js';
 
 /**
- * Everything a scanning command needs between argv and its own logic: sources resolved, filters compiled,
- * progress on stderr, problems printed as one line each and counted for the exit code, and a clean stop
- * when stdout's reader goes away.
+ * One scan: what to look for, as the plain data every thread compiles the same way, and where. Sources and
+ * scope default to the command line's.
  */
-/** What one scan of a session searches for, and where. */
 export interface ScanRequest {
-  extra?: RecordMatcher;
-  extraRecipe?: MatcherRecipe;
+  recipe: MatcherRecipe;
   sources?: Source[];
   scope?: ScanScope;
-  useFlags?: boolean;
+  /** Drop repeated deliveries of an eventID (default: on unless --no-dedup). */
   dedup?: boolean;
+  /** Names the scan in --verbose output when a command runs several (e.g. "--identity-source"). */
+  label?: string;
 }
 
-export class ScanSession {
+/**
+ * Everything a scanning command needs between argv and its own logic (ripgrep's HiArgs): sources resolved,
+ * filters parsed, threads and jobs decided, progress on stderr, problems printed as one line each and counted
+ * for the exit code, and a clean stop when stdout's reader goes away.
+ */
+export class ScanPlan {
   readonly spec: FilterSpec;
   readonly progress: ScanProgress = newProgress();
   readonly controller = new AbortController();
@@ -105,54 +106,58 @@ export class ScanSession {
     this.io.stderr.write(`ctrail: skipping ${neutralize(what)}: ${reason}\n`);
   };
 
+  /** What the command line's filters ask for, as a recipe: a plain scan's request. */
+  get flags(): MatcherRecipe {
+    return { flags: this.spec };
+  }
+
   /**
-   * Runs the pipeline over the session's sources (or others), with the flags' matcher AND any extra one.
-   * Inputs are searched in worker threads when the extra matcher comes with its recipe (or there is none);
-   * an extra matcher alone can only run on this thread.
+   * Runs the pipeline over the plan's sources (or others) with the request's recipe, compiled here and, with
+   * --threads above 1, in every worker thread, which then search every input of known size.
    */
-  scan(opts: ScanRequest = {}): AsyncGenerator<ScanHit> {
-    return this.start(opts, scanEvents);
+  scan(request: ScanRequest): AsyncGenerator<ScanHit> {
+    return this.start(request, scanEvents);
   }
 
   /** scan, delivered in batches (for consumers that handle many events per step). */
-  scanBatches(opts: ScanRequest = {}): AsyncGenerator<ScanHit[]> {
-    return this.start(opts, scanEventBatches);
+  scanBatches(request: ScanRequest): AsyncGenerator<ScanHit[]> {
+    return this.start(request, scanEventBatches);
   }
 
-  /** Plans one scan of the session (matcher, scope, jobs, workers) and starts it with `run`. */
-  private start<T>(opts: ScanRequest, run: (plan: ScanPlan, hooks: ScanHooks, signal?: AbortSignal) => AsyncGenerator<T>): AsyncGenerator<T> {
-    const matchers = [opts.useFlags === false ? undefined : compileFilters(this.spec), opts.extra].filter((m): m is RecordMatcher => m !== undefined);
+  /**
+   * Resolves one scan (matcher, scope, jobs, workers) and runs it with `run`. Nothing starts before the first
+   * read, so a scan that is never read starts no thread; the pipeline closes the workers however it ends.
+   */
+  private async *start<T>(request: ScanRequest, run: (scan: ResolvedScan, hooks: ScanHooks, signal?: AbortSignal) => AsyncGenerator<T>): AsyncGenerator<T> {
+    const matcher = await compileRecipe(request.recipe);
     if (!this.progressLine && this.io.stderrIsTTY && !this.raw.quiet) {
       this.progressLine = new ProgressLine(this.progress, this.io.stderr, 250, () => this.apiBoard.summary());
       this.progressLine.start();
     }
-    const offloadable = this.threads > 1 && (opts.extra === undefined || opts.extraRecipe !== undefined);
-    const recipe: MatcherRecipe = { ...opts.extraRecipe };
-    if (opts.useFlags !== false) recipe.flags = this.spec;
-    return run(
+    const offload = this.threads > 1 ? workerOffload({ threads: this.threads, recipe: request.recipe }) : undefined;
+    const ownLocal = request.sources === undefined && this.localOnly;
+    const before = { done: this.progress.unitsDone, here: this.progress.unitsHere };
+    yield* run(
       {
-        sources: opts.sources ?? this.sources,
-        scope: opts.scope ?? this.scope,
-        matcher: allOf(matchers),
-        jobs: offloadable && this.raw.jobs === undefined ? Math.max(this.jobs, this.offloadDepth(opts.sources === undefined)) : this.jobs,
-        dedup: opts.dedup ?? this.raw.dedup !== false,
-        ...(offloadable ? { offload: workerOffload({ threads: this.threads, recipe }) } : {}),
+        sources: request.sources ?? this.sources,
+        scope: request.scope ?? this.scope,
+        matcher,
+        jobs: offload && this.raw.jobs === undefined ? Math.max(this.jobs, offloadDepth(this.threads, ownLocal)) : this.jobs,
+        dedup: request.dedup ?? this.raw.dedup !== false,
+        ...(offload ? { offload } : {}),
       },
       { problem: this.reportProblem, skipped: this.skipped, progress: this.progress },
       this.controller.signal,
     );
+    if (this.raw.verbose) this.reportThreads(request.label, this.progress.unitsDone - before.done, this.progress.unitsHere - before.here, offload);
   }
 
-  /**
-   * Inputs in flight when workers search. Tasks travel in batches, and a worker idles from the end of one
-   * batch until the main thread has handed out the next; a deep queue hides that round trip. A local file
-   * in flight costs only its path (the worker reads it), so local scans queue deep: on the 1 GB bench,
-   * 128 per thread instead of 16 took the needle query from ~2.5 s to ~1.9 s with the same peak memory,
-   * and 512 rides out this thread's pauses (a folder listed, a garbage collection) that still left the
-   * workers idle at times. Other inputs are held whole on this thread while queued: 16 per thread.
-   */
-  private offloadDepth(ownSources: boolean): number {
-    return (ownSources && this.localOnly ? 512 : 16) * this.threads;
+  /** --verbose: which threads searched the scan's inputs. */
+  private reportThreads(label: string | undefined, inputs: number, here: number, offload: WorkerOffload | undefined): void {
+    const perWorker = offload?.tasksDone() ?? [];
+    const workers = perWorker.length ? `${perWorker.join(' + ')} by ${perWorker.length} worker thread${perWorker.length === 1 ? '' : 's'}, ` : '';
+    this.progressLine?.clear();
+    this.io.stderr.write(`ctrail: ${label ? `${label}: ` : ''}${inputs} input${inputs === 1 ? '' : 's'} searched: ${workers}${here} by the main thread\n`);
   }
 
   stopProgress(): void {
