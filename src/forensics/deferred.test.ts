@@ -6,7 +6,7 @@ import { DEFERRED_DELETIONS } from './catalogue-deferred.js';
 import { ruleFor } from './catalogue.js';
 import { findDeletionMatcher, findDeletions } from './find-deletion.js';
 import { parseResourceQuery } from './resource.js';
-import { deletionSentences } from './summary.js';
+import { deletionSentences } from '../output/deletion.js';
 
 const K1 = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const K2 = '0987dcba-09fe-87dc-65ba-ab0987654321';

@@ -1,7 +1,7 @@
 import type { QueryHints } from '../source/query-hints.js';
 import { DELETION_CATALOGUE, deletionRuleOfType, typeMatches } from './catalogue.js';
 import { deferredEventNames } from './catalogue-deferred.js';
-import { ISSUING_EVENT_NAMES } from './credentials.js';
+import { ISSUING_EVENT_NAMES } from './issued-credential.js';
 import type { ResourceQuery } from './resource.js';
 import type { TraceTarget } from './trace.js';
 
