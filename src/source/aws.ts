@@ -30,7 +30,8 @@ export function setConfiguredRegion(choice: RegionChoice | undefined): void {
  * for a global view, as the AWS CLI has none).
  */
 export function regionFromOptions(opts: AwsOptions): string {
-  return opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? configured?.region ?? 'us-east-1';
+  // An empty variable is unset, as the SDK reads it.
+  return opts.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || configured?.region || 'us-east-1';
 }
 
 /** Errors that mean the run cannot work at all (exit 2), as opposed to one unreadable object. */
