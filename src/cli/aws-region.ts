@@ -18,7 +18,8 @@ export async function resolveAwsRegion(cmd: Command, io: CliIO): Promise<void> {
   const choice = flag ? { region: flag, from: '--region' } : await fromEnvironmentOrProfile(opts.profile);
   requireKnownRegion(choice.region, choice.from);
   if (!flag) setConfiguredRegion(choice);
-  if (opts.verbose) io.stderr.write(`ctrail: AWS region ${choice.region} (${choice.from})\n`);
+  // validate's --verbose is validate-logs' own (every valid file), and its stderr is the reference's lines.
+  if (opts.verbose && cmd.name() !== 'validate') io.stderr.write(`ctrail: AWS region ${choice.region} (${choice.from})\n`);
 }
 
 async function fromEnvironmentOrProfile(profileFlag: string | undefined): Promise<RegionChoice> {
