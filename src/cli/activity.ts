@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.js';
-import { activityIndexPart, collectActivity, parseActivityTarget } from '../forensics/activity.js';
+import { collectActivity } from '../forensics/activity/collect.js';
+import { activityIndexPart } from '../forensics/activity/matchers.js';
+import { parseActivityTarget } from '../forensics/activity/target.js';
 import { compileRecipe, type MatcherRecipe } from '../filter/recipe.js';
 import { renderActivityReport } from '../output/activity.js';
 import type { SourcedEvent } from '../cloudtrail/event.js';

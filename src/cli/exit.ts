@@ -53,7 +53,7 @@ export const EXIT_TABLE: Record<CommandFamily, { commands: readonly string[]; me
     meaning: {
       0: 'the window was copied',
       2: 'nothing was copied',
-      3: 'the copy stopped part-way (the error is named on stderr)',
+      3: 'the copy is incomplete: each object not copied, or the write error, is named on stderr; a re-run resumes',
     },
   },
 };

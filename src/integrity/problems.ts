@@ -29,7 +29,13 @@ export const PROBLEM_KINDS = {
   'copy': { fails: true, what: 'chain' },
   'copy-allowed': { fails: false, what: 'chain' },
   'org-trail': { fails: false, what: 'chain' },
-} as const satisfies Record<string, { fails: boolean; what: 'digest' | 'log' | 'chain'; unreadable?: true }>;
+  // `ctrail mirror`: objects it would not or could not copy (docs/mirror.md).
+  'hostile-key': { fails: true, what: 'object' },
+  'name-too-long': { fails: true, what: 'object' },
+  'case-collision': { fails: true, what: 'object' },
+  'target-occupied': { fails: true, what: 'object' },
+  'copy-failed': { fails: true, what: 'object' },
+} as const satisfies Record<string, { fails: boolean; what: 'digest' | 'log' | 'chain' | 'object'; unreadable?: true }>;
 
 export type ProblemKind = keyof typeof PROBLEM_KINDS;
 

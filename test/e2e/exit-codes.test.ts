@@ -110,7 +110,14 @@ describe('checks: validate (audit runs against moto in audit.test.ts)', () => {
     await s3.createBucket(bucket);
     for (const [k, obj] of fx.buckets.get(bucket)!) await s3.put(bucket, k, obj.body, obj.metadata);
     const failing = unreadable(logKeys).map((k) => `/${bucket}/${k}`);
-    const proxy = await startFaultProxy(s3.endpoint, (method, url) => method === 'GET' && failing.some((f) => url.startsWith(f)));
+    const proxy = await startFaultProxy({
+      target: s3.endpoint,
+      seed: 1,
+      rate: 1,
+      faults: ['status-500'],
+      maxConsecutive: Infinity,
+      match: (method, url) => method === 'GET' && failing.some((f) => url.startsWith(f)),
+    });
     const ct = await startCloudTrailStandin({ keys: { [REGION]: [key] }, trails: [] });
     try {
       return await runCli(['validate', `s3://${bucket}/`, ...WINDOW], { env: { ...s3.env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint } });
