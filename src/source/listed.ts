@@ -30,14 +30,23 @@ export class ListedTrailSource implements Source {
   }
 }
 
+/**
+ * Every member of ObjectStore that CountedStore forwards. A member added to the interface fails to compile here
+ * until it is forwarded: an optional one left out would be silently missing behind the wrapper.
+ */
+const FORWARDED: Record<keyof ObjectStore, true> = { label: true, rootPrefix: true, list: true, get: true, display: true, takeRepeats: true, localPath: true };
+void FORWARDED;
+
 class CountedStore implements ObjectStore {
   listed = 0;
   readonly isLocal: boolean;
   readonly localPath?: (key: string) => string;
+  readonly takeRepeats?: () => Array<{ key: string; sameAs: string }>;
 
   constructor(private readonly inner: ObjectStore) {
     this.isLocal = typeof inner.localPath === 'function';
     if (inner.localPath) this.localPath = inner.localPath.bind(inner);
+    if (inner.takeRepeats) this.takeRepeats = inner.takeRepeats.bind(inner);
   }
 
   get label(): string {
