@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ALERT_CONTROLS, BENIGN_EVENTS, TRAIL_TAMPERING } from '../src/audit/canonical-events.js';
 import { CHECKS } from '../src/audit/checks.js';
 import { DELETION_CATALOGUE, CONTENT_DELETIONS, type TargetPath } from '../src/forensics/catalogue.js';
+import { DEFERRED_DELETIONS } from '../src/forensics/catalogue-deferred.js';
 import { PROBLEM_KINDS, type ProblemKind } from '../src/integrity/problems.js';
 
 export const REGENERATE_COMMAND = 'npm run gen-docs';
@@ -100,12 +101,26 @@ export function renderCatalogue(): string {
     r.targets.map(targetPath).join(', '),
     r.arn === null ? '—' : code(r.arn),
     r.effect,
+    r.parent ? `${r.parent.resourceType} (${r.parent.targets.map(code).join(', ')})` : '—',
+  ]);
+  const deferred = DEFERRED_DELETIONS.map((d) => [
+    d.eventSource.replace(/\.amazonaws\.com$/, ''),
+    d.executor,
+    d.schedulers.join(', '),
+    d.cancellers.map((c) => `${c.eventName} (${c.targets.map(code).join(', ')})`).join(', '),
+    `${d.maxWaitDays} days`,
   ]);
   const content = CONTENT_DELETIONS.map((c) => [c.eventSource.replace(/\.amazonaws\.com$/, ''), c.eventName]);
   return [
     `${DELETION_CATALOGUE.length} rows covering ${types.size} resource types.`,
     '',
-    table(['type', 'service', 'API', 'target paths', 'ARN template', 'effect'], rows),
+    table(['type', 'service', 'API', 'target paths', 'ARN template', 'effect', 'part of (related when asked about it)'], rows),
+    '',
+    'Calls named `Delete<Parent><Sub>` where `Delete<Parent>` is a row above (DeleteBucketLifecycle,',
+    'DeleteFunctionConcurrency, …) are parts of that parent too. Deletions AWS carries out itself, linked to',
+    'the last scheduling call that was not cancelled (see [find-deletion attribution](find-deletion-attribution.md)):',
+    '',
+    table(['service', 'carried out by AWS', 'scheduled by', 'cancelled by', 'longest wait'], deferred),
     '',
     'Calls that delete content inside a resource, never the resource itself, and are left out of the',
     'heuristic fallback:',

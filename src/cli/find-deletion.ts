@@ -26,7 +26,8 @@ export async function runFindDeletion(io: CliIO, resource: string, sourceArgs: s
   const query = parseResourceQuery(resource, raw.type);
   const scan = forensicsScan(io, sourceArgs, raw);
   const report = await findDeletions(query, scan.main(findDeletionPart.recipe(query), deletionPushdown(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
-  return finishReport(io, raw.output, scan.plan, report.results.length > 0, {
+  // Related calls alone (a role's policies removed, the role still there) are not a deletion found.
+  return finishReport(io, raw.output, scan.plan, report.results.some((r) => r.match !== 'related'), {
     table: () => renderDeletionReport(resource, report),
     json: () => report.results,
     rows: () => report.results,

@@ -51,6 +51,12 @@ export interface Origin {
   /** When incomplete: the identity reached, and what is missing to go further. */
   reached?: { type?: string; arn?: string; accessKeyId?: string; account?: string };
   missing?: string;
+  /**
+   * For a deletion AWS carried out itself at the end of a waiting period: the scheduling call whose origin
+   * this is, as `ScheduleKeyDeletion <eventID>`, and that call. The chain above leads to that call's caller.
+   */
+  via?: string;
+  deferred?: { eventName: string; eventID?: string; eventTime: string; source: string };
 }
 
 export interface AttributionOptions {

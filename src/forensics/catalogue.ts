@@ -4,7 +4,8 @@
  * row, and every row is exercised by a record in src/forensics/catalogue.test.ts.
  *
  * Target paths are read from `requestParameters` unless they start with `responseElements.` or `@`
- * (a top-level event field, for calls whose target is the calling account itself). Path syntax:
+ * (a path from the record's root: `@recipientAccountId` for calls whose target is the calling account,
+ * `@resources[type=AWS::KMS::Key].ARN` for service events that name their target nowhere else). Path syntax:
  * `a.b` descends, `a[]` walks a list, `a[k=v]` walks a list keeping elements whose k is v.
  *
  * ARN templates use `{partition}`, `{region}`, `{account}`, `{id}` (the target value), and `{param}` for
@@ -47,6 +48,18 @@ export interface DeletionRule {
   /** The ARN has no region (IAM, S3, Route 53, Organizations). */
   global?: boolean;
   effect: DeletionEffect;
+  /**
+   * The call removes part of a parent resource (a role's inline policy, a bucket's objects, a user's
+   * access key). It never counts as the parent's deletion: asked about the parent, it is reported as a
+   * related step (match `related`) that prepared the parent's deletion.
+   */
+  parent?: ParentRef;
+}
+
+/** The parent's catalogue type (its deletion row gives label and ARN) and where the call names it. */
+export interface ParentRef {
+  resourceType: string;
+  targets: readonly string[];
 }
 
 const s3 = 's3.amazonaws.com';
@@ -57,13 +70,18 @@ const kms = 'kms.amazonaws.com';
 const logs = 'logs.amazonaws.com';
 const config = 'config.amazonaws.com';
 const org = 'organizations.amazonaws.com';
+const inBucket: ParentRef = { resourceType: 's3:bucket', targets: ['bucketName'] };
+const ofRole: ParentRef = { resourceType: 'iam:role', targets: ['roleName'] };
+const ofUser: ParentRef = { resourceType: 'iam:user', targets: ['userName'] };
+const ofGroup: ParentRef = { resourceType: 'iam:group', targets: ['groupName'] };
 
 export const DELETION_CATALOGUE: readonly DeletionRule[] = [
   // S3
   { eventSource: s3, eventName: 'DeleteBucket', resourceType: 's3:bucket', label: 'S3 bucket', cfnType: 'AWS::S3::Bucket', targets: ['bucketName'], arn: 'arn:{partition}:s3:::{id}', global: true, effect: 'deleted' },
-  { eventSource: s3, eventName: 'DeleteObject', resourceType: 's3:object', label: 'S3 object', cfnType: 'AWS::S3::Object', targets: ['key'], arn: 'arn:{partition}:s3:::{bucketName}/{id}', global: true, effect: 'deleted' },
-  { eventSource: s3, eventName: 'DeleteObjects', resourceType: 's3:object', label: 'S3 object', cfnType: 'AWS::S3::Object', targets: ['delete.objects[].key', 'delete.Object[].Key', 'key'], arn: 'arn:{partition}:s3:::{bucketName}/{id}', global: true, effect: 'deleted' },
-  { eventSource: s3, eventName: 'DeleteBucketPolicy', resourceType: 's3:bucket-policy', label: 'S3 bucket policy', targets: ['bucketName'], arn: 'arn:{partition}:s3:::{id}', global: true, effect: 'deleted' },
+  { eventSource: s3, eventName: 'DeleteObject', resourceType: 's3:object', label: 'S3 object', cfnType: 'AWS::S3::Object', targets: ['key'], arn: 'arn:{partition}:s3:::{bucketName}/{id}', global: true, effect: 'deleted', parent: inBucket },
+  { eventSource: s3, eventName: 'DeleteObjects', resourceType: 's3:object', label: 'S3 object', cfnType: 'AWS::S3::Object', targets: ['delete.objects[].key', 'delete.Object[].Key', 'key'], arn: 'arn:{partition}:s3:::{bucketName}/{id}', global: true, effect: 'deleted', parent: inBucket },
+  // The other Delete<Bucket><Sub> calls (lifecycle, CORS, encryption, …) are sub-resources by name: see subResourceRule.
+  { eventSource: s3, eventName: 'DeleteBucketPolicy', resourceType: 's3:bucket-policy', label: 'S3 bucket policy', targets: ['bucketName'], arn: 'arn:{partition}:s3:::{id}', global: true, effect: 'deleted', parent: inBucket },
 
   // EC2
   { eventSource: ec2, eventName: 'TerminateInstances', resourceType: 'ec2:instance', label: 'EC2 instance', cfnType: 'AWS::EC2::Instance', targets: ['instancesSet.items[].instanceId'], arn: 'arn:{partition}:ec2:{region}:{account}:instance/{id}', effect: 'deleted' },
@@ -84,9 +102,19 @@ export const DELETION_CATALOGUE: readonly DeletionRule[] = [
   { eventSource: iam, eventName: 'DeleteRole', resourceType: 'iam:role', label: 'IAM role', cfnType: 'AWS::IAM::Role', targets: ['roleName'], arn: 'arn:{partition}:iam::{account}:role/{id}', global: true, effect: 'deleted' },
   { eventSource: iam, eventName: 'DeleteGroup', resourceType: 'iam:group', label: 'IAM group', cfnType: 'AWS::IAM::Group', targets: ['groupName'], arn: 'arn:{partition}:iam::{account}:group/{id}', global: true, effect: 'deleted' },
   { eventSource: iam, eventName: 'DeletePolicy', resourceType: 'iam:policy', label: 'IAM managed policy', cfnType: 'AWS::IAM::ManagedPolicy', targets: ['policyArn'], arn: null, global: true, effect: 'deleted' },
-  { eventSource: iam, eventName: 'DeleteAccessKey', resourceType: 'iam:access-key', label: 'IAM access key', targets: ['accessKeyId'], arn: null, global: true, effect: 'deleted' },
+  { eventSource: iam, eventName: 'DeleteAccessKey', resourceType: 'iam:access-key', label: 'IAM access key', targets: ['accessKeyId'], arn: null, global: true, effect: 'deleted', parent: ofUser },
   { eventSource: iam, eventName: 'DeleteInstanceProfile', resourceType: 'iam:instance-profile', label: 'IAM instance profile', cfnType: 'AWS::IAM::InstanceProfile', targets: ['instanceProfileName'], arn: 'arn:{partition}:iam::{account}:instance-profile/{id}', global: true, effect: 'deleted' },
-  { eventSource: iam, eventName: 'DeleteLoginProfile', resourceType: 'iam:login-profile', label: 'console password of IAM user', targets: ['userName'], arn: 'arn:{partition}:iam::{account}:user/{id}', global: true, effect: 'deleted' },
+  { eventSource: iam, eventName: 'DeleteLoginProfile', resourceType: 'iam:login-profile', label: 'console password of IAM user', targets: ['userName'], arn: 'arn:{partition}:iam::{account}:user/{id}', global: true, effect: 'deleted', parent: ofUser },
+  // What has to go before DeleteRole, DeleteUser and DeleteGroup succeed: each names its real target.
+  { eventSource: iam, eventName: 'DeleteRolePolicy', resourceType: 'iam:role-policy', label: 'inline policy of IAM role', targets: ['policyName'], arn: null, global: true, effect: 'deleted', parent: ofRole },
+  { eventSource: iam, eventName: 'DetachRolePolicy', resourceType: 'iam:role-policy-attachment', label: 'managed policy attachment of IAM role', targets: ['policyArn'], arn: null, global: true, effect: 'removed', parent: ofRole },
+  { eventSource: iam, eventName: 'DeleteRolePermissionsBoundary', resourceType: 'iam:role-permissions-boundary', label: 'permissions boundary of IAM role', targets: ['roleName'], arn: null, global: true, effect: 'removed', parent: ofRole },
+  { eventSource: iam, eventName: 'RemoveRoleFromInstanceProfile', resourceType: 'iam:instance-profile-role', label: 'role slot of IAM instance profile', targets: ['instanceProfileName'], arn: 'arn:{partition}:iam::{account}:instance-profile/{id}', global: true, effect: 'removed', parent: ofRole },
+  { eventSource: iam, eventName: 'DeleteUserPolicy', resourceType: 'iam:user-policy', label: 'inline policy of IAM user', targets: ['policyName'], arn: null, global: true, effect: 'deleted', parent: ofUser },
+  { eventSource: iam, eventName: 'DetachUserPolicy', resourceType: 'iam:user-policy-attachment', label: 'managed policy attachment of IAM user', targets: ['policyArn'], arn: null, global: true, effect: 'removed', parent: ofUser },
+  { eventSource: iam, eventName: 'RemoveUserFromGroup', resourceType: 'iam:group-membership', label: 'group membership of IAM user', targets: ['groupName'], arn: 'arn:{partition}:iam::{account}:group/{id}', global: true, effect: 'removed', parent: ofUser },
+  { eventSource: iam, eventName: 'DeleteGroupPolicy', resourceType: 'iam:group-policy', label: 'inline policy of IAM group', targets: ['policyName'], arn: null, global: true, effect: 'deleted', parent: ofGroup },
+  { eventSource: iam, eventName: 'DetachGroupPolicy', resourceType: 'iam:group-policy-attachment', label: 'managed policy attachment of IAM group', targets: ['policyArn'], arn: null, global: true, effect: 'removed', parent: ofGroup },
 
   // Lambda (real logs often suffix the API version: DeleteFunction20150331; see ruleFor)
   { eventSource: 'lambda.amazonaws.com', eventName: 'DeleteFunction', resourceType: 'lambda:function', label: 'Lambda function', cfnType: 'AWS::Lambda::Function', targets: ['functionName'], arn: 'arn:{partition}:lambda:{region}:{account}:function:{id}', effect: 'deleted' },
@@ -98,6 +126,8 @@ export const DELETION_CATALOGUE: readonly DeletionRule[] = [
   // RDS
   { eventSource: rds, eventName: 'DeleteDBInstance', resourceType: 'rds:db', label: 'RDS DB instance', cfnType: 'AWS::RDS::DBInstance', targets: ['dBInstanceIdentifier'], arn: 'arn:{partition}:rds:{region}:{account}:db:{id}', effect: 'deleted' },
   { eventSource: rds, eventName: 'DeleteDBCluster', resourceType: 'rds:cluster', label: 'RDS DB cluster', cfnType: 'AWS::RDS::DBCluster', targets: ['dBClusterIdentifier'], arn: 'arn:{partition}:rds:{region}:{account}:cluster:{id}', effect: 'deleted' },
+  { eventSource: rds, eventName: 'RemoveRoleFromDBInstance', resourceType: 'rds:db-role-association', label: 'IAM role association of RDS DB instance', targets: ['roleArn'], arn: null, effect: 'removed', parent: { resourceType: 'rds:db', targets: ['dBInstanceIdentifier'] } },
+  { eventSource: rds, eventName: 'RemoveRoleFromDBCluster', resourceType: 'rds:cluster-role-association', label: 'IAM role association of RDS DB cluster', targets: ['roleArn'], arn: null, effect: 'removed', parent: { resourceType: 'rds:cluster', targets: ['dBClusterIdentifier'] } },
   { eventSource: rds, eventName: 'DeleteDBSnapshot', resourceType: 'rds:snapshot', label: 'RDS DB snapshot', targets: ['dBSnapshotIdentifier'], arn: 'arn:{partition}:rds:{region}:{account}:snapshot:{id}', effect: 'deleted' },
   { eventSource: rds, eventName: 'DeleteDBClusterSnapshot', resourceType: 'rds:cluster-snapshot', label: 'RDS cluster snapshot', targets: ['dBClusterSnapshotIdentifier'], arn: 'arn:{partition}:rds:{region}:{account}:cluster-snapshot:{id}', effect: 'deleted' },
 
@@ -111,10 +141,14 @@ export const DELETION_CATALOGUE: readonly DeletionRule[] = [
   // KMS (the response of ScheduleKeyDeletion carries the full key ARN even when the request used the id)
   { eventSource: kms, eventName: 'ScheduleKeyDeletion', resourceType: 'kms:key', label: 'KMS key', cfnType: 'AWS::KMS::Key', targets: ['keyId', 'responseElements.keyId'], arn: 'arn:{partition}:kms:{region}:{account}:key/{id}', effect: 'scheduled for deletion' },
   { eventSource: kms, eventName: 'DisableKey', resourceType: 'kms:key', label: 'KMS key', cfnType: 'AWS::KMS::Key', targets: ['keyId'], arn: 'arn:{partition}:kms:{region}:{account}:key/{id}', effect: 'disabled' },
+  // Carried out by KMS itself when the waiting period ends (an AwsServiceEvent): see catalogue-deferred.ts.
+  { eventSource: kms, eventName: 'DeleteKey', resourceType: 'kms:key', label: 'KMS key', cfnType: 'AWS::KMS::Key', targets: ['@resources[type=AWS::KMS::Key].ARN', '@serviceEventDetails.keyId'], arn: 'arn:{partition}:kms:{region}:{account}:key/{id}', effect: 'deleted' },
   { eventSource: kms, eventName: 'DeleteAlias', resourceType: 'kms:alias', label: 'KMS alias', cfnType: 'AWS::KMS::Alias', targets: ['aliasName'], arn: 'arn:{partition}:kms:{region}:{account}:{id}', effect: 'deleted' },
 
   // Secrets Manager, SNS, SQS
   { eventSource: 'secretsmanager.amazonaws.com', eventName: 'DeleteSecret', resourceType: 'secretsmanager:secret', label: 'Secrets Manager secret', cfnType: 'AWS::SecretsManager::Secret', targets: ['secretId'], arn: null, effect: 'scheduled for deletion' },
+  // Written by Secrets Manager itself when the recovery window ends: see catalogue-deferred.ts.
+  { eventSource: 'secretsmanager.amazonaws.com', eventName: 'EndSecretVersionDelete', resourceType: 'secretsmanager:secret', label: 'Secrets Manager secret', cfnType: 'AWS::SecretsManager::Secret', targets: ['@resources[type=AWS::SecretsManager::Secret].ARN', '@additionalEventData.SecretId', '@serviceEventDetails.SecretId'], arn: null, effect: 'deleted' },
   { eventSource: 'sns.amazonaws.com', eventName: 'DeleteTopic', resourceType: 'sns:topic', label: 'SNS topic', cfnType: 'AWS::SNS::Topic', targets: ['topicArn'], arn: 'arn:{partition}:sns:{region}:{account}:{id}', effect: 'deleted' },
   { eventSource: 'sqs.amazonaws.com', eventName: 'DeleteQueue', resourceType: 'sqs:queue', label: 'SQS queue', cfnType: 'AWS::SQS::Queue', targets: [{ path: 'queueUrl', transform: 'sqsQueueUrl' }], arn: 'arn:{partition}:sqs:{region}:{account}:{id}', effect: 'deleted' },
   { eventSource: 'sqs.amazonaws.com', eventName: 'PurgeQueue', resourceType: 'sqs:queue', label: 'SQS queue', cfnType: 'AWS::SQS::Queue', targets: [{ path: 'queueUrl', transform: 'sqsQueueUrl' }], arn: 'arn:{partition}:sqs:{region}:{account}:{id}', effect: 'purged' },
@@ -193,6 +227,41 @@ export function resourceTypes(): string[] {
   return [...new Set(DELETION_CATALOGUE.map((r) => r.resourceType))].sort();
 }
 
+/** The row that deletes a resource of this type outright (DeleteRole for iam:role), for its label and ARN. */
+export function deletionRuleOfType(resourceType: string): DeletionRule | undefined {
+  return DELETION_CATALOGUE.find((r) => r.resourceType === resourceType && r.effect === 'deleted' && !r.parent);
+}
+
+/**
+ * The name rule: where the catalogue deletes a resource with `Delete<Parent>`, a call of the same service
+ * named `Delete<Parent><Sub>` (DeleteBucketLifecycle, DeleteBucketCors, DeleteFunctionConcurrency,
+ * DeleteUserPermissionsBoundary, DeletePolicyVersion, …) removes a part of that resource, never the
+ * resource. It names the parent where the parent's own deletion does. Calls with a row of their own win.
+ */
+export function subResourceRule(eventSource: string, eventName: string): DeletionRule | undefined {
+  const name = canonicalEventName(eventName);
+  let best: DeletionRule | undefined;
+  for (const r of DELETION_CATALOGUE) {
+    if (r.eventSource !== eventSource || r.parent || !r.eventName.startsWith('Delete') || r.effect !== 'deleted') continue;
+    if (name.length <= r.eventName.length || !name.startsWith(r.eventName) || !/[A-Z]/.test(name[r.eventName.length]!)) continue;
+    if (!best || r.eventName.length > best.eventName.length) best = r;
+  }
+  if (!best) return undefined;
+  const sub = name.slice(best.eventName.length);
+  const words = sub.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase();
+  return {
+    eventSource,
+    eventName: name,
+    resourceType: `${best.resourceType}-${words.replace(/ /g, '-')}`,
+    label: `${words} of ${best.label}`,
+    targets: [],
+    arn: null,
+    ...(best.global ? { global: true } : {}),
+    effect: 'deleted',
+    parent: { resourceType: best.resourceType, targets: best.targets.map((t) => (typeof t === 'string' ? t : t.path)) },
+  };
+}
+
 /** `--type` accepts a catalogue type (`dynamodb:table`), a service (`dynamodb`) or a CloudFormation type. */
 export function typeMatches(wanted: string | undefined, rule: Pick<DeletionRule, 'resourceType' | 'cfnType'>): boolean {
   if (!wanted) return true;
@@ -204,3 +273,4 @@ export function typeMatches(wanted: string | undefined, rule: Pick<DeletionRule,
 export function isKnownType(wanted: string): boolean {
   return DELETION_CATALOGUE.some((r) => typeMatches(wanted, r));
 }
+

@@ -188,3 +188,40 @@ test('a cross-account deletion logged in both accounts is one result, placed in 
     assert.deepEqual(report.results[0]!.copies, [callerCopy.eventID]);
   }
 });
+
+test('dismantling a role: the role\'s deletion is the answer, its policies and instance profile are related steps', async () => {
+  const report = await run('web-app', loadFixture('related/dismantle.json'));
+  assert.equal(report.resources.length, 1, 'one resource: the role');
+  assert.equal(report.resources[0]!.type, 'iam:role');
+  assert.deepEqual(report.results.map((x) => [x.eventName, x.match, x.resource.type]), [
+    ['DeleteRolePolicy', 'related', 'iam:role-policy'],
+    ['DetachRolePolicy', 'related', 'iam:role-policy-attachment'],
+    ['RemoveRoleFromInstanceProfile', 'related', 'iam:instance-profile-role'],
+    ['DeleteRole', 'catalogue', 'iam:role'],
+  ]);
+  assert.ok(report.results.filter((x) => x.match === 'related').every((x) => x.parent?.name === 'web-app' && x.parent.type === 'iam:role'));
+  const [sentence] = deletionSentences('web-app', report);
+  assert.match(sentence!, /^`web-app` \(IAM role, 111122223333\) was deleted at 2026-03-14T04:00:04Z by IAM user ops-admin\. Before or beside it, 3 related calls removed parts of it \(DeleteRolePolicy `s3-read` at 04:00:01Z, DetachRolePolicy `ReadOnlyAccess` at 04:00:02Z, RemoveRoleFromInstanceProfile `web-app-profile` at 04:00:03Z\)\.$/);
+  assert.doesNotMatch(sentence!, /earlier it was/, 'a removed policy is not an earlier deletion of the role');
+});
+
+test('a bucket emptied and stripped before DeleteBucket: one deletion, the rest related', async () => {
+  const report = await run('audit-archive', loadFixture('related/dismantle.json'));
+  assert.deepEqual(report.results.filter((x) => x.match !== 'related').map((x) => x.eventName), ['DeleteBucket']);
+  assert.deepEqual(report.results.filter((x) => x.match === 'related').map((x) => x.eventName), ['DeleteBucketLifecycle', 'DeleteBucketCors', 'DeleteBucketOwnershipControls', 'DeleteObjects']);
+  assert.doesNotMatch(deletionSentences('audit-archive', report)[0]!, /earlier/);
+});
+
+test('a user\'s key and password go before the user; asked about the key, the key is the answer', async () => {
+  const user = await run('svc-ci', loadFixture('related/dismantle.json'));
+  assert.deepEqual(user.results.map((x) => [x.eventName, x.match]), [['DeleteAccessKey', 'related'], ['DeleteLoginProfile', 'related'], ['DeleteUser', 'catalogue']]);
+  const key = await run('AKIASVCCIEXAMPLE0001', loadFixture('related/dismantle.json'));
+  assert.deepEqual(key.results.map((x) => [x.eventName, x.match, x.resource.type]), [['DeleteAccessKey', 'catalogue', 'iam:access-key']]);
+});
+
+test('a role whose policy alone was removed: no deletion, and the sentence says so', async () => {
+  const report = await run('batch-runner', loadFixture('related/dismantle.json'));
+  assert.deepEqual(report.results.map((x) => x.match), ['related']);
+  assert.equal(report.results[0]!.resource.type, 'iam:role-policy');
+  assert.match(deletionSentences('batch-runner', report)[0]!, /^No deletion of `batch-runner` \(IAM role, 111122223333\) was found; 1 related call removed parts of it \(DeleteRolePolicy `batch-runner` at 2026-03-14T05:00:00Z\), none of which deletes it\.$/);
+});

@@ -7,7 +7,8 @@ import { attributeEvent, type Origin } from './attribution.js';
 import type { DeletionEffect } from './catalogue.js';
 import { CredentialIndex } from './credentials.js';
 import { issuingMatcher } from './issuing.js';
-import { matchEvent, resourceKey, type MatchKind, type ResourceQuery, type ResourceRef } from './resource.js';
+import { matchEvent, resourceKey, type MatchKind, type ResourceMatch, type ResourceQuery, type ResourceRef } from './resource.js';
+import { DeferredLinks, isCancellerFor, type DeferredLink } from './deferred.js';
 import { RecordsSeen, type EventFields } from './event-fields.js';
 import { asObject, asString } from '../cloudtrail/json.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
@@ -28,7 +29,10 @@ export interface Actor {
 
 /** One deletion or attempt: the NDJSON schema of `ctrail find-deletion -o ndjson` (README, "Forensics"). */
 export interface DeletionResult extends EventFields {
+  /** What the call acted on; for `match: "related"`, the part of the asked resource that it removed. */
   resource: ResourceRef;
+  /** For `match: "related"`: the asked resource, whose deletion the call prepared. */
+  parent?: ResourceRef;
   outcome: 'success' | 'failed';
   effect: DeletionEffect;
   actor: Actor;
@@ -47,9 +51,12 @@ export interface FindDeletionOptions {
 }
 
 export interface FindDeletionReport {
-  /** Oldest first. */
+  /** Oldest first; deletions and attempts, and (`match: "related"`) the calls that removed parts of them. */
   results: DeletionResult[];
-  /** Distinct resources found, in order of their first result; a same-named decoy is its own entry. */
+  /**
+   * Distinct resources found deleted or attempted, in order of their first result; a same-named decoy is its
+   * own entry. A resource only seen as the parent of related calls is listed too (its results all related).
+   */
   resources: ResourceRef[];
   /** How many credential-issuing events were indexed for attribution. */
   issuingEvents: number;
@@ -63,7 +70,7 @@ export interface FindDeletionReport {
 export function findDeletionMatcher(query: ResourceQuery): RecordMatcher {
   const runs = query.names.map((n) => valueNeedle(n)?.replace(/^"|"$/g, ''));
   const usable = runs.every((r): r is string => r !== undefined && r.length > 0);
-  const deletion: RecordMatcher = { needles: usable ? [runs as string[]] : [], matches: (e) => matchEvent(query, e) !== undefined };
+  const deletion: RecordMatcher = { needles: usable ? [runs as string[]] : [], matches: (e) => matchEvent(query, e) !== undefined || isCancellerFor(query, e) };
   return anyOf([deletion, issuingMatcher]);
 }
 
@@ -82,11 +89,14 @@ export async function findDeletions(
   identityEvents?: AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
 ): Promise<FindDeletionReport> {
   const index = new CredentialIndex(opts.lookBackMs === undefined ? {} : { lookBackMs: opts.lookBackMs });
-  const candidates: Array<{ sourced: SourcedEvent; match: NonNullable<ReturnType<typeof matchEvent>> }> = [];
+  const candidates: Candidate[] = [];
+  const deferred = new DeferredLinks();
   const seen = new RecordsSeen();
   for await (const sourced of events) {
     if (index.add(sourced)) continue;
     const match = matchEvent(query, sourced.event);
+    // Scheduling and cancelling calls explain a later deletion even when the scope leaves them out.
+    if (match?.match === 'catalogue' || (!match && isCancellerFor(query, sourced.event))) deferred.note(sourced, match?.resource);
     if (!match) continue;
     if (opts.accept && !opts.accept(sourced.event)) continue;
     if (!seen.firstSighting(sourced.event)) continue;
@@ -99,15 +109,31 @@ export async function findDeletions(
   const results: DeletionResult[] = [];
   const resources = new Map<string, ResourceRef>();
   for (const { sourced, match, copies } of calls) {
-    const key = resourceKey(match.resource);
-    if (!resources.has(key)) resources.set(key, match.resource);
-    const result = toResult(sourced, match.resource, match.match, match.effect, attributeEvent(sourced.event, index));
+    const asked = match.parent ?? match.resource;
+    const key = resourceKey(asked);
+    if (!resources.has(key)) resources.set(key, asked);
+    const link = match.match === 'related' ? undefined : deferred.link(sourced.event, match.resource);
+    const origin = link ? deferredOrigin(link, index) : attributeEvent(sourced.event, index);
+    const result = toResult(sourced, match, origin);
     results.push(copies.length ? { ...result, copies } : result);
   }
   return { results, resources: [...resources.values()], issuingEvents: index.size };
 }
 
-type Candidate = { sourced: SourcedEvent; match: NonNullable<ReturnType<typeof matchEvent>> };
+type Candidate = { sourced: SourcedEvent; match: ResourceMatch };
+
+/** The scheduler's origin stands for a deletion AWS carried out itself; without a schedule, say what is missing. */
+function deferredOrigin(link: DeferredLink, index: CredentialIndex): Origin {
+  if (!link.linked) return { type: 'unknown', chain: [], complete: false, missing: link.missing };
+  const e = link.scheduler.event;
+  const eventID = asString(e.eventID);
+  const origin = attributeEvent(e, index);
+  return {
+    ...origin,
+    via: `${e.eventName} ${eventID ?? e.eventTime}`,
+    deferred: { eventName: e.eventName, ...(eventID ? { eventID } : {}), eventTime: e.eventTime, source: link.scheduler.source },
+  };
+}
 
 /**
  * A cross-account call is logged in both accounts under one sharedEventID. Reported once, from the copy
@@ -142,11 +168,13 @@ function mergeCopies(candidates: Candidate[]): Array<Candidate & { copies: strin
   return out;
 }
 
-function toResult(sourced: SourcedEvent, resource: ResourceRef, match: MatchKind, effect: DeletionEffect, origin: Origin): DeletionResult {
+function toResult(sourced: SourcedEvent, m: ResourceMatch, origin: Origin): DeletionResult {
   const e = sourced.event;
   const errorCode = asString(e.errorCode) ?? null;
+  const { resource, effect, match } = m;
   const result: DeletionResult = {
     resource,
+    ...(m.parent ? { parent: m.parent } : {}),
     eventTime: e.eventTime,
     eventName: e.eventName,
     eventSource: e.eventSource,
@@ -168,8 +196,8 @@ function toResult(sourced: SourcedEvent, resource: ResourceRef, match: MatchKind
 
 /** Keys in the documented order, so NDJSON lines read the same way every time. */
 function ordered(r: DeletionResult): DeletionResult {
-  const { resource, eventID, eventTime, eventName, eventSource, awsRegion, recipientAccountId, outcome, errorCode, effect, actor, origin, match, source } = r;
-  return { resource, ...(eventID ? { eventID } : {}), eventTime, eventName, eventSource, awsRegion, ...(recipientAccountId ? { recipientAccountId } : {}), outcome, errorCode, effect, actor, origin, match, source };
+  const { resource, parent, eventID, eventTime, eventName, eventSource, awsRegion, recipientAccountId, outcome, errorCode, effect, actor, origin, match, source } = r;
+  return { resource, ...(parent ? { parent } : {}), ...(eventID ? { eventID } : {}), eventTime, eventName, eventSource, awsRegion, ...(recipientAccountId ? { recipientAccountId } : {}), outcome, errorCode, effect, actor, origin, match, source };
 }
 
 export function actorOf(e: CloudTrailEvent): Actor {

@@ -1,5 +1,6 @@
 import type { QueryHints } from '../source/query-hints.js';
-import { DELETION_CATALOGUE, typeMatches } from './catalogue.js';
+import { DELETION_CATALOGUE, deletionRuleOfType, typeMatches } from './catalogue.js';
+import { deferredEventNames } from './catalogue-deferred.js';
 import { ISSUING_EVENT_NAMES } from './issued-credential.js';
 import type { ResourceQuery } from './resource.js';
 import type { TraceTarget } from './trace.js';
@@ -19,8 +20,10 @@ export const ISSUING_PUSHDOWN: QueryHints = { eventNames: [...ISSUING_EVENT_NAME
  * outside the catalogue, which find-deletion recognises by the name in the request); OR the issuing calls.
  */
 export function deletionPushdown(query: ResourceQuery): QueryHints[] {
-  const names = DELETION_CATALOGUE.filter((r) => typeMatches(query.type, r)).map((r) => r.eventName);
-  const alternatives: QueryHints[] = [{ eventNames: [...new Set([...names, ...ISSUING_EVENT_NAMES])] }];
+  const parentMatches = (parent: string) => typeMatches(query.type, deletionRuleOfType(parent) ?? { resourceType: parent });
+  const names = DELETION_CATALOGUE.filter((r) => typeMatches(query.type, r) || (r.parent && parentMatches(r.parent.resourceType))).map((r) => r.eventName);
+  // Scheduled deletions and their cancellations link a later deletion to its scheduler (catalogue-deferred.ts).
+  const alternatives: QueryHints[] = [{ eventNames: [...new Set([...names, ...deferredEventNames(), ...ISSUING_EVENT_NAMES])] }];
   if (query.names.length) alternatives.push({ resourceNames: [...new Set([query.input, ...query.names])] });
   return alternatives;
 }

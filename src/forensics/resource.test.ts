@@ -53,12 +53,82 @@ test('resources[] of a non-destructive call never counts as a deletion', () => {
 });
 
 test('destructive calls outside the catalogue match heuristically on an equal request value (real record)', () => {
-  const e = loadFixture('real/panther-rule-tests.ndjson').find((s) => s.event.eventName === 'DeleteGroupPolicy')!.event;
-  const m = matchEvent(parseResourceQuery('group'), e);
+  const e = loadFixture('real/panther-subresource-calls.ndjson').find((s) => s.event.eventName === 'DeleteDBInstanceAutomatedBackup')!.event;
+  const m = matchEvent(parseResourceQuery('db-ABCDEF1234567890'), e);
   assert.equal(m?.match, 'heuristic');
-  assert.equal(m?.resource.type, 'iam:group-policy');
-  assert.equal(matchEvent(parseResourceQuery('grou'), e), undefined, 'substrings are not equal values');
-  assert.equal(matchEvent(parseResourceQuery('group', 'ec2'), e), undefined);
+  assert.equal(m?.resource.type, 'rds:dbinstance-automated-backup');
+  assert.equal(matchEvent(parseResourceQuery('db-ABCDEF123456789'), e), undefined, 'substrings are not equal values');
+  assert.equal(matchEvent(parseResourceQuery('db-ABCDEF1234567890', 'ec2'), e), undefined);
+});
+
+const subCalls = () => loadFixture('real/panther-subresource-calls.ndjson').map((s) => s.event);
+
+test('Delete<Bucket><Sub> calls never count as the bucket\'s deletion: they are related parts (real records)', () => {
+  for (const e of subCalls().filter((x) => x.eventSource === 's3.amazonaws.com')) {
+    const bucket = String(e.requestParameters!['bucketName']);
+    const m = matchEvent(parseResourceQuery(bucket), e);
+    assert.equal(m?.match, 'related', e.eventName);
+    assert.equal(m.parent?.type, 's3:bucket');
+    assert.equal(m.parent?.arn, `arn:aws:s3:::${bucket}`);
+    assert.notEqual(m.resource.type, 's3:bucket');
+    assert.equal(matchEvent(parseResourceQuery(bucket, 's3:bucket'), e)?.match, 'related', '--type of the parent still finds the part');
+  }
+  const [encryption] = subCalls();
+  assert.equal(matchEvent(parseResourceQuery('sensitive-data-bucket'), encryption!)?.resource.type, 's3:bucket-encryption');
+  assert.equal(matchEvent(parseResourceQuery('sensitive-data-bucket'), encryption!)?.resource.label, 'encryption of S3 bucket');
+});
+
+test('a bucket sub-call that names the bucket only in resources[] is related, not "the bucket was deleted"', () => {
+  const calls = loadFixture('related/dismantle.json').map((s) => s.event);
+  for (const name of ['DeleteBucketLifecycle', 'DeleteBucketCors', 'DeleteBucketOwnershipControls']) {
+    const e = calls.find((x) => x.eventName === name)!;
+    const viaResources = { ...e, requestParameters: { Host: 'audit-archive.s3.us-east-1.amazonaws.com' } };
+    for (const record of [e, viaResources]) {
+      const m = matchEvent(parseResourceQuery('arn:aws:s3:::audit-archive'), record);
+      assert.equal(m?.match, 'related', name);
+      assert.equal(m.parent?.type, 's3:bucket');
+    }
+  }
+  // An uncatalogued call acting on a catalogued kind of resource is related too (S3 access points list their bucket).
+  const accessPoint = apiEvent({ eventSource: 's3.amazonaws.com', eventName: 'DeleteAccessPoint', eventTime: '2026-03-14T04:00:00Z', userIdentity: actor, requestParameters: { name: 'ap1' }, resources: [{ type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audit-archive' }] });
+  assert.equal(matchEvent(parseResourceQuery('audit-archive'), accessPoint)?.match, 'related');
+});
+
+test('the name rule covers every service, and rows of their own win over it', () => {
+  const fn = apiEvent({ eventSource: 'lambda.amazonaws.com', eventName: 'DeleteFunctionConcurrency20171031', eventTime: '2026-03-14T04:00:00Z', userIdentity: actor, requestParameters: { functionName: 'thumbnailer' } });
+  const m = matchEvent(parseResourceQuery('thumbnailer'), fn);
+  assert.equal(m?.match, 'related');
+  assert.equal(m.resource.type, 'lambda:function-concurrency');
+  assert.equal(m.parent?.type, 'lambda:function');
+  const version = apiEvent({ eventSource: 'iam.amazonaws.com', eventName: 'DeletePolicyVersion', eventTime: '2026-03-14T04:00:00Z', userIdentity: actor, requestParameters: { policyArn: 'arn:aws:iam::111122223333:policy/ops-full', versionId: 'v3' } });
+  assert.equal(matchEvent(parseResourceQuery('ops-full'), version)?.match, 'related');
+  const snapshot = loadFixture('real/panther-rule-tests.ndjson').find((s) => s.event.eventName === 'DeleteDBClusterSnapshot')!.event;
+  assert.equal(matchEvent(parseResourceQuery('aurora-cluster-backup-2024'), snapshot)?.match, 'catalogue', 'DeleteDBClusterSnapshot is its own row, not a part of DeleteDBCluster');
+});
+
+test('the parts of a role, a user and a DB instance name their real target, and are related to the parent', () => {
+  const calls = loadFixture('related/dismantle.json').map((s) => s.event);
+  const byName = (n: string) => calls.find((x) => x.eventName === n)!;
+  const expected: Array<[string, string, string, string]> = [
+    ['DeleteRolePolicy', 'web-app', 'iam:role-policy', 's3-read'],
+    ['DetachRolePolicy', 'web-app', 'iam:role-policy-attachment', 'ReadOnlyAccess'],
+    ['RemoveRoleFromInstanceProfile', 'web-app', 'iam:instance-profile-role', 'web-app-profile'],
+    ['DeleteAccessKey', 'svc-ci', 'iam:access-key', 'AKIASVCCIEXAMPLE0001'],
+    ['DeleteLoginProfile', 'svc-ci', 'iam:login-profile', 'svc-ci'],
+    ['DeleteObjects', 'audit-archive', 's3:object', '2026/03/a.log'],
+  ];
+  for (const [event, parent, type, name] of expected) {
+    const m = matchEvent(parseResourceQuery(parent), byName(event));
+    assert.equal(m?.match, 'related', event);
+    assert.equal(m.resource.type, type, event);
+    assert.equal(m.resource.name, name, event);
+    assert.equal(m.parent?.name, parent, event);
+  }
+  assert.equal(matchEvent(parseResourceQuery('web-app', 'iam:role'), byName('DeleteRolePolicy'))?.match, 'related');
+  assert.equal(matchEvent(parseResourceQuery('svc-ci', 'iam:login-profile'), byName('DeleteLoginProfile'))?.match, 'catalogue', '--type naming the part asks about the part');
+  const rds = subCalls().find((x) => x.eventName === 'RemoveRoleFromDBInstance')!;
+  assert.equal(matchEvent(parseResourceQuery('production-db'), rds)?.match, 'related');
+  assert.equal(matchEvent(parseResourceQuery('production-db'), rds)?.resource.type, 'rds:db-role-association');
 });
 
 test('a resource-ARN query matches requests that name the resource by its ARN or by its name', () => {
@@ -77,8 +147,8 @@ test('deleting an object is not deleting its bucket, and item deletes never coun
     requestParameters: { bucketName: 'reports', key: 'q1.csv' },
     resources: [{ type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::reports/q1.csv' }, { accountId: '111122223333', type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::reports' }],
   });
-  assert.equal(matchEvent(parseResourceQuery('reports'), deleteObject), undefined);
-  assert.equal(matchEvent(parseResourceQuery('arn:aws:s3:::reports'), deleteObject), undefined);
+  assert.equal(matchEvent(parseResourceQuery('reports'), deleteObject)?.match, 'related');
+  assert.equal(matchEvent(parseResourceQuery('arn:aws:s3:::reports'), deleteObject)?.match, 'related');
   assert.equal(matchEvent(parseResourceQuery('q1.csv'), deleteObject)?.resource.type, 's3:object');
 
   const deleteItem = apiEvent({

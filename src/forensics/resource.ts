@@ -2,7 +2,10 @@ import { UsageError } from '../errors.js';
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import {
   DELETION_CATALOGUE,
+  canonicalEventName,
+  deletionRuleOfType,
   isContentDeletion,
+  subResourceRule,
   isKnownType,
   looksDestructive,
   resourceTypes,
@@ -72,7 +75,11 @@ export function namesFromArn(arn: ParsedArn): string[] {
   return unique(names.filter((n) => n !== ''));
 }
 
-export type MatchKind = 'catalogue' | 'resources' | 'heuristic';
+/**
+ * `related`: the call removed a part of the asked resource (a role's inline policy, a bucket's objects,
+ * a bucket's lifecycle) — a step that prepared its deletion, never its deletion.
+ */
+export type MatchKind = 'catalogue' | 'resources' | 'heuristic' | 'related';
 
 /** One resource as the results name it; distinct resources never share a key. */
 export interface ResourceRef {
@@ -90,6 +97,8 @@ export interface ResourceMatch {
   match: MatchKind;
   effect: DeletionEffect;
   rule?: DeletionRule;
+  /** For `related` matches: the asked resource, of which `resource` is a part. */
+  parent?: ResourceRef;
 }
 
 export function resourceKey(r: ResourceRef): string {
@@ -106,23 +115,29 @@ interface Candidate {
 /**
  * Decides whether an event destroyed (or tried to destroy) the queried resource, in order of confidence:
  * the catalogue's target paths, then `resources[].ARN`, then — only for destructive-looking events outside
- * the catalogue — any request-parameter value equal to the identifier.
+ * the catalogue — any request-parameter value equal to the identifier. A call that removed only a part of
+ * the queried resource (catalogue `parent`, or the `Delete<Parent><Sub>` name rule) is `related`.
  */
 export function matchEvent(query: ResourceQuery, event: CloudTrailEvent): ResourceMatch | undefined {
-  const rule = ruleFor(event.eventSource, event.eventName);
-  if (rule && typeMatches(query.type, rule)) {
-    for (const target of rule.targets) {
+  const own = ruleFor(event.eventSource, event.eventName);
+  const rule = own ?? subResourceRule(event.eventSource, event.eventName);
+  if (rule?.parent) {
+    const related = matchParent(query, event, rule);
+    if (related) return related;
+  }
+  if (own && typeMatches(query.type, own)) {
+    for (const target of own.targets) {
       const spec: TargetPath = typeof target === 'string' ? { path: target } : target;
       for (const value of targetValues(event, spec.path)) {
-        const candidate = candidateFromValue(value, spec, rule, event);
-        if (candidateMatches(query, candidate, serviceOf(rule.eventSource))) {
-          return { resource: refFrom(candidate, rule.resourceType, rule.label, rule.global), match: 'catalogue', effect: rule.effect, rule };
+        const candidate = candidateFromValue(value, spec, own, event);
+        if (candidateMatches(query, candidate, serviceOf(own.eventSource))) {
+          return { resource: refFrom(candidate, own.resourceType, own.label, own.global), match: 'catalogue', effect: own.effect, rule: own };
         }
       }
     }
   }
-  if (!rule && (!looksDestructive(event.eventName) || isContentDeletion(event.eventSource, event.eventName))) return undefined;
-  if (rule && !typeMatches(query.type, rule)) return undefined;
+  if (!own && (!looksDestructive(event.eventName) || isContentDeletion(event.eventSource, event.eventName))) return undefined;
+  if (own && !typeMatches(query.type, own)) return undefined;
 
   for (const entry of event.resources ?? []) {
     const arnText = asString(entry?.ARN);
@@ -131,23 +146,30 @@ export function matchEvent(query: ResourceQuery, event: CloudTrailEvent): Resour
     if (!arn) continue;
     const entryType = asString(entry.type);
     // S3 data events list the bucket next to the object: only the kind of resource the call destroys counts.
-    if (rule?.cfnType && entryType && entryType !== rule.cfnType) continue;
-    const typed = rule ?? ruleForCfnType(entryType);
-    if (query.type && !(typed && typeMatches(query.type, typed))) continue;
+    if (own?.cfnType && entryType && entryType !== own.cfnType) continue;
+    const typed = own ?? ruleForCfnType(entryType);
     const candidate: Candidate = {
       names: namesFromArn(arn),
       arn: arnText,
       account: arn.account || asString(entry.accountId) || accountOf(event),
       region: arn.region || undefined,
     };
+    if (!own && typed) {
+      // The catalogue knows how a resource of this type is deleted, and this call is not one of those ways:
+      // it acted on the resource (DeleteBucketLifecycle lists its bucket), so it is at most a related step.
+      if (query.type && !typeMatches(query.type, typed)) continue;
+      if (candidateMatches(query, candidate, arn.service)) return relatedFromResources(event, rule, typed, candidate);
+      continue;
+    }
+    if (query.type && !(typed && typeMatches(query.type, typed))) continue;
     if (candidateMatches(query, candidate, arn.service)) {
       const type = typed?.resourceType ?? `${arn.service}:${asString(entry.type) ?? 'resource'}`;
       const label = typed?.label ?? asString(entry.type) ?? arn.service;
-      return { resource: refFrom(candidate, type, label, !candidate.region), match: 'resources', effect: rule?.effect ?? 'deleted', ...(rule ? { rule } : {}) };
+      return { resource: refFrom(candidate, type, label, !candidate.region), match: 'resources', effect: own?.effect ?? 'deleted', ...(own ? { rule: own } : {}) };
     }
   }
 
-  if (rule) return undefined;
+  if (own) return undefined;
   const service = serviceOf(event.eventSource);
   if (query.type && query.type.split(':')[0]!.toLowerCase() !== service) return undefined;
   if (query.arn && query.arn.service !== service) return undefined;
@@ -156,18 +178,75 @@ export function matchEvent(query: ResourceQuery, event: CloudTrailEvent): Resour
       ? candidateFromArnText(leaf, event)
       : { names: [leaf], account: accountOf(event), region: event.awsRegion || undefined };
     if (candidate && candidateMatches(query, candidate, service)) {
-      const noun = event.eventName.replace(/^(Delete|Terminate|Remove|Deregister|Destroy|Purge|Schedule)/, '').replace(/Deletion$/, '');
+      const noun = eventNoun(event.eventName);
       return { resource: refFrom(candidate, `${service}:${kebab(noun) || 'resource'}`, `${service} ${noun || 'resource'}`, false), match: 'heuristic', effect: 'deleted' };
     }
   }
   return undefined;
 }
 
-function targetValues(event: CloudTrailEvent, path: string): string[] {
-  if (path.startsWith('@')) {
-    const v = asString((event as Record<string, unknown>)[path.slice(1)]);
-    return v ? [v] : [];
+/** A call whose row has a parent, asked about that parent: the part it removed, and the parent. */
+function matchParent(query: ResourceQuery, event: CloudTrailEvent, rule: DeletionRule): ResourceMatch | undefined {
+  const parentRule = deletionRuleOfType(rule.parent!.resourceType);
+  if (!parentRule || !typeMatches(query.type, parentRule)) return undefined;
+  for (const path of rule.parent!.targets) {
+    for (const value of targetValues(event, path)) {
+      const candidate = candidateFromValue(value, { path }, parentRule, event);
+      if (!candidateMatches(query, candidate, serviceOf(parentRule.eventSource))) continue;
+      const parent = refFrom(candidate, parentRule.resourceType, parentRule.label, parentRule.global);
+      return { resource: partRef(event, rule, parent), match: 'related', effect: rule.effect, rule, parent };
+    }
   }
+  return undefined;
+}
+
+function relatedFromResources(event: CloudTrailEvent, rule: DeletionRule | undefined, parentRule: DeletionRule, candidate: Candidate): ResourceMatch {
+  const parent = refFrom(candidate, parentRule.resourceType, parentRule.label, parentRule.global);
+  if (rule) return { resource: partRef(event, rule, parent), match: 'related', effect: rule.effect, rule, parent };
+  const noun = eventNoun(event.eventName);
+  const service = serviceOf(event.eventSource);
+  const resource: ResourceRef = { ...parent, type: `${service}:${kebab(noun) || 'resource'}`, label: `${service} ${noun || 'resource'} of ${parentRule.label}` };
+  return { resource, match: 'related', effect: 'deleted', parent };
+}
+
+/** The part a related call really removed: its own target when the row names one, else the parent's slot. */
+function partRef(event: CloudTrailEvent, rule: DeletionRule, parent: ResourceRef): ResourceRef {
+  for (const target of rule.targets) {
+    const spec: TargetPath = typeof target === 'string' ? { path: target } : target;
+    const value = targetValues(event, spec.path)[0];
+    if (!value) continue;
+    const ref = refFrom(candidateFromValue(value, spec, rule, event), rule.resourceType, rule.label, rule.global);
+    return { ...ref, ...(parent.account && !ref.account ? { account: parent.account } : {}) };
+  }
+  const { arn: _arn, ...slot } = parent;
+  return { ...slot, type: rule.resourceType, label: rule.label };
+}
+
+function eventNoun(eventName: string): string {
+  return canonicalEventName(eventName).replace(/^(Delete|Terminate|Remove|Deregister|Destroy|Purge|Schedule)/, '').replace(/Deletion$/, '');
+}
+
+/**
+ * The resources an event names at `paths`, formed as `rule` forms them (so a key id and a key ARN give
+ * the same key). For evidence that is not itself a deletion: the call that cancels a scheduled deletion.
+ */
+export function resourcesNamedAt(event: CloudTrailEvent, paths: readonly string[], rule: DeletionRule): ResourceRef[] {
+  const refs: ResourceRef[] = [];
+  for (const path of paths) {
+    for (const value of targetValues(event, path)) refs.push(refFrom(candidateFromValue(value, { path }, rule, event), rule.resourceType, rule.label, rule.global));
+  }
+  return refs;
+}
+
+/** Whether a resource an event names is the queried one (see candidateMatches). */
+export function refMatches(query: ResourceQuery, ref: ResourceRef, service: string): boolean {
+  const parsed = ref.arn ? parseArn(ref.arn) : undefined;
+  const names = parsed ? unique([ref.name, ...namesFromArn(parsed)]) : [ref.name];
+  return candidateMatches(query, { names, ...(ref.arn ? { arn: ref.arn } : {}), ...(ref.account ? { account: ref.account } : {}), ...(ref.region ? { region: ref.region } : {}) }, service);
+}
+
+function targetValues(event: CloudTrailEvent, path: string): string[] {
+  if (path.startsWith('@')) return valuesAt(event, path.slice(1));
   if (path.startsWith('responseElements.')) return valuesAt(event.responseElements, path.slice('responseElements.'.length));
   return valuesAt(event.requestParameters, path);
 }

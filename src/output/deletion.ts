@@ -59,6 +59,7 @@ function byWhom(result: DeletionResult): string {
     ? `${shortPrincipal(result.actor.arn)}${result.actor.invokedBy ? ` (via ${result.actor.invokedBy})` : ''}`
     : result.actor.invokedBy ?? result.actor.type ?? 'an unknown caller';
   const o = result.origin;
+  if (o.deferred) return `AWS at the end of the waiting period set by ${o.via ?? o.deferred.eventName} at ${clock(o.deferred.eventTime, result.eventTime)} — ${schedulerOrigin(o, result)}`;
   if (!o.complete) return `${actor} — origin unknown: ${o.missing ?? 'the chain stops here'}`;
   if (o.chain.length === 0) {
     if ((o.type === 'IAMUser' || o.type === 'Root') && o.arn === result.actor.arn) return originName(o, result.resource.account);
@@ -69,13 +70,33 @@ function byWhom(result: DeletionResult): string {
   return `${actor} — a session of ${originName(o, result.resource.account)} (${via}${si})`;
 }
 
+function schedulerOrigin(o: Origin, result: DeletionResult): string {
+  if (!o.complete) return `origin unknown: ${o.missing ?? 'the chain stops here'}`;
+  if (o.chain.length === 0) return originName(o, result.resource.account);
+  const si = o.sourceIdentity ? `, sourceIdentity ${o.sourceIdentity}` : '';
+  return `a session of ${originName(o, result.resource.account)} (${hops(o.chain, o.deferred?.eventTime ?? result.eventTime)}${si})`;
+}
+
+/** Related calls (match `related`) removed parts of a resource: steps that prepared its deletion, never its deletion. */
+function relatedClause(related: DeletionResult[], anchor: string): string {
+  const shown = related.slice(-5).map((x) => `${x.eventName} \`${x.resource.name}\` at ${clock(x.eventTime, anchor)}${x.outcome === 'failed' ? ` (failed: ${x.errorCode})` : ''}`);
+  const more = related.length > shown.length ? `${related.length - shown.length} more, then ` : '';
+  return `${related.length} related call${related.length === 1 ? '' : 's'} removed parts of it (${more}${shown.join(', ')})`;
+}
+
 /** The answer, one sentence per distinct resource. */
 export function deletionSentences(input: string, report: FindDeletionReport): string[] {
   if (report.results.length === 0) return [neutralize(`No deletion of or attempt to delete \`${input}\` was found.`)];
   const sentences: string[] = [];
   if (report.resources.length > 1) sentences.push(neutralize(`\`${input}\` names ${report.resources.length} distinct resources; each is reported separately.`));
   for (const r of report.resources) {
-    const own = report.results.filter((x) => resourceKey(x.resource) === resourceKey(r));
+    const mine = report.results.filter((x) => resourceKey(x.parent ?? x.resource) === resourceKey(r));
+    const own = mine.filter((x) => x.match !== 'related');
+    const related = mine.filter((x) => x.match === 'related');
+    if (own.length === 0) {
+      sentences.push(neutralize(`No deletion of ${resourcePhrase(r)} was found; ${relatedClause(related, '')}, none of which deletes it.`));
+      continue;
+    }
     const successes = own.filter((x) => x.outcome === 'success');
     const failures = own.filter((x) => x.outcome === 'failed');
     let s: string;
@@ -91,6 +112,7 @@ export function deletionSentences(input: string, report: FindDeletionReport): st
       s = `No deletion of ${resourcePhrase(r)} succeeded: ${failures.length} attempt${failures.length === 1 ? '' : 's'} failed, the last at ${last.eventTime} by ${byWhom(last)} (${last.errorCode})`;
     }
     if (own.some((x) => x.match === 'heuristic')) s += ' [heuristic match]';
+    if (related.length) s += `. Before or beside it, ${relatedClause(related, own[own.length - 1]!.eventTime)}`;
     sentences.push(neutralize(s + '.'));
   }
   return sentences;
@@ -110,7 +132,7 @@ export function deletionTable(results: DeletionResult[]): string {
         r.resource.region ?? '',
         shortPrincipal(r.actor.arn) === '?' ? r.actor.invokedBy ?? r.actor.type ?? '?' : shortPrincipal(r.actor.arn),
         r.actor.sourceIPAddress ?? '',
-        r.origin.complete ? originName(r.origin, r.resource.account) : 'unknown',
+        (r.origin.complete ? originName(r.origin, r.resource.account) : 'unknown') + (r.origin.deferred ? ` (deferred: ${r.origin.deferred.eventName})` : ''),
         r.match,
       ].map((c) => neutralize(String(c))),
     );
@@ -140,7 +162,9 @@ export function renderDeletionReport(input: string, report: FindDeletionReport):
   out.push(deletionTable(report.results), '');
   report.results.forEach((r, i) => {
     out.push(neutralize(`#${i + 1} ${r.eventTime} ${r.eventName} ${r.eventID ?? ''} (${r.source})`));
-    for (const line of chainLines(r.origin, r.actor.arn, r.eventTime)) out.push(`  ${line}`);
+    if (r.parent) out.push(neutralize(`  removed ${r.resource.label} \`${r.resource.name}\` of ${r.parent.label} \`${r.parent.name}\` — not its deletion`));
+    if (r.origin.deferred) out.push(neutralize(`  deferred: AWS carried out ${r.origin.via ?? r.origin.deferred.eventName} of ${r.origin.deferred.eventTime} (${r.origin.deferred.source})`));
+    for (const line of chainLines(r.origin, r.origin.deferred ? undefined : r.actor.arn, r.origin.deferred?.eventTime ?? r.eventTime)) out.push(`  ${line}`);
   });
   return out.join('\n') + '\n';
 }

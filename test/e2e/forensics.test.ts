@@ -58,6 +58,30 @@ test('nothing found exits 1; a bad --type or look-back exits 2 with one line', a
   assert.equal(badLookBack.code, 2);
 });
 
+test('a KMS key deleted by AWS at the end of its waiting period names the person who scheduled it', async () => {
+  const r = await runCli(['find-deletion', '0987dcba-09fe-87dc-65ba-ab0987654321', 'fixtures/forensics/deferred/kms-scheduled-deletions.json', '-o', 'ndjson', '-q']);
+  assert.equal(r.code, 0);
+  const results = lines<DeletionResult>(r.stdout);
+  const deleted = results.find((x) => x.eventName === 'DeleteKey')!;
+  const lastSchedule = results.filter((x) => x.eventName === 'ScheduleKeyDeletion').pop()!;
+  assert.equal(deleted.origin.via, `ScheduleKeyDeletion ${lastSchedule.eventID}`);
+  assert.equal(deleted.origin.arn, 'arn:aws:iam::111122223333:user/dave');
+  const table = await runCli(['find-deletion', '0987dcba-09fe-87dc-65ba-ab0987654321', 'fixtures/forensics/deferred/kms-scheduled-deletions.json', '-o', 'table', '-q']);
+  assert.match(table.stdout, /by AWS at the end of the waiting period set by ScheduleKeyDeletion \S+ at 2026-03-03T12:00:00Z — a session of IAM user dave \(AssumeRole at 11:58:00Z\)/);
+});
+
+test('related calls stay in NDJSON as match "related" with their parent; related calls alone exit 1', async () => {
+  const r = await runCli(['find-deletion', 'web-app', 'fixtures/forensics/related/dismantle.json', '-o', 'ndjson', '-q']);
+  assert.equal(r.code, 0);
+  const results = lines<DeletionResult>(r.stdout);
+  assert.deepEqual(results.map((x) => x.match), ['related', 'related', 'related', 'catalogue']);
+  assert.deepEqual(results[0]!.parent, { type: 'iam:role', label: 'IAM role', name: 'web-app', arn: 'arn:aws:iam::111122223333:role/web-app', account: '111122223333' });
+  assert.deepEqual(Object.keys(results[0]!).slice(0, 3), ['resource', 'parent', 'eventID']);
+  const alone = await runCli(['find-deletion', 'batch-runner', 'fixtures/forensics/related/dismantle.json', '-o', 'ndjson', '-q']);
+  assert.equal(alone.code, 1, 'the role was not deleted');
+  assert.equal(lines<DeletionResult>(alone.stdout)[0]!.match, 'related');
+});
+
 test('--identity-source completes a cross-account chain whose first hops live in another trail; the decoy stays apart', async () => {
   const sc = chainedCrossAccount();
   const root = tempDir('ctrail-forensics-');

@@ -32,7 +32,7 @@ for (const levels of [5_000, 1_000_000]) {
     for (const extra of [['--fields', 'eventID,requestParameters'], ['--pattern', '{"detail":{"requestParameters":{"bucketName":["b"]}}}'], []]) {
       test(`a record ${levels} levels deep is one problem line (threads ${threads}, ${extra.join(' ') || 'no filter'}); the rest is read`, async () => {
         const r = await runCli(['events', trail(levels), '--threads', threads, ...extra, '-o', 'ndjson']);
-        assert.equal(r.code, 1, r.stderr);
+        assert.equal(r.code, 3, r.stderr);
         const ids = r.stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { eventID?: string }).eventID);
         const expected = extra[0] === '--pattern' ? ['after'] : ['before', 'after', 'other'];
         if (extra[0] !== '--fields') assert.deepEqual(ids, expected);
@@ -58,7 +58,7 @@ test('symbolic link loops in a folder are read once and named once', async () =>
   assert.equal(loops.length, 2, r.stderr);
   assert.match(loops.join('\n'), /a\/b\/up\/?: symbolic link loop/);
   assert.match(loops.join('\n'), /a\/b\/upup\/?: symbolic link loop/);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
 });
 
 test('events on a mirror folder reads its logs and passes over the mirror\'s own files', async () => {

@@ -103,7 +103,7 @@ test('a listing that keeps failing names its prefix, and the rest of the bucket 
     match: (_m, url) => url.includes('list-type=2') && decodeURIComponent(url).includes(`prefix=${lost}`),
   });
   const r = await viaProxy(p, ['events', `s3://${BUCKET}/`]);
-  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, new RegExp(`s3://${BUCKET}/${lost}.*listing failed`));
   assert.equal(r.stderr.split('\n').filter((l) => l.includes('listing failed')).length, 1, r.stderr);
   const got = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { awsRegion: string });

@@ -54,7 +54,7 @@ test('validate --start-time 7d (a duration before now, as --start takes) validat
   // The window ends inside the chain, so its newest digest covers the end; the basic form works here too.
   const end = new Date(firstEnd.getTime() + 90 * 60_000).toISOString().replace(/[-:]|\.\d{3}/g, '');
   const before = Date.now();
-  const r = await runCli(['validate', dir, '--start-time', '7d', '--end-time', end], { env: { AWS_ENDPOINT_URL_CLOUDTRAIL: 'http://127.0.0.1:9' } });
+  const r = await runCli(['validate', dir, '--start-time', '7d', '--end-time', end, '-o', 'table'], { env: { AWS_ENDPOINT_URL_CLOUDTRAIL: 'http://127.0.0.1:9' } });
   const afterRun = Date.now();
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const m = /Results requested for (\S+) to (\S+)\n/.exec(r.stdout);

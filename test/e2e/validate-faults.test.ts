@@ -41,7 +41,7 @@ after(async () => {
 });
 
 function validate(endpoint: string): Promise<CliResult> {
-  return runCli(['validate', `s3://${BUCKET}`, '--verbose', ...WINDOW], {
+  return runCli(['validate', `s3://${BUCKET}`, '--verbose', '-o', 'table', ...WINDOW], {
     env: { ...s3.env, AWS_ENDPOINT_URL_S3: endpoint, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint, CTRAIL_REQUEST_TIMEOUT_MS: '1500' },
   });
 }
