@@ -108,3 +108,16 @@ test('Insights events: a Start/End pair shaped like CloudTrail writes them', asy
   assert.deepEqual(details.insightContext.attributions.map((a) => a.attribute), ['userIdentityArn', 'userAgent', 'errorCode']);
   assert.deepEqual(toInsightsEvents(insight!), [start, end]);
 });
+
+test('data shorter than the baseline is reported as a shortfall, never as a quiet trail', async () => {
+  // 90 minutes of writes against a 2-hour baseline: no minute after a full baseline.
+  const short = await detectInsights(history(), { baselineMs: 2 * HOUR, types: ['ApiCallRateInsight'] });
+  assert.equal(short.insights.length, 0);
+  assert.deepEqual(short.shortfall, { coveredMs: 90 * M, neededMs: 2 * HOUR });
+  // An explicit start whose baseline the data covers for 20 of 60 minutes.
+  const late = await detectInsights(history(), { start: T0 + 20 * M, baselineMs: HOUR, types: ['ApiCallRateInsight'] });
+  assert.deepEqual(late.shortfall, { coveredMs: 20 * M, neededMs: HOUR });
+  // A covered baseline has no shortfall, and no events at all is not one either (nothing was read).
+  assert.equal((await detectInsights(history(), { start: T0 + HOUR, baselineMs: HOUR })).shortfall, undefined);
+  assert.equal((await detectInsights([], { baselineMs: HOUR })).shortfall, undefined);
+});

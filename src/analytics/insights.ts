@@ -95,6 +95,11 @@ export interface InsightReport {
   insights: Insight[];
   /** Events with no usable eventTime. */
   untimed: number;
+  /**
+   * Set when the events read are too short for the baseline: no event after a full baseline, or events that
+   * cover less than half of it. Then the answer "no insight" means "could not tell", and the CLI says so.
+   */
+  shortfall?: { coveredMs: number; neededMs: number };
 }
 
 interface KeyState {
@@ -166,6 +171,8 @@ export async function detectInsights(events: EventStream<CloudTrailEvent>, optio
   start = floorTo(start, MINUTE);
   const baselineStart = start - baselineMs;
   const keys = new Map<string, KeyState>();
+  let firstRead = Infinity;
+  let lastRead = -Infinity;
 
   for await (const e of source) {
     const t = eventTimeMs(e.eventTime);
@@ -177,6 +184,8 @@ export async function detectInsights(events: EventStream<CloudTrailEvent>, optio
     const types = typesOf(e, wanted);
     if (types.length === 0) continue;
     const minute = floorTo(t, MINUTE);
+    firstRead = Math.min(firstRead, minute);
+    lastRead = Math.max(lastRead, minute);
     const inBaseline = t < start;
     if (!inBaseline) lastSeen = Math.max(lastSeen, minute);
     const principal = options.perPrincipal ? principalKey(e) : undefined;
@@ -268,7 +277,17 @@ export async function detectInsights(events: EventStream<CloudTrailEvent>, optio
     }
   }
   insights.sort((a, b) => a.start - b.start || b.peak.count - a.peak.count || a.eventName.localeCompare(b.eventName));
-  return { start, end, baselineStart, insights, untimed };
+  const shortfall = baselineShortfall(firstRead, lastRead, lastSeen, start, baselineMs);
+  return { start, end, baselineStart, insights, untimed, ...(shortfall ? { shortfall } : {}) };
+}
+
+function baselineShortfall(firstRead: number, lastRead: number, lastAnalysed: number, start: number, baselineMs: number): InsightReport['shortfall'] {
+  if (!Number.isFinite(firstRead)) return undefined;
+  // Nothing after a full baseline: the events read span less than the baseline itself.
+  if (!Number.isFinite(lastAnalysed)) return { coveredMs: lastRead - firstRead + MINUTE, neededMs: baselineMs };
+  // The baseline counts the minutes before the first event as quiet: past half of it, the mean is not the trail's.
+  const covered = start - firstRead;
+  return covered < baselineMs / 2 ? { coveredMs: Math.max(0, covered), neededMs: baselineMs } : undefined;
 }
 
 /** A CloudTrail Insights event: eventSource and eventName live only inside insightDetails. */

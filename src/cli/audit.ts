@@ -5,6 +5,7 @@ import type { Register } from './register.js';
 import { checkExit, type ExitCode } from './exit.js';
 import type { CliIO } from './io.js';
 import { collectList, outputFormatFrom, outputOption, type RawScanOptions } from './options.js';
+import { requireRegionFlag } from '../source/regions.js';
 
 interface RawAuditOptions {
   trail?: string[];
@@ -37,6 +38,7 @@ export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<
   if (!/^\d+$/.test(raw.minRetentionDays ?? '365') || !Number.isSafeInteger(minRetentionDays)) {
     throw new UsageError(`--min-retention-days: expected a whole number of days, got "${raw.minRetentionDays}"`);
   }
+  for (const r of raw.region ?? []) requireRegionFlag(r);
   if ((raw.start || raw.end) && !raw.replay?.length) throw new UsageError('--start and --end apply to --replay');
   // Sources are resolved before any AWS call, so a mistyped source is a usage error that costs nothing.
   const { ScanPlan } = await import('./scan-plan.js');

@@ -87,6 +87,13 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
     plan.stopProgress();
   }
 
+  if (report.shortfall) {
+    const { coveredMs, neededMs } = report.shortfall;
+    plan.notice(
+      `insights: the data is too short for the ${formatDuration(neededMs)} baseline: the events read cover ${formatDuration(coveredMs)}, ` +
+        `and it needs ${formatDuration(neededMs)} of events before the first minute it analyses (read older logs, or pass a shorter --baseline)`,
+    );
+  }
   if (format === 'ndjson') {
     for (const i of report.insights) await writer.write(JSON.stringify(insightSummary(i)) + '\n');
   } else if (format === 'cloudtrail') {

@@ -47,6 +47,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<voi
     }
   }
 
+  program.hook('preAction', async (_program, action) => {
+    const { resolveAwsRegion } = await import('./aws-region.js');
+    await resolveAwsRegion(action, io);
+  });
   try {
     await program.parseAsync(argv);
     process.exitCode = code;

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import type { AwsOptions } from '../source/aws.js';
 import type { EventCategory, FilterSpec } from '../filter/spec.js';
 import { checkWindow, parseTime } from './time.js';
+import { requireAccountFlag, requireRegionFlag } from '../source/regions.js';
 
 /**
  * Option groups shared by every command that scans events, so `events`, `find-deletion`, `count`, `hunt`
@@ -105,11 +106,8 @@ export function filterSpecFrom(o: RawScanOptions, now = Date.now()): FilterSpec 
   if (o.user?.length) spec.users = o.user;
   if (o.accessKey?.length) spec.accessKeys = o.accessKey;
   if (o.sourceIp?.length) spec.sourceIps = o.sourceIp;
-  if (o.region?.length) spec.regions = o.region;
-  if (o.account?.length) {
-    for (const a of o.account) if (!/^\d{12}$/.test(a)) throw new UsageError(`--account ${a}: an account id has 12 digits`);
-    spec.accounts = o.account;
-  }
+  if (o.region?.length) spec.regions = o.region.map((r) => requireRegionFlag(r));
+  if (o.account?.length) spec.accounts = o.account.map((a) => requireAccountFlag(a));
   if (o.errors !== undefined) spec.errors = o.errors;
   if (o.readOnly) spec.readOnly = true;
   if (o.writeOnly) spec.readOnly = false;

@@ -100,6 +100,14 @@ export class ScanPlan {
     this.io.stderr.write(`ctrail: ${neutralize(message)}\n`);
   };
 
+  /**
+   * A source with no log file is not a fault (the exit code is the answer's: nothing found is 1), but it is
+   * never silent: a mistyped prefix and a quiet hour must be told apart.
+   */
+  private empty = (source: string, detail: string): void => {
+    this.notice(`${source}: no CloudTrail log files found${detail ? ` (${detail})` : ''}`);
+  };
+
   private skipped = (what: string, reason: string): void => {
     if (!this.raw.verbose) return;
     this.progressLine?.clear();
@@ -146,7 +154,7 @@ export class ScanPlan {
         dedup: request.dedup ?? this.raw.dedup !== false,
         ...(offload ? { offload } : {}),
       },
-      { problem: this.reportProblem, skipped: this.skipped, progress: this.progress },
+      { problem: this.reportProblem, skipped: this.skipped, empty: this.empty, progress: this.progress },
       this.controller.signal,
     );
     if (this.raw.verbose) this.reportThreads(request.label, this.progress.unitsDone - before.done, this.progress.unitsHere - before.here, offload);

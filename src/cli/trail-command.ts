@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
 import { collectEach } from './options.js';
+import { requireAccountFlag, requireRegionFlag } from '../source/regions.js';
 
 /** Options that `validate` and `mirror` share, spelled as `aws cloudtrail validate-logs` spells them. */
 export interface TrailScopeFlags {
@@ -31,7 +32,10 @@ export function trailJobs(flags: TrailScopeFlags): number {
   return jobs;
 }
 
+/** Also checks the scope flags, before anything is read: a typo must not validate or copy nothing. */
 export function trailAws(flags: TrailScopeFlags): AwsOptions {
+  for (const r of flags.region) requireRegionFlag(r);
+  for (const a of flags.accountId) requireAccountFlag(a, '--account-id');
   return {
     ...(flags.region[0] ? { region: flags.region[0] } : {}),
     ...(flags.profile ? { profile: flags.profile } : {}),

@@ -92,7 +92,8 @@ export async function validateTrail(req: ValidateRequest): Promise<ValidationRep
   const limiter = new Limiter(req.jobs);
   const hasher = req.hasher ?? inProcessLogHasher();
   const notices: Problem[] = [];
-  let scopes = await discoverScopes(view, req.prefix);
+  const found = await discoverScopes(view, req.prefix);
+  let scopes = found;
   const regions = req.regions.length
     ? req.regions
     : req.trail && !req.trail.isMultiRegionTrail
@@ -152,7 +153,17 @@ export async function validateTrail(req: ValidateRequest): Promise<ValidationRep
     }),
   );
   reports.push(...scopeReports);
+  // Nothing to validate is never a pass: say what was looked for and where (the summary says "No digests found").
+  if (!reports.length) notices.push(noScopes(view.uri(`${req.prefix}AWSLogs/`), found.length, regions));
   return { window, source: view.uri(req.prefix), ...(req.trail ? { trail: req.trail } : {}), scopes: reports, notices };
+}
+
+/** Why no account/region folder was validated: nothing under AWSLogs/ at all, or none in the regions asked. */
+function noScopes(awsLogs: string, foundScopes: number, regions: readonly string[]): Problem {
+  const detail = foundScopes && regions.length
+    ? `none of the ${foundScopes} account/region folders under ${awsLogs} is in ${regions.join(', ')}`
+    : `no account/region folder under ${awsLogs}: not a trail's bucket or prefix (check the prefix), or nothing was delivered there`;
+  return { kind: 'no-digests', key: awsLogs, detail };
 }
 
 async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: Limiter, hasher: LogHasher, onChecked?: (what: 'digest' | 'log') => void): Promise<ScopeReport> {

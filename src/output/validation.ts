@@ -98,6 +98,8 @@ export function renderText(report: ValidationReport, verbose: boolean): TextOutp
   }
   const summary: string[] = [];
   for (const scope of report.scopes) summary.push(...renderScopeSummary(report, scope, multi));
+  // As validate-logs prints it when it finds no digest; the NO DIGESTS line on stderr says why.
+  if (!report.scopes.length) summary.push(`Results requested for ${fmt(report.window.start)} to ${fmt(report.window.end)}\nNo digests found\n`);
   out.stdout.push(`${lastWasStdout ? '\n' : ''}${summary.join('')}`);
   return out;
 }

@@ -72,6 +72,8 @@ export interface ScanHooks {
   /** Inputs passed over on purpose (digests, other products' folders), for --verbose. */
   skipped?(what: string, reason: string): void;
   progress?: ScanProgress;
+  /** A source listed no input at all: `detail` says what was looked at, e.g. "listed 3 prefixes". */
+  empty?(source: string, detail: string): void;
 }
 
 export function newProgress(): ScanProgress {
@@ -95,21 +97,31 @@ export async function* scanEventBatches(scan: ResolvedScan, hooks: ScanHooks, si
 
   async function* producers(): AsyncIterable<() => AsyncIterable<ScanHit[]>> {
     for (const source of scan.sources) {
+      const seen = { units: 0, problems: 0, skipped: 0 };
       try {
         for await (const item of source.units(scan.scope, signal)) {
           if ('unit' in item) {
+            seen.units++;
             progress.unitsListed++;
             progress.bytesTotal += item.unit.size ?? 0;
             const unit = item.unit;
             yield () => scanUnit(unit, scan, progress, report, signal);
-          } else if ('problem' in item) report(item.problem);
-          else hooks.skipped?.(item.skipped, item.reason);
+          } else if ('problem' in item) {
+            seen.problems++;
+            report(item.problem);
+          } else {
+            seen.skipped++;
+            hooks.skipped?.(item.skipped, item.reason);
+          }
         }
       } catch (err) {
         const fatal = asConfigErrorIfFatal(err, source.label);
         if (fatal) throw fatal;
+        seen.problems++;
         report({ source: source.label, problem: `cannot list: ${describeAwsError(err)}` });
       }
+      // A source that named a problem has said why it is short; one that listed nothing must say so too.
+      if (seen.units === 0 && seen.problems === 0 && !signal?.aborted) hooks.empty?.(source.label, emptyDetail(source, seen.skipped, scan.scope));
     }
     progress.listingDone = true;
   }
@@ -185,6 +197,18 @@ async function* scanUnit(
   for (const [reason, count] of stats.bad) {
     report({ source: unit.name, problem: count === 1 ? `1 record skipped: ${reason}` : `${count} records skipped: ${reason}` });
   }
+}
+
+/** What an empty source looked at and what narrowed it, for the line that names it. */
+export function emptyDetail(source: Source, skipped: number, scope: ScanScope): string {
+  const parts: string[] = [];
+  const listed = source.listingSummary?.();
+  if (listed) parts.push(listed);
+  if (skipped) parts.push(`${skipped} skipped as not logs (--verbose names them)`);
+  const narrowed = [scope.start || scope.end ? 'time window' : '', scope.regions?.length ? 'regions' : '', scope.accounts?.length ? 'accounts' : '']
+    .filter(Boolean);
+  if (narrowed.length) parts.push(`within the ${narrowed.join(', ')} asked`);
+  return parts.join('; ');
 }
 
 function describeInputError(err: unknown, recordsBefore: number): string {

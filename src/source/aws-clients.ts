@@ -1,18 +1,15 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { AwsOptions } from './aws.js';
+import { regionFromOptions, type AwsOptions } from './aws.js';
 import { connectTimeoutMs, requestTimeoutMs } from './s3-retry.js';
 
 /**
  * SDK client factories. Kept apart from aws.ts because loading the SDK costs half a second: commands that
  * only read local files never import this module.
  */
-const DEFAULT_REGION = 'us-east-1';
-
-function regionFor(opts: AwsOptions): string {
-  return opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
-}
+/** One rule for every client: aws.ts's, which includes the profile's region resolved at the CLI edge. */
+const regionFor = regionFromOptions;
 
 function hasCustomS3Endpoint(opts: AwsOptions): boolean {
   return Boolean(opts.endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);

@@ -8,12 +8,30 @@ export interface AwsOptions {
   endpointUrl?: string;
 }
 
+/** The region calls go to when a source does not name one, and where that came from (said by --verbose). */
+export interface RegionChoice {
+  region: string;
+  from: string;
+}
+
+let configured: RegionChoice | undefined;
+
 /**
- * The region a call goes to when the source does not name one, without loading the SDK (the same rule as
- * the client factories in aws-clients.ts).
+ * Records the region the SDK's provider chain gave (a profile's `region`), resolved once at the CLI edge
+ * (cli/aws-region.ts) before any source or client is built, so every client signs for the same region.
+ */
+export function setConfiguredRegion(choice: RegionChoice | undefined): void {
+  configured = choice;
+}
+
+/**
+ * The region a call goes to when the source does not name one, without loading the SDK: `--region`, then
+ * the environment, then the profile's region resolved at the edge, then us-east-1 (the SDK's own default
+ * for a global view, as the AWS CLI has none).
  */
 export function regionFromOptions(opts: AwsOptions): string {
-  return opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  // An empty variable is unset, as the SDK reads it.
+  return opts.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || configured?.region || 'us-east-1';
 }
 
 /** Errors that mean the run cannot work at all (exit 2), as opposed to one unreadable object. */

@@ -1,9 +1,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
-import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
+import type { InputUnit, Source, UnitOrProblem } from './types.js';
 import { LocalStore } from './store.js';
-import { TrailSource } from './trail-source.js';
+import { ListedTrailSource } from './listed.js';
 
 export function fileUnit(path: string, size?: number): InputUnit {
   const unit: InputUnit = {
@@ -40,12 +40,12 @@ export class StdinSource implements Source {
 
 export class GlobSource implements Source {
   constructor(readonly label: string) {}
+  /** A pattern that matches nothing is an empty source (the scan names it), not an unreadable one. */
+  listingSummary(): string {
+    return 'no file matches this pattern';
+  }
   async *units(): AsyncIterable<UnitOrProblem> {
     const files = await glob(this.label, { absolute: false, onlyFiles: true, dot: true, expandDirectories: false });
-    if (files.length === 0) {
-      yield { problem: { source: this.label, problem: 'no files match this pattern' } };
-      return;
-    }
     files.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     for (const f of files) yield { unit: fileUnit(f, statSync(f).size) };
   }
@@ -63,18 +63,7 @@ export function folderSource(dir: string): Source {
     const base = abs.slice(0, idx) || sep;
     const rest = (abs + sep).slice(idx + 1).split(sep).join('/');
     const shownBase = isAbsolute(dir) ? base : relative(process.cwd(), base) || '.';
-    return new DisplayedTrailSource(new TrailSource(new LocalStore(base, shownBase), rest), dir);
+    return new ListedTrailSource(new LocalStore(base, shownBase), rest, dir);
   }
-  return new DisplayedTrailSource(new TrailSource(new LocalStore(abs, dir), ''), dir);
+  return new ListedTrailSource(new LocalStore(abs, dir), '', dir);
 }
-
-class DisplayedTrailSource implements Source {
-  constructor(
-    private readonly inner: TrailSource,
-    readonly label: string,
-  ) {}
-  units(scope: ScanScope, signal?: AbortSignal): AsyncIterable<UnitOrProblem> {
-    return this.inner.units(scope, signal);
-  }
-}
-

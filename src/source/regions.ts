@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 
 /**
  * AWS Regions by partition. A region outside this table is refused before anything is scanned: a typo such
@@ -59,4 +59,22 @@ export function requireKnownRegion(region: string, source: string): string {
     throw new ConfigError(`${source}: ${JSON.stringify(region)} is not an AWS region`);
   }
   return region;
+}
+
+/**
+ * Checks a `--region` value before anything is read (exit 2). Regions are lowercase everywhere AWS writes
+ * them (`awsRegion`, key folders, endpoints), so `US-EAST-1` would match nothing: it is refused with the
+ * spelling that would work rather than silently folded.
+ */
+export function requireRegionFlag(value: string, flag = '--region'): string {
+  if (isKnownRegion(value)) return value;
+  const lower = value.toLowerCase();
+  const hint = isKnownRegion(lower) ? ` (regions are lowercase: ${lower})` : '';
+  throw new UsageError(`${flag} ${JSON.stringify(value)}: not an AWS region${hint}`);
+}
+
+/** Checks an account-id flag value: twelve digits, as in `recipientAccountId` and trail folders. */
+export function requireAccountFlag(value: string, flag = '--account'): string {
+  if (!/^\d{12}$/.test(value)) throw new UsageError(`${flag} ${JSON.stringify(value)}: an account id has 12 digits`);
+  return value;
 }

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { AwsOptions } from './aws.js';
 import { FileSource, GlobSource, StdinSource, folderSource } from './local.js';
 import { LazyS3Store, lazyS3Client } from './store.js';
-import { TrailSource } from './trail-source.js';
+import { ListedTrailSource } from './listed.js';
 import type { Source } from './types.js';
 import type { NoticeSink, ProgressListener } from './api-pacing.js';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -42,7 +42,7 @@ export function resolveSource(arg: string, ctx: ResolveContext): Source {
   if (arg.startsWith('s3://')) {
     ctx.s3 ??= lazyS3Client(ctx.aws);
     const store = new LazyS3Store(arg, ctx.s3);
-    return new TrailSource(store, store.rootPrefix);
+    return new ListedTrailSource(store, store.rootPrefix);
   }
   if (/^[a-z][a-z0-9+-]*:/i.test(arg) && !/^[a-z]:[\\/]/i.test(arg)) {
     throw new UsageError(`${arg}: unknown source scheme (expected a path, -, s3://, history: or logs:)`);

@@ -39,4 +39,6 @@ export interface ScanScope {
 export interface Source {
   readonly label: string;
   units(scope: ScanScope, signal?: AbortSignal): AsyncIterable<UnitOrProblem>;
+  /** What listing found, for the line that names a source that yielded no input ("listed 3 prefixes"). */
+  listingSummary?(): string;
 }
