@@ -26,7 +26,7 @@ export function register(program: Command, io: CliIO): void {
 export async function runFindDeletion(io: CliIO, resource: string, sourceArgs: string[], raw: RawFindDeletionOptions): Promise<number> {
   const query = parseResourceQuery(resource, raw.type);
   const scan = forensicsScan(io, sourceArgs, raw);
-  const report = await findDeletions(query, scan.main(findDeletionPart.recipe(query), deletionPushdown(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
+  const report = await findDeletions(query, scan.main(findDeletionPart.recipe(query), deletionPushdown(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs, ...(scan.evidence ? { evidence: scan.evidence } : {}) }, scan.identity());
   scan.plan.stopProgress();
   const format = raw.output ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
   if (format === 'table') await writeOut(io, renderDeletionReport(resource, report));

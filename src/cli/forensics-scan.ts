@@ -6,6 +6,8 @@ import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import type { ScanScope } from '../source/types.js';
 import type { Pushdown } from '../source/query-hints.js';
 import { ISSUING_PUSHDOWN } from '../forensics/pushdown.js';
+import type { EvidenceReader } from '../forensics/evidence.js';
+import { PlaceEvidenceReader } from './evidence-reader.js';
 import { EXIT } from './exit.js';
 import { OutputWriter } from '../output/writer.js';
 import type { CliIO } from './io.js';
@@ -54,12 +56,19 @@ export interface ForensicsScan {
   main(recipe: MatcherRecipe, pushdown?: Pushdown): AsyncIterable<SourcedEvent>;
   /** The --identity-source scan, or undefined when none was given. */
   identity(): AsyncIterable<SourcedEvent> | undefined;
+  /**
+   * Reads, from the same sources, the folders an incomplete chain names (the scope flags choose the
+   * actions, never the evidence behind them); undefined when no source is laid out by account and region.
+   */
+  evidence: EvidenceReader | undefined;
 }
 
 /**
  * One pass over the sources for the candidates and the issuing events together; issuing events may be
  * older than --start by the look-back, so the listing window is widened and the flags are applied to the
- * candidates only. Duplicate deliveries are handled by the engines, which know real logs reuse eventIDs.
+ * candidates only. Issuing events outside the scoped folders are read afterwards, by place, as the
+ * incomplete chains name them (`evidence`). Duplicate deliveries are handled by the engines, which know
+ * real logs reuse eventIDs.
  */
 export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensicsOptions): ForensicsScan {
   const lookBackMs = parseLookBack(raw.lookBack);
@@ -77,6 +86,7 @@ export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensics
     plan,
     accept: (e) => flags.matches(e),
     lookBackMs,
+    evidence: PlaceEvidenceReader.over(plan, widened),
     main: (recipe, pushdown) => sourcedFrom(plan.scan({ recipe, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false })),
     identity: () =>
       identitySources

@@ -20,7 +20,7 @@ export function register(program: Command, io: CliIO): void {
 export async function runTrace(io: CliIO, who: string, sourceArgs: string[], raw: RawForensicsOptions): Promise<number> {
   const target = parseTraceTarget(who);
   const scan = forensicsScan(io, sourceArgs, raw);
-  const report = await traceCredentials(target, scan.main(tracePart.recipe(target), tracePushdown(target)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
+  const report = await traceCredentials(target, scan.main(tracePart.recipe(target), tracePushdown(target)), { accept: scan.accept, lookBackMs: scan.lookBackMs, ...(scan.evidence ? { evidence: scan.evidence } : {}) }, scan.identity());
   scan.plan.stopProgress();
   const format = raw.output ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
   if (format === 'table') await writeOut(io, renderTraceReport(who, report));

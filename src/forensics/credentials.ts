@@ -53,6 +53,8 @@ export interface IssuedCredential {
   caller: UserIdentity;
   callerKey?: string;
   recipientAccountId?: string;
+  /** The region the call was recorded in (us-east-1 for STS's global endpoint): where its other copy lies. */
+  awsRegion?: string;
   source: string;
   /**
    * The whole record, kept only for a role owner's copy (caller `AWSAccount`) and only when the index
@@ -335,14 +337,14 @@ function encode(c: IssuedCredential, source: number): string {
   const n = <T>(v: T | undefined) => (v === undefined ? null : v);
   return JSON.stringify([
     c.accessKeyId, c.eventName, n(c.eventID), n(c.sharedEventID), c.issuedAt, c.expiresAt, n(c.sessionArn), n(c.roleArn), n(c.account),
-    n(c.sessionName), n(c.sourceIdentity), c.caller, n(c.callerKey), n(c.recipientAccountId), source, n(c.event),
+    n(c.sessionName), n(c.sourceIdentity), c.caller, n(c.callerKey), n(c.recipientAccountId), source, n(c.event), n(c.awsRegion),
   ]);
 }
 
-type Encoded = [string, IssuingEventName, string | null, string | null, number, number, string | null, string | null, string | null, string | null, string | null, UserIdentity, string | null, string | null, number, CloudTrailEvent | null];
+type Encoded = [string, IssuingEventName, string | null, string | null, number, number, string | null, string | null, string | null, string | null, string | null, UserIdentity, string | null, string | null, number, CloudTrailEvent | null, string | null];
 
 function decode(text: string, sources: readonly string[]): IssuedCredential {
-  const [accessKeyId, eventName, eventID, sharedEventID, issuedAt, expiresAt, sessionArn, roleArn, account, sessionName, sourceIdentity, caller, callerKey, recipientAccountId, source, event] = JSON.parse(text) as Encoded;
+  const [accessKeyId, eventName, eventID, sharedEventID, issuedAt, expiresAt, sessionArn, roleArn, account, sessionName, sourceIdentity, caller, callerKey, recipientAccountId, source, event, awsRegion] = JSON.parse(text) as Encoded;
   // Same fields, in the same order, as issuedCredentialOf builds them.
   const c: IssuedCredential = { accessKeyId, eventName, issuedAt, expiresAt, caller, source: sources[source]! };
   if (eventID !== null) c.eventID = eventID;
@@ -354,6 +356,7 @@ function decode(text: string, sources: readonly string[]): IssuedCredential {
   if (sourceIdentity !== null) c.sourceIdentity = sourceIdentity;
   if (callerKey !== null) c.callerKey = callerKey;
   if (recipientAccountId !== null) c.recipientAccountId = recipientAccountId;
+  if (awsRegion !== null) c.awsRegion = awsRegion;
   if (event !== null) c.event = event;
   return c;
 }
@@ -457,5 +460,6 @@ export function issuedCredentialOf(sourced: SourcedEvent): IssuedCredential | un
   set('sourceIdentity', asString(response?.sourceIdentity) ?? asString(request.sourceIdentity));
   set('callerKey', asString(caller.accessKeyId));
   set('recipientAccountId', asString(e.recipientAccountId));
+  set('awsRegion', asString(e.awsRegion));
   return credential;
 }

@@ -6,6 +6,7 @@ import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { attributeEvent, type Origin } from './attribution.js';
 import type { DeletionEffect } from './catalogue.js';
 import { CredentialIndex } from './credentials.js';
+import { completeChains, useAt, type EvidenceReader } from './evidence.js';
 import { issuingMatcher } from './issuing.js';
 import { matchEvent, resourceKey, type MatchKind, type ResourceQuery, type ResourceRef } from './resource.js';
 import type { EventFields } from './event-fields.js';
@@ -44,6 +45,8 @@ export interface FindDeletionOptions {
   accept?: (event: CloudTrailEvent) => boolean;
   /** How far before an action its issuing event may lie (default 36 h). */
   lookBackMs?: number;
+  /** Reads the folders an incomplete chain names, beyond the scoped scan (see evidence.ts). */
+  evidence?: EvidenceReader;
 }
 
 export interface FindDeletionReport {
@@ -100,14 +103,20 @@ export async function findDeletions(
 
   const calls = mergeCopies(candidates);
   calls.sort((a, b) => (eventTimeMs(a.sourced.event.eventTime) ?? 0) - (eventTimeMs(b.sourced.event.eventTime) ?? 0));
+  const origins = await completeChains(
+    calls,
+    ({ sourced: { event } }) => ({ origin: attributeEvent(event, index), use: useAt(eventTimeMs(event.eventTime) ?? 0, asString(event.awsRegion)) }),
+    index,
+    opts.evidence,
+  );
   const results: DeletionResult[] = [];
   const resources = new Map<string, ResourceRef>();
-  for (const { sourced, match, copies } of calls) {
+  calls.forEach(({ sourced, match, copies }, i) => {
     const key = resourceKey(match.resource);
     if (!resources.has(key)) resources.set(key, match.resource);
-    const result = toResult(sourced, match.resource, match.match, match.effect, attributeEvent(sourced.event, index));
+    const result = toResult(sourced, match.resource, match.match, match.effect, origins[i]!);
     results.push(copies.length ? { ...result, copies } : result);
-  }
+  });
   return { results, resources: [...resources.values()], issuingEvents: index.size };
 }
 

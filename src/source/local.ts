@@ -69,6 +69,7 @@ export function folderSource(dir: string): Source {
 }
 
 class DisplayedTrailSource implements Source {
+  readonly readsByPlace = true;
   constructor(
     private readonly inner: TrailSource,
     readonly label: string,

@@ -1,0 +1,90 @@
+import type { SourcedEvent } from '../cloudtrail/event.js';
+import { isoTime } from '../cloudtrail/time.js';
+import type { EvidenceNeed, EvidenceReader, Place } from '../forensics/evidence.js';
+import { issuingPart } from '../forensics/issuing.js';
+import { ISSUING_PUSHDOWN } from '../forensics/pushdown.js';
+import type { ScanScope, Source } from '../source/types.js';
+import type { ScanPlan } from './scan-plan.js';
+
+/** Folders already read: every account or region when the set is absent, over a span of event times. */
+interface Read {
+  accounts?: ReadonlySet<string>;
+  regions?: ReadonlySet<string>;
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Reads the evidence an incomplete chain names from the command's own sources, by place: only sources laid
+ * out by account and region, each pass a pre-filtered scan (issuing events only) of just the folders named
+ * and not yet read. What the main scan read counts as read, so an unscoped run never reads twice.
+ */
+export class PlaceEvidenceReader implements EvidenceReader {
+  private readonly reads: Read[] = [];
+
+  constructor(
+    private readonly plan: ScanPlan,
+    private readonly sources: readonly Source[],
+    main: ScanScope,
+  ) {
+    this.reads.push({
+      ...(main.accounts?.length ? { accounts: new Set(main.accounts) } : {}),
+      ...(main.regions?.length ? { regions: new Set(main.regions) } : {}),
+      fromMs: main.start?.getTime() ?? -Infinity,
+      toMs: main.end?.getTime() ?? Infinity,
+    });
+  }
+
+  /** The command's sources that can be read by place, or undefined when none can. */
+  static over(plan: ScanPlan, main: ScanScope): PlaceEvidenceReader | undefined {
+    const sources = plan.sources.filter((s) => s.readsByPlace === true);
+    return sources.length ? new PlaceEvidenceReader(plan, sources, main) : undefined;
+  }
+
+  read(needs: readonly EvidenceNeed[]): AsyncIterable<SourcedEvent> | undefined {
+    // One scan per account: its regions and the span of every need that names it.
+    const pending = new Map<string, { regions: Set<string>; fromMs: number; toMs: number }>();
+    for (const need of needs) {
+      for (const place of need.places) {
+        if (this.readFor(place, need)) continue;
+        const p = pending.get(place.account);
+        if (!p) pending.set(place.account, { regions: new Set([place.region]), fromMs: need.fromMs, toMs: need.toMs });
+        else {
+          p.regions.add(place.region);
+          p.fromMs = Math.min(p.fromMs, need.fromMs);
+          p.toMs = Math.max(p.toMs, need.toMs);
+        }
+      }
+    }
+    if (pending.size === 0) return undefined;
+    const scopes: ScanScope[] = [];
+    for (const [account, p] of [...pending].sort(([a], [b]) => a.localeCompare(b))) {
+      this.reads.push({ accounts: new Set([account]), regions: p.regions, fromMs: p.fromMs, toMs: p.toMs });
+      scopes.push({ accounts: [account], regions: [...p.regions].sort(), start: new Date(p.fromMs), end: new Date(p.toMs), hints: ISSUING_PUSHDOWN });
+    }
+    return this.scanAll(scopes);
+  }
+
+  searched(need: EvidenceNeed): string | undefined {
+    const read = need.places.filter((p) => this.readFor(p, need));
+    if (read.length === 0) return undefined;
+    const byAccount = new Map<string, string[]>();
+    for (const p of read) byAccount.set(p.account, [...(byAccount.get(p.account) ?? []), p.region]);
+    const folders = [...byAccount].map(([account, regions]) => `account ${account} in ${regions.join(' and ')}`).join(', ');
+    const span = `${isoTime(need.fromMs, 's')} to ${isoTime(need.toMs, 's')}`;
+    return `read ${folders} (${span}) in ${this.sources.map((s) => s.label).join(', ')} without finding it`;
+  }
+
+  private readFor(place: Place, need: EvidenceNeed): Read | undefined {
+    return this.reads.find(
+      (r) => (!r.accounts || r.accounts.has(place.account)) && (!r.regions || r.regions.has(place.region)) && r.fromMs <= need.fromMs && r.toMs >= need.toMs,
+    );
+  }
+
+  private async *scanAll(scopes: ScanScope[]): AsyncIterable<SourcedEvent> {
+    for (const scope of scopes) {
+      const hits = this.plan.scan({ recipe: issuingPart.recipe(), sources: [...this.sources], scope, dedup: false, label: `evidence ${scope.accounts!.join()} ${scope.regions!.join(',')}` });
+      for await (const hit of hits) yield { event: hit.event, source: hit.source };
+    }
+  }
+}
