@@ -71,7 +71,7 @@ export class PlaceEvidenceReader implements EvidenceReader {
     const byAccount = new Map<string, string[]>();
     for (const p of read) byAccount.set(p.account, [...(byAccount.get(p.account) ?? []), p.region]);
     const folders = [...byAccount].map(([account, regions]) => `account ${account} in ${regions.join(' and ')}`).join(', ');
-    const span = `${isoTime(need.fromMs, 's')} to ${isoTime(need.toMs, 's')}`;
+    const span = need.fromMs === need.toMs ? `at ${isoTime(need.fromMs, 's')}` : `${isoTime(need.fromMs, 's')} to ${isoTime(need.toMs, 's')}`;
     return `read ${folders} (${span}) in ${this.sources.map((s) => s.label).join(', ')} without finding it`;
   }
 
@@ -83,7 +83,7 @@ export class PlaceEvidenceReader implements EvidenceReader {
 
   private async *scanAll(scopes: ScanScope[]): AsyncIterable<SourcedEvent> {
     for (const scope of scopes) {
-      const hits = this.plan.scan({ recipe: issuingPart.recipe(), sources: [...this.sources], scope, dedup: false, label: `evidence ${scope.accounts!.join()} ${scope.regions!.join(',')}` });
+      const hits = this.plan.scan({ recipe: issuingPart.recipe(), sources: [...this.sources], scope, dedup: false, label: `evidence in account ${scope.accounts!.join()} (${scope.regions!.join(', ')})` });
       for await (const hit of hits) yield { event: hit.event, source: hit.source };
     }
   }

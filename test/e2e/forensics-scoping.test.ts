@@ -131,7 +131,7 @@ test('a chain that cannot be completed names the key, the folders read and what 
   assert.deepEqual(x!.origin.chain.map((s) => s.accessKeyId), ['ASIAADMINEXAMPLE0001']);
   const missing = x!.origin.missing!;
   assert.match(missing, /same sharedEventID/);
-  assert.match(missing, new RegExp(`read account ${A} in us-east-1 \\(2026-03-14T03:55:02Z to 2026-03-14T03:55:02Z\\) in s3://org-trail-no-a/ without finding it`));
+  assert.match(missing, new RegExp(`read account ${A} in us-east-1 \\(at 2026-03-14T03:55:02Z\\) in s3://org-trail-no-a/ without finding it`));
   assert.match(missing, /--identity-source/);
   assert.deepEqual(await foldersRead(), [`${B}/eu-west-1`, `${B}/us-east-1`], 'A has no folder: its account listing finds nothing to open');
 });
