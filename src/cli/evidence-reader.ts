@@ -6,6 +6,29 @@ import { ISSUING_PUSHDOWN } from '../forensics/pushdown.js';
 import type { ScanScope, Source } from '../source/types.js';
 import type { ScanPlan } from './scan-plan.js';
 
+interface Span {
+  fromMs: number;
+  toMs: number;
+}
+
+/** Spans closer than this are read as one: a day folder holds both ends anyway. */
+const MERGE_GAP_MS = 2 * 86_400_000;
+/** More spans than this in one pass are read as the one span that covers them all. */
+const MAX_SPANS = 4;
+
+/** The spans, merged where they overlap or nearly do; at most MAX_SPANS. */
+export function clustered(spans: readonly Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => a.fromMs - b.fromMs);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.fromMs <= last.toMs + MERGE_GAP_MS) last.toMs = Math.max(last.toMs, s.toMs);
+    else out.push({ ...s });
+  }
+  if (out.length <= MAX_SPANS) return out;
+  return [{ fromMs: out[0]!.fromMs, toMs: Math.max(...out.map((s) => s.toMs)) }];
+}
+
 /** Folders already read: every account or region when the set is absent, over a span of event times. */
 interface Read {
   accounts?: ReadonlySet<string>;
@@ -42,25 +65,32 @@ export class PlaceEvidenceReader implements EvidenceReader {
   }
 
   read(needs: readonly EvidenceNeed[]): AsyncIterable<SourcedEvent> | undefined {
-    // One scan per account: its regions and the span of every need that names it.
-    const pending = new Map<string, { regions: Set<string>; fromMs: number; toMs: number }>();
+    const pending = new Map<string, { regions: Set<string>; spans: Span[] }>();
     for (const need of needs) {
       for (const place of need.places) {
         if (this.readFor(place, need)) continue;
-        const p = pending.get(place.account);
-        if (!p) pending.set(place.account, { regions: new Set([place.region]), fromMs: need.fromMs, toMs: need.toMs });
-        else {
-          p.regions.add(place.region);
-          p.fromMs = Math.min(p.fromMs, need.fromMs);
-          p.toMs = Math.max(p.toMs, need.toMs);
-        }
+        const p = pending.get(place.account) ?? pending.set(place.account, { regions: new Set(), spans: [] }).get(place.account)!;
+        p.regions.add(place.region);
+        p.spans.push({ fromMs: need.fromMs, toMs: need.toMs });
       }
     }
     if (pending.size === 0) return undefined;
-    const scopes: ScanScope[] = [];
+    // Accounts that need the same regions share a scan (one listing of the layout's accounts), and each
+    // group reads a few spans of time: however many records named them, a pass makes a bounded number
+    // of scans.
+    const groups = new Map<string, { accounts: string[]; regions: string[]; spans: Span[] }>();
     for (const [account, p] of [...pending].sort(([a], [b]) => a.localeCompare(b))) {
-      this.reads.push({ accounts: new Set([account]), regions: p.regions, fromMs: p.fromMs, toMs: p.toMs });
-      scopes.push({ accounts: [account], regions: [...p.regions].sort(), start: new Date(p.fromMs), end: new Date(p.toMs), hints: ISSUING_PUSHDOWN });
+      const regions = [...p.regions].sort();
+      const g = groups.get(regions.join()) ?? groups.set(regions.join(), { accounts: [], regions, spans: [] }).get(regions.join())!;
+      g.accounts.push(account);
+      g.spans.push(...p.spans);
+    }
+    const scopes: ScanScope[] = [];
+    for (const g of groups.values()) {
+      for (const span of clustered(g.spans)) {
+        this.reads.push({ accounts: new Set(g.accounts), regions: new Set(g.regions), ...span });
+        scopes.push({ accounts: g.accounts, regions: g.regions, start: new Date(span.fromMs), end: new Date(span.toMs), hints: ISSUING_PUSHDOWN });
+      }
     }
     return this.scanAll(scopes);
   }
@@ -83,7 +113,7 @@ export class PlaceEvidenceReader implements EvidenceReader {
 
   private async *scanAll(scopes: ScanScope[]): AsyncIterable<SourcedEvent> {
     for (const scope of scopes) {
-      const hits = this.plan.scan({ recipe: issuingPart.recipe(), sources: [...this.sources], scope, dedup: false, label: `evidence in account ${scope.accounts!.join()} (${scope.regions!.join(', ')})` });
+      const hits = this.plan.scan({ recipe: issuingPart.recipe(), sources: [...this.sources], scope, dedup: false, label: `evidence in account${scope.accounts!.length === 1 ? '' : 's'} ${scope.accounts!.join(', ')} (${scope.regions!.join(', ')})` });
       for await (const hit of hits) yield { event: hit.event, source: hit.source };
     }
   }
