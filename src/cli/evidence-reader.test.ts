@@ -11,8 +11,15 @@ test('spans that overlap or lie within two days are read as one; far ones apart'
   ]);
 });
 
-test('however many far-apart spans the records name, a pass reads at most four', () => {
-  const spans = Array.from({ length: 50 }, (_, i) => ({ fromMs: i * 10 * DAY, toMs: i * 10 * DAY + DAY }));
-  assert.deepEqual(clustered(spans), [{ fromMs: 0, toMs: 490 * DAY + DAY }]);
+test('however many far-apart spans the records name, a pass reads at most four, cut at the widest gaps', () => {
+  const spans = Array.from({ length: 50 }, (_, i) => ({ fromMs: 20_000 * DAY + i * 10 * DAY, toMs: 20_000 * DAY + i * 10 * DAY + DAY }));
   assert.equal(clustered(spans.slice(0, 4)).length, 4);
+  // A record dated 1970 stays a span of its own rather than stretching the read over 55 years.
+  const odd = [{ fromMs: 0, toMs: DAY }, { fromMs: 5_000 * DAY, toMs: 5_001 * DAY }, { fromMs: 9_000 * DAY, toMs: 9_001 * DAY }, ...spans];
+  assert.deepEqual(clustered(odd), [
+    { fromMs: 0, toMs: DAY },
+    { fromMs: 5_000 * DAY, toMs: 5_001 * DAY },
+    { fromMs: 9_000 * DAY, toMs: 9_001 * DAY },
+    { fromMs: 20_000 * DAY, toMs: 20_491 * DAY },
+  ]);
 });

@@ -13,10 +13,13 @@ interface Span {
 
 /** Spans closer than this are read as one: a day folder holds both ends anyway. */
 const MERGE_GAP_MS = 2 * 86_400_000;
-/** More spans than this in one pass are read as the one span that covers them all. */
+/** More spans than this in one pass are joined across the smallest gaps. */
 const MAX_SPANS = 4;
 
-/** The spans, merged where they overlap or nearly do; at most MAX_SPANS. */
+/**
+ * The spans, merged where they overlap or nearly do; at most MAX_SPANS, cut at the widest gaps, so one
+ * record with an odd time costs a span of its own instead of widening every other.
+ */
 export function clustered(spans: readonly Span[]): Span[] {
   const sorted = [...spans].sort((a, b) => a.fromMs - b.fromMs);
   const out: Span[] = [];
@@ -26,7 +29,21 @@ export function clustered(spans: readonly Span[]): Span[] {
     else out.push({ ...s });
   }
   if (out.length <= MAX_SPANS) return out;
-  return [{ fromMs: out[0]!.fromMs, toMs: Math.max(...out.map((s) => s.toMs)) }];
+  const cuts = new Set(
+    out
+      .slice(1)
+      .map((s, i) => ({ at: i + 1, gap: s.fromMs - out[i]!.toMs }))
+      .sort((a, b) => b.gap - a.gap || a.at - b.at)
+      .slice(0, MAX_SPANS - 1)
+      .map((c) => c.at),
+  );
+  const joined: Span[] = [];
+  out.forEach((s, i) => {
+    const last = joined[joined.length - 1];
+    if (last && !cuts.has(i)) last.toMs = Math.max(last.toMs, s.toMs);
+    else joined.push({ ...s });
+  });
+  return joined;
 }
 
 /** Folders already read: every account or region when the set is absent, over a span of event times. */

@@ -58,6 +58,8 @@ export function needOf(origin: Origin, use: ChainUse, index: CredentialIndex): E
   const issued = first ? index.issuancesOf(first.accessKeyId).find((c) => c.eventID === first.eventID) : undefined;
   const atMs = first ? (eventTimeMs(first.eventTime) ?? use.timeMs) : use.timeMs;
   const region = first ? issued?.awsRegion : use.region;
+  // A record without a readable time names no span of folders.
+  if (!Number.isFinite(atMs) || atMs <= 0) return undefined;
   const reached = origin.reached;
   switch (reached.type) {
     case 'AssumedRole':
