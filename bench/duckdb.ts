@@ -1,5 +1,5 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { availableParallelism } from 'node:os';
+import { loadDuckdb } from './duckdb-pkg.js';
 
 /**
  * DuckDB's best case on the same files: read_json over the .json.gz files with the columns the query
@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
  * Usage: node duckdb.js <trail-dir> needle|count
  */
 const [dir, query] = process.argv.slice(2) as [string, string];
+const { DuckDBInstance } = await loadDuckdb();
 const instance = await DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) });
 const db = await instance.connect();
 const from = `(SELECT unnest(Records) AS r FROM read_json('${dir}/**/*.json.gz', format = 'auto', compression = 'gzip',

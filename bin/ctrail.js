@@ -1,13 +1,20 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (built by `npm run build`, which `npm ci` runs via `prepare`).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` in a checkout, by `npm pack` for the registry).
+// Written in old syntax on purpose: on a Node too old to run ctrail, this file must still parse so it can say why.
+var NEED = [22, 15];
+var SUPPORTED = '>= 22.15 (22 and 24 are tested)';
+var have = String(process.versions.node).split('.').map(Number);
+if (have[0] < NEED[0] || (have[0] === NEED[0] && have[1] < NEED[1])) {
+  process.stderr.write('ctrail: needs Node.js ' + SUPPORTED + '; this is Node ' + process.versions.node + ' (see docs/install.md)\n');
+  process.exit(2);
+}
 import('../dist/src/cli/main.js')
-  .then((m) => m.main(process.argv))
-  .catch((err) => {
+  .then(function (m) { return m.main(process.argv); })
+  .catch(function (err) {
     if (err && err.code === 'ERR_MODULE_NOT_FOUND') {
-      process.stderr.write('ctrail: not built yet; run `npm install` (or `npm run build`) in the ctrail folder\n');
+      process.stderr.write('ctrail: not built yet; run `npm ci` (or `npm run build`) in the ctrail folder\n');
     } else {
-      process.stderr.write(`ctrail: internal error: ${err && err.message ? err.message : String(err)}\n`);
+      process.stderr.write('ctrail: internal error: ' + (err && err.message ? err.message : String(err)) + '\n');
     }
     process.exitCode = 2;
   });

@@ -1,7 +1,7 @@
 /**
  * Errors are values inside the pipeline. Two kinds exist:
  *  - InputProblem: one input (file, object, API page) could not be read. The scan goes on; the CLI prints
- *    `ctrail: <source>: <problem>` and the exit code says something was skipped.
+ *    `ctrail: <source>: <problem>` and the exit code says the answer is incomplete (3).
  *  - CtrailError: the run cannot start or must stop (bad flag, unknown bucket, no credentials). The CLI
  *    prints one line and exits 2.
  */
@@ -10,27 +10,24 @@ export interface InputProblem {
   problem: string;
 }
 
-export type Fault = 'usage' | 'config' | 'input' | 'internal';
-
+/** The run cannot start; the subclass names whose side the fix is on. cli/exit.ts maps all of them to 2. */
 export class CtrailError extends Error {
-  readonly fault: Fault;
-  constructor(message: string, fault: Fault = 'usage') {
+  constructor(message: string) {
     super(message);
     this.name = 'CtrailError';
-    this.fault = fault;
   }
 }
 
 export class UsageError extends CtrailError {
   constructor(message: string) {
-    super(message, 'usage');
+    super(message);
     this.name = 'UsageError';
   }
 }
 
 export class ConfigError extends CtrailError {
   constructor(message: string) {
-    super(message, 'config');
+    super(message);
     this.name = 'ConfigError';
   }
 }

@@ -22,7 +22,5 @@ if (files.length === 0) {
   console.error('test/run.js: no compiled tests found; run `npm run build` first');
   process.exit(1);
 }
-// The SDK warns on Node 20 about a future release; tests should not drown in it.
-const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-const result = spawnSync(process.execPath, ['--test', ...files], { stdio: 'inherit', env });
+const result = spawnSync(process.execPath, ['--test', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -304,7 +304,3 @@ export function runChecks(facts: AccountFacts, settings: AuditSettings): AuditRe
   }
   return { account: facts.account, regions: facts.regions, checks };
 }
-
-export function exitCodeFor(report: AuditReport): 0 | 1 {
-  return report.checks.every((c) => c.status === 'pass') ? 0 : 1;
-}

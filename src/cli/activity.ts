@@ -1,38 +1,39 @@
-import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { activityIndexPart, collectActivity, parseActivityTarget } from '../forensics/activity.js';
+import { collectActivity } from '../forensics/activity/collect.js';
+import { activityIndexPart } from '../forensics/activity/matchers.js';
+import { parseActivityTarget } from '../forensics/activity/target.js';
 import { compileRecipe, type MatcherRecipe } from '../filter/recipe.js';
-import { renderActivityReport } from '../forensics/activity-render.js';
+import { renderActivityReport } from '../output/activity.js';
 import type { SourcedEvent } from '../cloudtrail/event.js';
 import type { ScanHit } from '../pipeline/scan.js';
 import { StdinSource } from '../source/local.js';
 import type { ScanScope } from '../source/types.js';
+import type { Register } from './register.js';
 import type { CliIO } from './io.js';
-import { addForensicsOptions, exitCode, forensicsScan, writeOut, type RawForensicsOptions } from './forensics-scan.js';
+import type { ExitCode } from './exit.js';
+import { outputFormatFrom, SOURCES_HELP } from './options.js';
+import { finishReport } from './report.js';
+import { addForensicsOptions, forensicsScan, type RawForensicsOptions } from './forensics-scan.js';
 
 interface RawActivityOptions extends RawForensicsOptions {
   summary?: boolean;
   followPersistence?: boolean;
 }
 
-export function register(program: Command, io: CliIO): void {
+export const register: Register = (cmd, io, done) => {
   addForensicsOptions(
-    program
-      .command('activity')
-      .description('blast radius: everything a credential or person did, through every session it spawned (role chains, other accounts, new access keys)')
+    cmd
       .argument('<who>', 'access key id (AKIA…/ASIA…), IAM user or role ARN, session ARN (assumed-role/…, federated-user/…), or a SAML/web-identity subject or Identity Center user name')
-      .argument('[source...]', 'files, folders, globs, - (stdin), s3://bucket[/prefix], history:REGION, logs:GROUP')
+      .argument('[source...]', SOURCES_HELP)
       .option('--summary', 'print the summary alone, without the timeline')
       .option('--follow-persistence', 'follow access keys (CreateAccessKey) and users (CreateUser) created by the set into their own use', true)
       .option('--no-follow-persistence', 'report persistence, but do not follow the new keys and users'),
-  ).action(async (who: string, sources: string[], raw: RawActivityOptions) => {
-    process.exitCode = await runActivity(io, who, sources, raw);
-  });
-}
+  ).action(async (who: string, sources: string[], raw: RawActivityOptions) => done(await runActivity(io, who, sources, raw)));
+};
 
-export async function runActivity(io: CliIO, who: string, sourceArgs: string[], raw: RawActivityOptions): Promise<number> {
+export async function runActivity(io: CliIO, who: string, sourceArgs: string[], raw: RawActivityOptions): Promise<ExitCode> {
   const target = parseActivityTarget(who);
-  const format = raw.output ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
+  const format = outputFormatFrom<'ndjson' | 'json'>(raw.output, io.stdoutIsTTY, 'ndjson');
   if (raw.summary && format === 'ndjson') throw new UsageError('--summary applies to the terminal form; -o json is the summary as one object');
   const scan = forensicsScan(io, sourceArgs, raw);
   const spec = scan.plan.spec;
@@ -58,11 +59,11 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
     scan.identity(),
     who,
   );
-  scan.plan.stopProgress();
-  if (format === 'table') await writeOut(io, renderActivityReport(report, raw.summary === true));
-  else if (format === 'json') await writeOut(io, JSON.stringify(report.summary, null, 2) + '\n');
-  else await writeOut(io, report.events.map((x) => JSON.stringify(x) + '\n').join(''));
-  return exitCode(report.events.length > 0, scan.plan);
+  return finishReport(io, raw.output, scan.plan, report.events.length > 0, {
+    table: () => renderActivityReport(report, raw.summary === true),
+    json: () => report.summary,
+    rows: () => report.events,
+  });
 }
 
 async function* sourced(hits: AsyncIterable<ScanHit>): AsyncIterable<SourcedEvent> {

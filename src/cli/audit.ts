@@ -1,15 +1,16 @@
-import { Option, type Command } from 'commander';
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
 import { UsageError } from '../errors.js';
-import { OutputWriter } from '../output/writer.js';
+import { writeReport } from '../output/writer.js';
+import type { Register } from './register.js';
+import { checkExit, type ExitCode } from './exit.js';
 import type { CliIO } from './io.js';
-import type { RawScanOptions } from './options.js';
+import { collectList, outputFormatFrom, outputOption, type RawScanOptions } from './options.js';
 
 interface RawAuditOptions {
   trail?: string[];
   region?: string[];
   minRetentionDays?: string;
-  output?: 'table' | 'json';
+  output?: string;
   profile?: string;
   replay?: string[];
   start?: string;
@@ -17,27 +18,21 @@ interface RawAuditOptions {
   quiet?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []) => previous.concat(value.split(',').map((v) => v.trim()).filter(Boolean));
-
-export function register(program: Command, io: CliIO): void {
-  program
-    .command('audit')
-    .description("check that the account's CloudTrail evidence can be trusted and that its alerts would fire")
-    .option('--trail <name|arn>', 'audit only this trail; repeat for several (default: every trail found)', collect)
-    .option('--region <region>', 'where to look for trails; repeat for several (default: the SDK region; trails of other regions are found through it)', collect)
+export const register: Register = (cmd, io, done) => {
+  cmd
+    .option('--trail <name|arn>', 'audit only this trail; repeat for several (default: every trail found)', collectList)
+    .option('--region <region>', 'where to look for trails; repeat for several (default: the SDK region; trails of other regions are found through it)', collectList)
     .option('--min-retention-days <n>', 'shortest acceptable lifecycle expiry for log objects', '365')
-    .addOption(new Option('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'))
+    .addOption(outputOption(['table', 'json'], 'json'))
     .option('--profile <name>', 'AWS profile from the shared config files')
     .option('--replay <source...>', 'also run every metric filter and EventBridge rule found over this history (any source `events` takes)')
     .option('--start <time>', 'with --replay: events at or after this time (ISO 8601 or 90m, 6h, 7d ago)')
     .option('--end <time>', 'with --replay: events at or before this time')
     .option('-q, --quiet', 'with --replay: no progress line')
-    .action(async (raw: RawAuditOptions) => {
-      process.exitCode = await runAuditCommand(io, raw);
-    });
-}
+    .action(async (raw: RawAuditOptions) => done(await runAuditCommand(io, raw)));
+};
 
-export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<number> {
+export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<ExitCode> {
   const minRetentionDays = Number(raw.minRetentionDays ?? '365');
   if (!/^\d+$/.test(raw.minRetentionDays ?? '365') || !Number.isSafeInteger(minRetentionDays)) {
     throw new UsageError(`--min-retention-days: expected a whole number of days, got "${raw.minRetentionDays}"`);
@@ -50,9 +45,9 @@ export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<
 
   // Loaded on use: the AWS SDK costs half a second at start-up, which other commands should not pay.
   const { collectFacts } = await import('../audit/collect.js');
-  const { runChecks, exitCodeFor } = await import('../audit/checks.js');
+  const { runChecks } = await import('../audit/checks.js');
   const { patternEngines } = await import('../audit/engines.js');
-  const { renderJson, renderTable } = await import('../audit/render.js');
+  const { renderJson, renderTable } = await import('../output/audit.js');
   const facts = await collectFacts({
     aws: { ...(raw.profile ? { profile: raw.profile } : {}), ...(raw.region?.[0] ? { region: raw.region[0] } : {}) },
     regions: raw.region ?? [],
@@ -68,9 +63,12 @@ export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<
     report.replay = await replay(events(), patternsFromFacts(facts, patternEngines));
     skipped = plan.finish();
   }
-  const writer = new OutputWriter(io.stdout);
-  const text = raw.output === 'json' ? renderJson(report) : renderTable(report, { color: io.color, width: io.stdout.columns });
-  await writer.write(text);
-  await writer.end();
-  return skipped ? 1 : exitCodeFor(report);
+  const format = outputFormatFrom(raw.output, io.stdoutIsTTY, 'json');
+  await writeReport(io.stdout, format === 'json' ? renderJson(report) : renderTable(report, { color: io.color, width: io.stdout.columns }));
+  // A failed check is definite; an undecided one (`unknown`: an API call refused or failed) or an
+  // unreadable replay input leaves the audit incomplete.
+  return checkExit(
+    report.checks.some((c) => c.status === 'fail'),
+    skipped || report.checks.some((c) => c.status === 'unknown'),
+  );
 }

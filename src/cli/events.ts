@@ -1,40 +1,35 @@
-import type { Command } from 'commander';
-import { createPrinter, type PrintedEvent } from '../output/printers.js';
-import { parseFields } from '../output/fields.js';
+import { createPrinter, type OutputFormat, type PrintedEvent } from '../output/events/printers.js';
+import { parseFields } from '../output/events/fields.js';
 import { OutputWriter } from '../output/writer.js';
-import { addScanOptions, outputFormatFrom, type RawScanOptions } from './options.js';
+import { addScanOptions, outputFormatFrom, SOURCES_HELP, type RawScanOptions } from './options.js';
 import { ScanPlan } from './scan-plan.js';
-import { addRuleOptions, ruleRecipeFrom, type RawRuleOptions } from './rule-options.js';
 import { recipeOf } from '../filter/recipe.js';
+import { addRuleOptions, ruleRecipeFrom, type RawRuleOptions } from './rule-options.js';
+import type { Register } from './register.js';
 import type { CliIO } from './io.js';
-import { EXIT } from './exit.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
+import { EXIT, searchExit, type ExitCode } from './exit.js';
 
-export function register(program: Command, io: CliIO): void {
-  addRuleOptions(
-    addScanOptions(
-      program
-        .command('events')
-        .description('print the CloudTrail events that match the filters, from any mix of sources')
-        .argument('[source...]', 'files, folders, globs, - (stdin), s3://bucket[/prefix], history:REGION, logs:GROUP'),
-    ),
-  ).action(async (sources: string[], raw: RawScanOptions & RawRuleOptions) => {
-    process.exitCode = await runEvents(io, sources, raw);
-  });
-}
+export const register: Register = (cmd, io, done) => {
+  addRuleOptions(addScanOptions(cmd.argument('[source...]', SOURCES_HELP))).action(async (sources: string[], raw: RawScanOptions & RawRuleOptions) =>
+    done(await runEvents(io, sources, raw)),
+  );
+};
 
-export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions & RawRuleOptions): Promise<number> {
+export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions & RawRuleOptions): Promise<ExitCode> {
   const rules = ruleRecipeFrom(raw);
   const plan = new ScanPlan(io, raw, sourceArgs);
-  const format = outputFormatFrom(raw, io.stdoutIsTTY);
+  const format = outputFormatFrom<OutputFormat>(raw.output, io.stdoutIsTTY, 'ndjson');
   const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
   const printerOpts = raw.fields ? { fields: parseFields(raw.fields), color: io.color } : { color: io.color };
   const printer = createPrinter(format, writer, printerOpts);
   const sorted: PrintedEvent[] | undefined = raw.sort === 'time' ? [] : undefined;
+  let found = false;
   try {
     scan: for await (const batch of plan.scanBatches({ recipe: recipeOf(plan.flags, rules) })) {
       for (const hit of batch) {
         if (writer.closed) break scan;
+        found = true;
         if (sorted) {
           sorted.push(hit);
           continue;
@@ -59,6 +54,6 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
   } finally {
     plan.stopProgress();
   }
-  if (writer.closed) return EXIT.OK; // the reader went away (`| head`): not an error
-  return plan.finish() ? EXIT.SKIPPED : EXIT.OK;
+  if (writer.closed) return EXIT.OK; // the reader went away (`| head`): it took what it wanted
+  return searchExit(found, plan.finish());
 }

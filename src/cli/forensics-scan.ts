@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { compileFilters } from '../filter/flags.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
 import { issuingPart } from '../forensics/issuing.js';
@@ -8,10 +8,8 @@ import type { Pushdown } from '../source/query-hints.js';
 import { ISSUING_PUSHDOWN } from '../forensics/pushdown.js';
 import type { EvidenceReader } from '../forensics/evidence.js';
 import { PlaceEvidenceReader } from './evidence-reader.js';
-import { EXIT } from './exit.js';
-import { OutputWriter } from '../output/writer.js';
 import type { CliIO } from './io.js';
-import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
+import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, collectEach, outputOption, type RawScanOptions } from './options.js';
 import { ScanPlan } from './scan-plan.js';
 import { parseDuration } from './time.js';
 
@@ -21,22 +19,12 @@ export interface RawForensicsOptions extends RawScanOptions {
   lookBack?: string;
 }
 
-export const FORENSICS_EXIT = {
-  FOUND: 0,
-  NONE: 1,
-  USAGE: EXIT.USAGE,
-  /** Results printed, but some inputs could not be read. */
-  PARTIAL: 3,
-} as const;
-
-const collectRaw = (value: string, previous: string[] = []) => previous.concat(value);
-
 export function addForensicsOptions(cmd: Command): Command {
   addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))));
   return cmd
-    .option('--identity-source <source>', 'also read credential-issuing events (AssumeRole…, sign-ins) from this source, e.g. the us-east-1 or management-account trail; repeatable', collectRaw)
+    .option('--identity-source <source>', 'also read credential-issuing events (AssumeRole…, sign-ins) from this source, e.g. the us-east-1 or management-account trail; repeatable', collectEach)
     .option('--look-back <duration>', 'how long before an action its issuing event may lie (e.g. 12h, 36h, 2d)', '36h')
-    .addOption(new Option('-o, --output <format>', 'table (answer, table, chains) on a terminal, ndjson otherwise; or json').choices(['table', 'ndjson', 'json']));
+    .addOption(outputOption(['table', 'ndjson', 'json'], 'ndjson', ' (table: the answer, a table and the chains)'));
 }
 
 export function parseLookBack(text: string | undefined): number {
@@ -99,17 +87,4 @@ export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensics
 
 async function* sourcedFrom(hits: AsyncIterable<{ event: CloudTrailEvent; source: string }>): AsyncIterable<SourcedEvent> {
   for await (const hit of hits) yield { event: hit.event, source: hit.source };
-}
-
-/** Writes a report; a reader that goes away (`| head`) ends the writing quietly, as with `events`. */
-export async function writeOut(io: CliIO, text: string): Promise<void> {
-  const writer = new OutputWriter(io.stdout);
-  writer.write(text);
-  await writer.end();
-}
-
-export function exitCode(found: boolean, plan: ScanPlan): number {
-  const skipped = plan.finish();
-  if (skipped) return FORENSICS_EXIT.PARTIAL;
-  return found ? FORENSICS_EXIT.FOUND : FORENSICS_EXIT.NONE;
 }

@@ -1,17 +1,16 @@
-import { Option, type Command } from 'commander';
-import Table from 'cli-table3';
+import { Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { detectInsights, INSIGHT_DEFAULTS, INSIGHT_TYPES, toInsightsEvents, type Insight, type InsightType } from '../analytics/insights.js';
+import { detectInsights, INSIGHT_DEFAULTS, INSIGHT_TYPES, toInsightsEvents, type InsightType } from '../analytics/insights.js';
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
-import { neutralize } from '../output/sanitize.js';
+import { insightSummary, insightsTable } from '../output/insights.js';
 import { OutputWriter } from '../output/writer.js';
-import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, type RawScanOptions } from './options.js';
+import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, collectList, outputFormatFrom, outputOption, SOURCES_HELP, type RawScanOptions } from './options.js';
 import { ScanPlan } from './scan-plan.js';
 import { formatDuration, parseDuration, parseTime } from './time.js';
-import type { CliIO } from './io.js';
-import { EXIT } from './exit.js';
 import { isoTime as iso } from '../cloudtrail/time.js';
-import { serviceOf } from '../cloudtrail/arn.js';
+import type { Register } from './register.js';
+import type { CliIO } from './io.js';
+import { EXIT, searchExit, type ExitCode } from './exit.js';
 
 interface RawInsightsOptions extends RawScanOptions {
   baseline: string;
@@ -25,15 +24,11 @@ interface RawInsightsOptions extends RawScanOptions {
 
 type InsightsFormat = 'table' | 'ndjson' | 'cloudtrail';
 
-const collect = (value: string, previous: string[] = []) => previous.concat(value.split(',').map((v) => v.trim()).filter(Boolean));
-
-export function register(program: Command, io: CliIO): void {
-  const cmd = program
-    .command('insights')
-    .description('find unusual rates of write calls (ApiCallRateInsight) and errors (ApiErrorRateInsight), as CloudTrail Insights would have')
-    .argument('[source...]', 'files, folders, globs, - (stdin), s3://bucket[/prefix], history:REGION, logs:GROUP')
+export const register: Register = (cmd, io, done) => {
+  cmd
+    .argument('[source...]', SOURCES_HELP)
     .option('--baseline <duration>', 'baseline period just before --start (the sources must cover it)', formatDuration(INSIGHT_DEFAULTS.baselineMs))
-    .addOption(new Option('--type <type>', 'ApiCallRateInsight or ApiErrorRateInsight; repeatable (default: both)').argParser(collect))
+    .addOption(new Option('--type <type>', 'ApiCallRateInsight or ApiErrorRateInsight; repeatable (default: both)').argParser(collectList))
     .option('--per-principal', 'one baseline per API and calling principal, not per API')
     .option('--sigma <k>', 'a minute is anomalous above baseline mean + k standard deviations', String(INSIGHT_DEFAULTS.sigma))
     .option('--min-rate <n>', '…and above n calls per minute', String(INSIGHT_DEFAULTS.minPerMinute))
@@ -41,11 +36,9 @@ export function register(program: Command, io: CliIO): void {
     .option('--top <n>', 'contributors listed per attribute', String(INSIGHT_DEFAULTS.topContributors));
   addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))));
   cmd
-    .addOption(new Option('-o, --output <format>', 'table, ndjson (one summary per insight) or cloudtrail (Insights events, Start and End)').choices(['table', 'ndjson', 'cloudtrail']))
-    .action(async (sources: string[], raw: RawInsightsOptions) => {
-      process.exitCode = await runInsights(io, sources, raw);
-    });
-}
+    .addOption(outputOption(['table', 'ndjson', 'cloudtrail'], 'ndjson', ' (ndjson: one summary per insight; cloudtrail: Insights events, Start and End)'))
+    .action(async (sources: string[], raw: RawInsightsOptions) => done(await runInsights(io, sources, raw)));
+};
 
 function number(text: string, flag: string, min: number, integer: boolean): number {
   const n = Number(text);
@@ -55,9 +48,7 @@ function number(text: string, flag: string, min: number, integer: boolean): numb
   return n;
 }
 
-const round = (n: number): number => Math.round(n * 1000) / 1000;
-
-export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsightsOptions): Promise<number> {
+export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsightsOptions): Promise<ExitCode> {
   const baselineMs = parseDuration(raw.baseline, '--baseline');
   if (baselineMs % 60_000 !== 0) throw new UsageError(`--baseline ${raw.baseline}: expected whole minutes, e.g. 90m, 12h, 7d`);
   const types = raw.type ?? [...INSIGHT_TYPES];
@@ -73,7 +64,7 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
   const scanRaw: RawScanOptions = { ...raw };
   if (start !== undefined) scanRaw.start = iso(start - baselineMs);
   const plan = new ScanPlan(io, scanRaw, sourceArgs);
-  const format: InsightsFormat = (raw.output as InsightsFormat | undefined) ?? (io.stdoutIsTTY ? 'table' : 'ndjson');
+  const format = outputFormatFrom<InsightsFormat>(raw.output, io.stdoutIsTTY, 'ndjson');
   const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
 
   async function* events(): AsyncGenerator<CloudTrailEvent> {
@@ -97,42 +88,13 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
   }
 
   if (format === 'ndjson') {
-    for (const i of report.insights) await writer.write(JSON.stringify(summary(i)) + '\n');
+    for (const i of report.insights) await writer.write(JSON.stringify(insightSummary(i)) + '\n');
   } else if (format === 'cloudtrail') {
     for (const i of report.insights) for (const e of toInsightsEvents(i)) await writer.write(JSON.stringify(e) + '\n');
   } else {
-    await writer.write(
-      `baseline ${iso(report.baselineStart)} → ${iso(report.start)}, analysed ${iso(report.start)} → ${iso(report.end)}: ` +
-        `${report.insights.length} insight${report.insights.length === 1 ? '' : 's'}\n`,
-    );
-    if (report.insights.length) {
-      const head = ['start', 'end', 'min', 'type', 'api', 'region', ...(raw.perPrincipal ? ['principal'] : []), 'peak/min', 'avg/min', 'baseline/min', 'top principal'];
-      const table = new Table({ head, style: { head: io.color ? ['cyan'] : [], border: io.color ? ['grey'] : [] } });
-      for (const i of report.insights) {
-        const topArn = i.attributions.find((a) => a.attribute === 'userIdentityArn')?.insight[0];
-        table.push(
-          [
-            iso(i.start), iso(i.end), String(i.durationMinutes), i.insightType === 'ApiCallRateInsight' ? 'call rate' : 'error rate',
-            `${serviceOf(i.eventSource)}:${i.eventName}`, i.region, ...(raw.perPrincipal ? [i.principal ?? '-'] : []),
-            String(i.peak.count), String(round(i.insight.average)), String(round(i.baseline.average)),
-            topArn ? `${topArn.value} (${round((topArn.count / i.insight.total) * 100)}%)` : '-',
-          ].map(neutralize),
-        );
-      }
-      await writer.write(table.toString() + '\n');
-    }
+    await writer.write(insightsTable(report, raw.perPrincipal === true, io.color));
   }
   await writer.end();
   if (writer.closed) return EXIT.OK;
-  return plan.finish() ? EXIT.SKIPPED : EXIT.OK;
-}
-
-/** One insight as NDJSON: times in ISO 8601, everything else as computed. */
-function summary(i: Insight): Record<string, unknown> {
-  return {
-    ...i,
-    start: iso(i.start),
-    end: iso(i.end),
-    peak: { time: iso(i.peak.minute), count: i.peak.count },
-  };
+  return searchExit(report.insights.length > 0, plan.finish());
 }

@@ -1,9 +1,9 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { CtrailError, describeError } from '../errors.js';
-import { commandModules } from './commands.js';
+import { COMMANDS } from './commands.js';
 import { processIO, type CliIO } from './io.js';
-import { EXIT } from './exit.js';
+import { EXIT, errorExit, type ExitCode } from './exit.js';
 import { closeWorkerPools } from '../workers/pool.js';
 
 function version(): string {
@@ -12,8 +12,9 @@ function version(): string {
 }
 
 /**
- * The CLI edge: the only place that turns errors into messages and exit codes. Every failure becomes one
- * line on stderr; a stack trace is printed only with CTRAIL_DEBUG=1.
+ * The CLI edge: the only place that turns errors into messages and sets the exit code (commands return
+ * theirs; cli/exit.ts holds the table). Every failure becomes one line on stderr; a stack trace is printed
+ * only with CTRAIL_DEBUG=1.
  */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<void> {
   const program = new Command('ctrail');
@@ -27,14 +28,27 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<voi
       writeOut: (s) => io.stdout.write(s),
       outputError: (s, write) => write('ctrail: ' + s.replace(/^error: /, '')),
     });
-  // A run of one command loads only that command's code (start-up time is a quarter of a small query);
-  // help, a misspelt command and `ctrail help X` need them all.
-  const named = argv[2] !== undefined && Object.hasOwn(commandModules, argv[2]) ? [commandModules[argv[2]]!] : Object.values(commandModules);
-  for (const load of named) (await load()).register(program, io);
-  for (const cmd of program.commands) cmd.exitOverride();
+  let code: ExitCode = EXIT.OK;
+  const done = (c: ExitCode): void => {
+    code = c;
+  };
+  // Only the command named (`ctrail X …` or `ctrail help X`) loads its code: --help, --version and a
+  // misspelt name list the others from the light table in commands.ts.
+  const named = argv[2] === 'help' ? argv[3] : argv[2];
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    const cmd = program.command(name).description(entry.summary).exitOverride();
+    if (name === named) {
+      (await entry.load()).register(cmd, io, done);
+    } else {
+      // A stub lists the command as its real self would ("events [options] [source...]") and never runs.
+      if (entry.args) cmd.arguments(entry.args);
+      cmd.addOption(new Option('--options').hideHelp());
+    }
+  }
 
   try {
     await program.parseAsync(argv);
+    process.exitCode = code;
   } catch (err) {
     process.exitCode = exitCodeFor(err, io);
   } finally {
@@ -44,16 +58,15 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<voi
   }
 }
 
-function exitCodeFor(err: unknown, io: CliIO): number {
+function exitCodeFor(err: unknown, io: CliIO): ExitCode {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE; // commander has already printed the message
   }
-  if (err instanceof CtrailError) {
-    io.stderr.write(`ctrail: ${err.message}\n`);
-    return EXIT.USAGE;
+  if (err instanceof CtrailError) io.stderr.write(`ctrail: ${err.message}\n`);
+  else {
+    io.stderr.write(`ctrail: internal error: ${describeError(err)} (set CTRAIL_DEBUG=1 for details, and please report it)\n`);
+    if (process.env.CTRAIL_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
   }
-  io.stderr.write(`ctrail: internal error: ${describeError(err)} (set CTRAIL_DEBUG=1 for details, and please report it)\n`);
-  if (process.env.CTRAIL_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
-  return EXIT.USAGE;
+  return errorExit(err);
 }

@@ -3,7 +3,6 @@ import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import type { AwsOptions } from '../source/aws.js';
 import type { EventCategory, FilterSpec } from '../filter/spec.js';
-import type { OutputFormat } from '../output/printers.js';
 import { checkWindow, parseTime } from './time.js';
 
 /**
@@ -38,13 +37,18 @@ export interface RawScanOptions {
   dedup?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []) => previous.concat(value.split(',').map((v) => v.trim()).filter(Boolean));
-const collectRaw = (value: string, previous: string[] = []) => previous.concat(value);
+/** For repeatable options whose values may also be comma-separated (`--region a,b --region c`). */
+export const collectList = (value: string, previous: string[] = []): string[] => previous.concat(value.split(',').map((v) => v.trim()).filter(Boolean));
+/** For repeatable options whose values may hold commas (globs, paths, raw text). */
+export const collectEach = (value: string, previous: string[] = []): string[] => previous.concat(value);
+
+/** The help text of every `[source...]` argument. */
+export const SOURCES_HELP = 'files, folders, globs, - (stdin), s3://bucket[/prefix], history:REGION, logs:GROUP';
 
 export function addAwsOptions(cmd: Command): Command {
   return cmd
     .option('--profile <name>', 'AWS profile from the shared config files')
-    .option('--region <region>', 'AWS region: filters events and prunes trail keys; repeat for several (the first is the API region)', collect)
+    .option('--region <region>', 'AWS region: filters events and prunes trail keys; repeat for several (the first is the API region)', collectList)
     .option('--endpoint-url <url>', 'S3 endpoint (e.g. a local S3-compatible server); also AWS_ENDPOINT_URL_S3');
 }
 
@@ -60,28 +64,28 @@ export function addWindowOptions(cmd: Command): Command {
   return cmd
     .option('--start <time>', 'events at or after this time: ISO 8601 or a duration ago (90m, 6h, 7d)')
     .option('--end <time>', 'events at or before this time: ISO 8601 or a duration ago')
-    .option('--account <id>', 'recipientAccountId or userIdentity.accountId; repeatable; prunes trail keys', collect);
+    .option('--account <id>', 'recipientAccountId or userIdentity.accountId; repeatable; prunes trail keys', collectList);
 }
 
 export function addFilterOptions(cmd: Command): Command {
   return cmd
-    .option('--event-name <name>', 'eventName, exact or a glob like Delete*; repeatable (OR)', collect)
-    .option('--event-source <source>', 'eventSource, e.g. s3.amazonaws.com; repeatable', collect)
-    .option('--user <who>', 'principal ARN, user name, principal id, role or session name, access key; globs allowed; repeatable', collectRaw)
-    .option('--access-key <id>', 'userIdentity.accessKeyId; repeatable', collect)
-    .option('--source-ip <ip|cidr>', 'sourceIPAddress, an IP or a CIDR block; repeatable', collect)
+    .option('--event-name <name>', 'eventName, exact or a glob like Delete*; repeatable (OR)', collectList)
+    .option('--event-source <source>', 'eventSource, e.g. s3.amazonaws.com; repeatable', collectList)
+    .option('--user <who>', 'principal ARN, user name, principal id, role or session name, access key; globs allowed; repeatable', collectEach)
+    .option('--access-key <id>', 'userIdentity.accessKeyId; repeatable', collectList)
+    .option('--source-ip <ip|cidr>', 'sourceIPAddress, an IP or a CIDR block; repeatable', collectList)
     .option('--errors', 'only calls that failed (errorCode present)')
     .option('--no-errors', 'only calls that succeeded')
     .option('--read-only', 'only read-only calls')
     .option('--write-only', 'only write (mutating) calls')
-    .addOption(new Option('--category <category>', 'management, data or insight; repeatable').argParser(collect))
-    .option('--resource <value>', 'a resources[].ARN or any string under requestParameters; globs allowed; repeatable', collectRaw)
-    .option('--match <text>', 'raw substring anywhere in the record; repeatable (OR)', collectRaw);
+    .addOption(new Option('--category <category>', 'management, data or insight; repeatable').argParser(collectList))
+    .option('--resource <value>', 'a resources[].ARN or any string under requestParameters; globs allowed; repeatable', collectEach)
+    .option('--match <text>', 'raw substring anywhere in the record; repeatable (OR)', collectEach);
 }
 
 export function addOutputOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-o, --output <format>', 'ndjson, json, csv or table (default: table on a terminal, ndjson otherwise)').choices(['ndjson', 'json', 'csv', 'table']))
+    .addOption(outputOption(['table', 'ndjson', 'json', 'csv'], 'ndjson'))
     .option('--fields <paths>', 'comma-separated dotted paths to print, e.g. eventTime,userIdentity.arn')
     .addOption(new Option('--sort <key>', 'sort by eventTime (buffers all matches); default is input order').choices(['time']))
     .option('--no-dedup', 'keep repeated deliveries of the same eventID');
@@ -136,13 +140,22 @@ export function jobsFrom(o: RawScanOptions): number {
   return n;
 }
 
-export function threadsFrom(o: RawScanOptions): number {
+export function threadsFrom(o: { threads?: string | undefined }): number {
   if (o.threads === undefined) return availableParallelism();
   const n = Number(o.threads);
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--threads ${o.threads}: expected a whole number from 1 to 256`);
   return n;
 }
 
-export function outputFormatFrom(o: RawScanOptions, isTTY: boolean): OutputFormat {
-  return (o.output as OutputFormat | undefined) ?? (isTTY ? 'table' : 'ndjson');
+/**
+ * `-o` speaks one vocabulary (table, ndjson, json, csv where it applies) and defaults the same way in every
+ * command: a table for a person at a terminal, `machine` (the command's machine format) into a pipe or file.
+ */
+export function outputFormatFrom<F extends string>(given: string | undefined, isTTY: boolean, machine: F): F | 'table' {
+  return (given as F | 'table' | undefined) ?? (isTTY ? 'table' : machine);
+}
+
+/** `-o` with the command's formats; the help names the defaults. */
+export function outputOption(formats: readonly string[], machine: string, more = ''): Option {
+  return new Option('-o, --output <format>', `${formats.join(', ')}${more} (default: table on a terminal, ${machine} otherwise)`).choices(formats);
 }

@@ -1,5 +1,7 @@
-import { isoTime, utc, zoneOffsetMinutes } from '../cloudtrail/time.js';
+import { DURATION_UNIT_MS as UNIT_MS, formatDuration, isoTime, utc, zoneOffsetMinutes } from '../cloudtrail/time.js';
 import { UsageError } from '../errors.js';
+
+export { formatDuration };
 
 /**
  * The one grammar for times and durations that users type: `--start`/`--end`, `--start-time`/`--end-time`,
@@ -10,7 +12,6 @@ import { UsageError } from '../errors.js';
  * that long before now. Ambiguous forms such as `03/04/2026` are refused.
  */
 
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const DURATION = /^(\d+(?:\.\d+)?)\s*([smhdw])$/i;
 const EXTENDED = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const BASIC = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -29,15 +30,6 @@ export function parseDuration(text: string, flag: string, max?: number): number 
   if (ms === undefined) throw new UsageError(`${flag} ${text}: not a duration (use a number and a unit: 90s, 90m, 6h, 7d, 2w)`);
   if (max !== undefined && ms > max) throw new UsageError(`${flag} ${text}: at most ${formatDuration(max)}`);
   return ms;
-}
-
-/** The largest whole unit that writes `ms` exactly: 604800000 → `1w`, 5400000 → `90m`. */
-export function formatDuration(ms: number): string {
-  for (const unit of ['w', 'd', 'h', 'm', 's']) {
-    const size = UNIT_MS[unit]!;
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
 }
 
 /** An absolute ISO 8601 time, or undefined when the text is not one. */

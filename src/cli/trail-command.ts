@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
+import { collectEach } from './options.js';
 
 /** Options that `validate` and `mirror` share, spelled as `aws cloudtrail validate-logs` spells them. */
 export interface TrailScopeFlags {
@@ -12,16 +13,15 @@ export interface TrailScopeFlags {
   jobs: string;
 }
 
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 /** `verb` names what the command does to an account or region ("validate", "mirror") in the help text. */
 export function addTrailScopeOptions(cmd: Command, verb: string): Command {
   return cmd
-    .option('--account-id <id>', `account to ${verb}; repeat for several (default: every account found)`, collect, [])
-    .option('--region <region>', `region to ${verb}; repeat for several (default: every region found)`, collect, [])
+    .option('--account-id <id>', `account to ${verb}; repeat for several (default: every account found)`, collectEach, [])
+    .option('--region <region>', `region to ${verb}; repeat for several (default: every region found)`, collectEach, [])
     .option('--profile <name>', 'AWS profile')
     .option('--endpoint-url <url>', 'S3 endpoint (CloudTrail: AWS_ENDPOINT_URL_CLOUDTRAIL)')
-    .option('--public-keys <file>', 'public keys as printed by `aws cloudtrail list-public-keys` instead of calling ListPublicKeys; repeat for several regions', collect, [])
+    .option('--public-keys <file>', 'public keys as printed by `aws cloudtrail list-public-keys` instead of calling ListPublicKeys; repeat for several regions', collectEach, [])
     .option('--jobs <n>', 'requests in flight', '16');
 }
 

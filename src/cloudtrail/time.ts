@@ -101,3 +101,15 @@ export function isoBasic(t: number | Date, precision: 's' | 'min' = 's'): string
   const s = isoTime(t, 's').replace(/[-:]/g, '');
   return precision === 'min' ? `${s.slice(0, 13)}Z` : s;
 }
+
+/** Duration units as users type and ctrail prints them (`90s`, `5m`, `6h`, `7d`, `2w`). */
+export const DURATION_UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** The largest whole unit that writes `ms` exactly: 604800000 → `1w`, 5400000 → `90m`. */
+export function formatDuration(ms: number): string {
+  for (const unit of ['w', 'd', 'h', 'm', 's']) {
+    const size = DURATION_UNIT_MS[unit]!;
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

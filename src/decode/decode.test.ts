@@ -54,6 +54,18 @@ test('a truncated gzip stream fails after yielding what it could decode', async 
   assert.ok(got > 0);
 });
 
+test('a truncated zstd stream fails after yielding what it could decode', async () => {
+  // Varied text, so the frame holds several blocks and the decoder has output before the cut.
+  const big = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `{"eventID":"e-${i}","n":${(i * 7919) % 104729}}\n`).join(''));
+  const zst = await zstdCompress(big);
+  const d = await decode(chunks(zst.subarray(0, Math.floor(zst.length * 0.8)), 1024));
+  let got = 0;
+  await assert.rejects(async () => {
+    for await (const b of d.bytes) got += b.length;
+  }, /^Error: corrupt or truncated zstd data \(it ends inside a frame\)$/);
+  assert.ok(got > 0 && got < big.length, `decoded ${got} of ${big.length} bytes before the cut`);
+});
+
 test('corrupt gzip data is an error', async () => {
   const gz = gzipSync(text);
   gz.fill(0x41, 20, 60);

@@ -1,7 +1,7 @@
-import { createGunzip } from 'node:zlib';
+import { createGunzip, createZstdDecompress } from 'node:zlib';
 import * as zlib from 'node:zlib';
-import { Readable, type Transform } from 'node:stream';
-import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import { CUT, ZstdFrameWalker } from './zstd-frames.js';
 
 /**
  * Turns a unit's raw bytes into plain bytes. The compression is sniffed from the first bytes, never taken
@@ -58,27 +58,6 @@ async function peek(
   return { head, rest: rest(), whole: done };
 }
 
-type ZstdStreams = { ZstdDecompressTransform: new () => Transform };
-let zstdStreams: Promise<ZstdStreams> | undefined;
-
-function loadZstdCodec(): Promise<ZstdStreams> {
-  // zstd-codec is an Emscripten build that initialises asynchronously; load it once, and only when needed.
-  zstdStreams ??= new Promise((resolve) => {
-    const require = createRequire(import.meta.url);
-    const mod = require('zstd-codec/lib/zstd-stream.js') as { run(cb: (s: ZstdStreams) => void): void };
-    mod.run(resolve);
-  });
-  return zstdStreams;
-}
-
-async function zstdTransform(): Promise<Transform> {
-  // Node 22.15+ has native zstd; prefer it when present, it is several times faster than the wasm codec.
-  const native = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
-  if (typeof native === 'function') return native();
-  const streams = await loadZstdCodec();
-  return new streams.ZstdDecompressTransform();
-}
-
 export interface Decoded {
   compression: Compression;
   bytes: AsyncIterable<Buffer>;
@@ -133,11 +112,43 @@ export async function decode(input: AsyncIterable<Uint8Array>): Promise<Decoded>
       ? // A truncated stream must fail ("unexpected end of file") so the input is reported as damaged;
         // the records decoded before the cut have already been passed on by then.
         createGunzip({ chunkSize: 256 * 1024 })
-      : await zstdTransform();
-  const source = Readable.from(rest, { objectMode: false });
+      : // Node's native decoder (22.15+): no wasm heap to leak. It ends quietly at a cut, so untilCut checks.
+        createZstdDecompress({ chunkSize: 256 * 1024 });
+  const walker = compression === 'zstd' ? new ZstdFrameWalker() : undefined;
+  const source = Readable.from(walker ? walked(rest, walker) : rest, { objectMode: false });
   source.on('error', (err) => transform.destroy(err));
   source.pipe(transform);
-  return { compression, bytes: transform as AsyncIterable<Buffer> };
+  const output = transform as AsyncIterable<Buffer>;
+  return { compression, bytes: walker ? untilCut(output, walker) : output };
+}
+
+/** Feeds zstd input to the walker on its way to the decoder; a damaged structure fails the input at once. */
+async function* walked(input: AsyncIterable<Uint8Array>, walker: ZstdFrameWalker): AsyncIterable<Uint8Array> {
+  for await (const chunk of input) {
+    const fault = walker.feed(chunk);
+    if (fault) throw zstdError(fault);
+    yield chunk;
+  }
+}
+
+/**
+ * The decoder's output, then a failure if the input ended inside a frame (as gzip's decoder fails at a cut):
+ * the records before the cut are passed on first.
+ */
+async function* untilCut(output: AsyncIterable<Buffer>, walker: ZstdFrameWalker): AsyncIterable<Buffer> {
+  try {
+    yield* output;
+  } catch (err) {
+    // Newer decoders fail at a cut themselves, in gzip's words; name it the same way whichever finds it.
+    const message = err instanceof Error ? err.message : String(err);
+    throw zstdError(/unexpected end of file/.test(message) ? CUT : message);
+  }
+  const fault = walker.end();
+  if (fault) throw zstdError(fault);
+}
+
+function zstdError(detail: string): Error {
+  return new Error(`corrupt or truncated zstd data (${detail})`);
 }
 
 /** An input decoded in one piece. */

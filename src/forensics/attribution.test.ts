@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { SourcedEvent, UserIdentity } from '../cloudtrail/event.js';
 import { apiEvent, assumeRole, assumedRole, iamUser, loadFixture, roleOwnerCopy, sourced } from '../../test/helpers/scenario.js';
 import { attribute, attributeEvent } from './attribution.js';
-import { CredentialIndex, issuedCredentialOf } from './credentials.js';
+import { CredentialIndex } from './credentials.js';
+import { issuedCredentialOf } from './issued-credential.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 
 function indexOf(events: SourcedEvent[]): CredentialIndex {

@@ -1,5 +1,6 @@
 import type { CloudTrailEvent, UserIdentity } from '../cloudtrail/event.js';
-import type { CredentialIndex, IssuedCredential, Rejection } from './credentials.js';
+import type { CredentialIndex, Rejection } from './credentials.js';
+import type { IssuedCredential } from './issued-credential.js';
 import { asObject, asString } from '../cloudtrail/json.js';
 import { eventTimeMs, isoTime } from '../cloudtrail/time.js';
 

@@ -4,7 +4,8 @@ import { readdirSync } from 'node:fs';
 import type { SourcedEvent } from '../cloudtrail/event.js';
 import { assumeRole, assumedRole, iamUser, loadFixture, roleOwnerCopy, sourced } from '../../test/helpers/scenario.js';
 import { attributeEvent } from './attribution.js';
-import { CredentialIndex, issuedCredentialOf, type IssuedCredential } from './credentials.js';
+import { CredentialIndex } from './credentials.js';
+import { callKey, issuedCredentialOf, type IssuedCredential } from './issued-credential.js';
 
 const realFiles = readdirSync(new URL('../../../fixtures/forensics/real/', import.meta.url)).filter((f) => /\.(json|ndjson)$/.test(f));
 
@@ -77,5 +78,24 @@ test("a role owner's copy keeps its whole record only when asked, for activity t
     assert.equal(kept[0]!.event, undefined);
     assert.deepEqual(kept[1]!.event, ownerCopy);
     assert.equal([...build(records, memoryBytes).all()][1]!.event, undefined);
+  }
+});
+
+test('one call key: both accounts\' copies of a cross-account call share it; calls that differ in time, key or session do not', () => {
+  const user = iamUser('111122223333', 'ops-admin', 'AKIAOPSADMINEXAMPLE1');
+  const options = { caller: user, roleArn: 'arn:aws:iam::444455556666:role/Admin', sessionName: 's', issuedKey: 'ASIAXACCTEXAMPLE0001', eventTime: '2026-03-14T03:55:02Z', recipientAccountId: '111122223333' };
+  const keyOf = (e: Parameters<typeof roleOwnerCopy>[0]) => callKey(issuedCredentialOf({ event: e, source: 'x' })!);
+  const shared = assumeRole({ ...options, sharedEventID: '5ba1d2f0-0000-4000-8000-0000000000b2' });
+  assert.equal(keyOf(roleOwnerCopy(shared)), keyOf(shared));
+
+  const local = assumeRole(options);
+  assert.equal(keyOf(structuredClone(local)), keyOf(local));
+  for (const other of [
+    assumeRole({ ...options, eventTime: '2026-03-14T03:55:03Z' }),
+    assumeRole({ ...options, issuedKey: 'ASIAXACCTEXAMPLE0002' }),
+    assumeRole({ ...options, sessionName: 't' }),
+  ]) {
+    other.eventID = local.eventID;
+    assert.notEqual(keyOf(other), keyOf(local));
   }
 });

@@ -5,7 +5,7 @@ import { apiEvent, iamUser, loadFixture, sourced } from '../../test/helpers/scen
 import { A, B, C, batchTerminate, chainedCrossAccount, failedThenSuccess, onlyInResources, samlUser, ssoUser } from '../../test/helpers/forensics-scenarios.js';
 import { findDeletionMatcher, findDeletions } from './find-deletion.js';
 import { parseResourceQuery } from './resource.js';
-import { deletionSentences, renderDeletionReport } from './summary.js';
+import { deletionSentences, renderDeletionReport } from '../output/deletion.js';
 
 async function* stream(events: SourcedEvent[]): AsyncIterable<SourcedEvent> {
   yield* events;

@@ -9,7 +9,7 @@ import { CredentialIndex } from './credentials.js';
 import { completeChains, useAt, type EvidenceReader } from './evidence.js';
 import { issuingMatcher } from './issuing.js';
 import { matchEvent, resourceKey, type MatchKind, type ResourceQuery, type ResourceRef } from './resource.js';
-import type { EventFields } from './event-fields.js';
+import { RecordsSeen, type EventFields } from './event-fields.js';
 import { asObject, asString } from '../cloudtrail/json.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 
@@ -86,17 +86,13 @@ export async function findDeletions(
 ): Promise<FindDeletionReport> {
   const index = new CredentialIndex(opts.lookBackMs === undefined ? {} : { lookBackMs: opts.lookBackMs });
   const candidates: Array<{ sourced: SourcedEvent; match: NonNullable<ReturnType<typeof matchEvent>> }> = [];
-  const seen = new Set<string>();
+  const seen = new RecordsSeen();
   for await (const sourced of events) {
     if (index.add(sourced)) continue;
     const match = matchEvent(query, sourced.event);
     if (!match) continue;
     if (opts.accept && !opts.accept(sourced.event)) continue;
-    // A record delivered twice is one call; real logs reuse eventIDs across different calls, so the key is wider.
-    const e = sourced.event;
-    const key = [e.eventID, e.eventName, e.eventTime, e.recipientAccountId].join('|');
-    if (e.eventID && seen.has(key)) continue;
-    seen.add(key);
+    if (!seen.firstSighting(sourced.event)) continue;
     candidates.push({ sourced, match });
   }
   if (identityEvents) for await (const sourced of identityEvents) index.add(sourced);

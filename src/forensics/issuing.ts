@@ -1,6 +1,6 @@
 import { matcherPart } from '../filter/recipe.js';
 import type { RecordMatcher } from '../records/matcher.js';
-import { isIssuingEvent } from './credentials.js';
+import { isIssuingEvent } from './issued-credential.js';
 
 const ISSUING_NEEDLES = ['"AssumeRole', '"GetSessionToken"', '"GetFederationToken"', '"AssumeRoot"'];
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planLookup } from '../source/history.js';
 import { logsFilterPattern } from '../source/cloudwatch-logs.js';
-import { ISSUING_EVENT_NAMES } from './credentials.js';
+import { ISSUING_EVENT_NAMES } from './issued-credential.js';
 import { DELETION_CATALOGUE } from './catalogue.js';
 import { ISSUING_PUSHDOWN, deletionPushdown, tracePushdown } from './pushdown.js';
 import { parseResourceQuery } from './resource.js';

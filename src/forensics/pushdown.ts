@@ -1,6 +1,6 @@
 import type { QueryHints } from '../source/query-hints.js';
 import { DELETION_CATALOGUE, typeMatches } from './catalogue.js';
-import { ISSUING_EVENT_NAMES } from './credentials.js';
+import { ISSUING_EVENT_NAMES } from './issued-credential.js';
 import type { ResourceQuery } from './resource.js';
 import type { TraceTarget } from './trace.js';
 

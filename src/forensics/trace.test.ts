@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { UsageError } from '../errors.js';
 import { apiEvent, assumeRole, assumedRole, iamUser, loadFixture, sourced } from '../../test/helpers/scenario.js';
 import { parseTraceTarget, traceCredentials, traceMatcher } from './trace.js';
-import { renderTraceReport } from './summary.js';
+import { renderTraceReport } from '../output/deletion.js';
 
 test('parseTraceTarget accepts keys and principal ARNs and rejects the rest', () => {
   assert.deepEqual(parseTraceTarget('ASIA36EV31F1RB3OA8IG'), { kind: 'key', accessKeyId: 'ASIA36EV31F1RB3OA8IG' });

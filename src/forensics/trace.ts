@@ -7,6 +7,7 @@ import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { attribute, originOfIssuance, type Origin } from './attribution.js';
 import { CredentialIndex } from './credentials.js';
 import { completeChains, useAt, type EvidenceReader } from './evidence.js';
+import { callKey } from './issued-credential.js';
 import { issuingMatcher } from './issuing.js';
 import { parseArn } from '../cloudtrail/arn.js';
 import { principalRef } from '../cloudtrail/principal.js';
@@ -118,7 +119,7 @@ export async function traceCredentials(
     const issuances = target.kind === 'key' ? index.issuancesOf(target.accessKeyId) : index.issuancesForSession(target.arn);
     const calls = new Map<string, (typeof issuances)[number]>();
     for (const c of issuances) {
-      const id = c.sharedEventID ?? `${c.eventID}|${c.issuedAt}`;
+      const id = callKey(c);
       const prior = calls.get(id);
       if (!prior || prior.caller.type === 'AWSAccount') calls.set(id, c);
     }

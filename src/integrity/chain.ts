@@ -1,28 +1,13 @@
-import { gunzipSync } from 'node:zlib';
-import { CtrailError, describeError } from '../errors.js';
-import { describeAwsError } from '../source/aws.js';
-import { hashFirstGzipMember, type FirstMemberResult } from '../decode/gzip-members.js';
-import { DigestFormatError, isChainStart, parseDigest, signingString, type ParsedDigest } from './digest.js';
-import { KeyLoadError, SignatureHexError, verifySignature, type KeyRing } from './keys.js';
-import { buildDigestKey, dayFolders, digestFolder, parseDigestKey, relativeToAwsLogs, stampToDate, type DigestKeyInfo } from '../cloudtrail/layout.js';
+import { isChainStart, type ParsedDigest } from './digest.js';
+import { DigestSource, keyTime, listChainDigests, type Fetched, type Window } from './digest-source.js';
+import { buildDigestKey, parseDigestKey, type DigestKeyInfo } from '../cloudtrail/layout.js';
 import type { Limiter } from './limit.js';
-import { WHOLE_READ_LIMIT, type LogHasher, type LogHashResult } from './log-hash.js';
+import { checkLogFiles, type Located, type Verdict } from './log-check.js';
+import type { LogHasher } from './log-hash.js';
 import type { Problem, ProblemKind } from './problems.js';
-import { isNotFound, type TrailView } from './view.js';
+import { chainMismatch, verifyDigest, type CopySighting, type KeyProvider } from './verify-digest.js';
+import type { TrailView } from './view.js';
 import { isoTime } from '../cloudtrail/time.js';
-
-export interface Window {
-  start: Date;
-  end: Date;
-}
-
-export interface Verdict {
-  uri: string;
-  valid: boolean;
-  /** Reference wording after "INVALID: ", when invalid. */
-  message?: string;
-  kind?: ProblemKind;
-}
 
 export type WalkEntry =
   | ({ type: 'digest' } & Verdict)
@@ -46,19 +31,9 @@ export interface ChainReport {
   newestListed?: Date;
 }
 
-/** Where a (bucket, key) pair is read from: the trail's own view, another bucket, or a relocated copy. */
-export interface Located {
-  view: TrailView;
-  key: string;
-}
-
-export interface ChainDeps {
+export interface ChainDeps extends KeyProvider {
   window: Window;
   limiter: Limiter;
-  /** Keys for the digest's region (fetched once per region and window). */
-  keys(region: string): Promise<KeyRing>;
-  /** Backfill digests may be signed with a key outside the window: look around their generation time. */
-  backfillKeys(region: string, around: Date): Promise<KeyRing>;
   viewFor(bucket: string): TrailView | undefined;
   allowCopy: boolean;
   /** Hashes the log files (in process or in worker threads). */
@@ -69,28 +44,10 @@ export interface ChainDeps {
   onChecked?: (what: 'digest' | 'log') => void;
 }
 
-type Fetched =
-  | { ok: true; digest: ParsedDigest; metadata: Record<string, string> }
-  | { ok: false; kind: ProblemKind; message: string; digest?: ParsedDigest; metadata?: Record<string, string> };
-
 const HOUR = 3_600_000;
 
 /** Seconds, as CloudTrail and `aws cloudtrail validate-logs` print times. */
 const fmt = (d: Date): string => isoTime(d, 's');
-
-/** Timestamp of a digest key, also for keys a pointer names outside the expected layout. */
-function keyTime(key: string): { stamp: string; time: Date } {
-  const info = parseDigestKey(key);
-  if (info) return { stamp: info.stamp, time: info.time };
-  const stamp = key.endsWith('_backfill.json.gz') ? key.slice(-33, -17) : key.slice(-24, -8);
-  return { stamp, time: stampToDate(stamp) };
-}
-
-async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of body) parts.push(Buffer.from(c));
-  return Buffer.concat(parts);
-}
 
 /**
  * Walks one digest chain newest → oldest as `aws cloudtrail validate-logs` does, producing the same verdicts,
@@ -99,14 +56,14 @@ async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
  */
 export class ChainWalker {
   private readonly report: ChainReport;
-  private readonly fetches = new Map<string, Promise<Fetched>>();
+  private readonly digests: DigestSource;
   private readonly logChecks: Array<Promise<void>> = [];
-  /** Relocation learnt from the first digest of a copy: original bucket/root → where we read. */
   /**
    * Problems in walk order: a log file's slot is taken when its digest is read and filled when its hash is
    * known, so the JSON problem list does not depend on which check finished first (or on the thread count).
    */
   private readonly problemSlots: Array<Problem | undefined> = [];
+  /** Relocation learnt from the first digest of a copy: original bucket/root → where we read. */
   private relocation: { fromBucket: string; fromRoot: string; toView: TrailView; toRoot: string } | undefined;
   private copyReported = false;
 
@@ -119,6 +76,7 @@ export class ChainWalker {
     readonly region: string,
     readonly backfill: boolean,
   ) {
+    this.digests = new DigestSource(deps.limiter);
     this.report = {
       trailName,
       homeRegion,
@@ -133,107 +91,28 @@ export class ChainWalker {
     };
   }
 
-  private fetch(view: TrailView, key: string): Promise<Fetched> {
-    const id = `${view.bucket}\0${key}`;
-    let p = this.fetches.get(id);
-    if (!p) {
-      p = this.deps.limiter.run(() => this.fetchNow(view, key));
-      this.fetches.set(id, p);
-    }
-    return p;
-  }
-
-  private async fetchNow(view: TrailView, key: string): Promise<Fetched> {
-    let bytes: Buffer;
-    let metadata: Record<string, string>;
-    try {
-      const obj = await view.get(key, true);
-      metadata = obj.metadata;
-      bytes = await readAll(obj.body);
-    } catch (err) {
-      if (isNotFound(err)) return { ok: false, kind: 'digest-not-found', message: 'not found' };
-      return { ok: false, kind: 'digest-error', message: describeAwsError(err) };
-    }
-    let digest: ParsedDigest;
-    try {
-      digest = parseDigest(gunzipSync(bytes));
-    } catch (err) {
-      if (err instanceof DigestFormatError || err instanceof Error) return { ok: false, kind: 'digest-invalid-format', message: 'invalid format' };
-      throw err;
-    }
-    if (!metadata['signature'] || !metadata['signature-algorithm']) {
-      return { ok: false, kind: 'digest-signature-failed', message: 'signature verification failed', digest, metadata };
-    }
-    return { ok: true, digest, metadata };
-  }
-
-  private prefetchFrom(index: number): void {
-    for (let i = index; i >= 0 && i > index - this.deps.prefetch; i--) void this.fetch(this.view, this.listed[i]!.key);
-  }
-
   private async verify(view: TrailView, key: string): Promise<Fetched> {
-    const f = await this.fetch(view, key);
-    if (!f.ok) return f;
-    const d = f.digest;
-    if (d.digestS3Bucket !== view.bucket || d.digestS3Object !== key) {
-      const copy = this.copyOf(view, key, d);
-      if (!copy) return { ...f, ok: false, kind: 'digest-moved', message: 'has been moved from its original location' };
-      if (!this.deps.allowCopy) {
-        this.noteCopy(view, key, d, false);
-        return { ...f, ok: false, kind: 'digest-moved', message: 'has been moved from its original location' };
-      }
-      this.noteCopy(view, key, d, true);
-    }
-    let ring: KeyRing;
-    try {
-      ring = this.backfill
-        ? await this.deps.backfillKeys(this.region, new Date(f.metadata['backfill-generation-timestamp'] ?? d.digestEndTime))
-        : await this.deps.keys(this.region);
-    } catch (err) {
-      if (err instanceof CtrailError) throw err;
-      return { ...f, ok: false, kind: 'digest-error', message: describeError(err) };
-    }
-    if (this.backfill && !f.metadata['backfill-generation-timestamp']) {
-      return { ...f, ok: false, kind: 'digest-invalid-format', message: 'invalid format' };
-    }
-    const fp = d.digestPublicKeyFingerprint;
-    if (!ring.has(fp)) {
-      return { ...f, ok: false, kind: 'digest-key-not-found', message: `public key not found in region ${this.region} for fingerprint ${fp}` };
-    }
-    try {
-      const keyObject = ring.keyObject(fp)!;
-      if (!verifySignature(signingString(d), f.metadata['signature']!, keyObject)) {
-        return { ...f, ok: false, kind: 'digest-signature-failed', message: 'signature verification failed' };
-      }
-    } catch (err) {
-      if (err instanceof KeyLoadError) return { ...f, ok: false, kind: 'digest-key-unloadable', message: `Unable to load PKCS #1 key with fingerprint ${fp}` };
-      if (err instanceof SignatureHexError) return { ...f, ok: false, kind: 'digest-error', message: err.message };
-      return { ...f, ok: false, kind: 'digest-signature-failed', message: 'signature verification failed' };
-    }
-    return f;
+    const fetched = await this.digests.fetch(view, key);
+    const { result, copy } = await verifyDigest(fetched, view, key, {
+      region: this.region,
+      backfill: this.backfill,
+      allowCopy: this.deps.allowCopy,
+      keyProvider: this.deps,
+    });
+    if (copy) this.noteCopy(view, copy);
+    return result;
   }
 
-  /** A digest whose recorded location has the same key below AWSLogs/ but another bucket or prefix is a copy. */
-  private copyOf(view: TrailView, key: string, d: ParsedDigest): { fromRoot: string; toRoot: string } | undefined {
-    const here = relativeToAwsLogs(key);
-    const there = relativeToAwsLogs(d.digestS3Object);
-    if (!here || !there || here.rest !== there.rest) return undefined;
-    if (d.digestS3Bucket === view.bucket && here.root === there.root) return undefined;
-    return { fromRoot: there.root, toRoot: here.root };
-  }
-
-  private noteCopy(view: TrailView, key: string, d: ParsedDigest, allowed: boolean): void {
-    const here = relativeToAwsLogs(key)!;
-    const there = relativeToAwsLogs(d.digestS3Object)!;
-    if (!this.relocation) this.relocation = { fromBucket: d.digestS3Bucket, fromRoot: there.root, toView: view, toRoot: here.root };
+  private noteCopy(view: TrailView, copy: CopySighting): void {
+    if (!this.relocation) this.relocation = { fromBucket: copy.fromBucket, fromRoot: copy.fromRoot, toView: view, toRoot: copy.toRoot };
     if (this.copyReported) return;
     this.copyReported = true;
     this.problemSlots.push({
-      kind: allowed ? 'copy-allowed' : 'copy',
-      key: view.uri(here.root),
-      detail: allowed
-        ? `this is a copy of s3://${d.digestS3Bucket}/${there.root}; digests and log files verified at their copied location (--allow-copy)`
-        : `this is a copy of s3://${d.digestS3Bucket}/${there.root}: every digest reads as moved; use --allow-copy to verify hashes and signatures of the copy`,
+      kind: copy.allowed ? 'copy-allowed' : 'copy',
+      key: view.uri(copy.toRoot),
+      detail: copy.allowed
+        ? `this is a copy of s3://${copy.fromBucket}/${copy.fromRoot}; digests and log files verified at their copied location (--allow-copy)`
+        : `this is a copy of s3://${copy.fromBucket}/${copy.fromRoot}: every digest reads as moved; use --allow-copy to verify hashes and signatures of the copy`,
     });
   }
 
@@ -317,7 +196,7 @@ export class ChainWalker {
       // Digests of a mirror are read synchronously, so without this the whole walk would run before any log
       // file is handed to a hashing thread (or any hash result is taken back).
       await new Promise<void>((resolve) => setImmediate(resolve));
-      this.prefetchFrom(index);
+      this.digests.prefetch(this.view, this.listed, index, this.deps.prefetch);
       const view = this.view;
       const uri = view.uri(current.key);
       const f = await this.verify(view, current.key);
@@ -406,118 +285,12 @@ export class ChainWalker {
 
   /** previousDigestHashValue / previousDigestSignature must describe the digest they point to. */
   private crossCheck(newer: ParsedDigest, older: ParsedDigest, olderMetadata: Record<string, string>, uri: string): void {
-    const issues: string[] = [];
-    if (newer.previousDigestHashValue && newer.previousDigestHashValue.toLowerCase() !== older.sha256) {
-      issues.push(`previousDigestHashValue ${newer.previousDigestHashValue} of the newer digest differs from this digest's SHA-256 ${older.sha256}`);
-    }
-    const sig = olderMetadata['signature'];
-    if (newer.previousDigestSignature && sig && newer.previousDigestSignature.toLowerCase() !== sig.toLowerCase()) {
-      issues.push(`previousDigestSignature of the newer digest differs from this digest's signature metadata`);
-    }
-    if (issues.length) this.problemSlots.push({ kind: 'chain-mismatch', key: uri, detail: issues.join('; ') });
+    const detail = chainMismatch(newer, older, olderMetadata);
+    if (detail) this.problemSlots.push({ kind: 'chain-mismatch', key: uri, detail });
   }
 }
 
 function cadenceOf(d: ParsedDigest): number {
   const span = d.end.getTime() - d.start.getTime();
   return span >= 15 * 60_000 && span <= 2 * HOUR ? span : HOUR;
-}
-
-export interface LogCheck {
-  loc: Located | undefined;
-  expectedHash: string;
-}
-
-/**
- * Verdicts for the log files one digest names, in the reference's words. Files of a mirror go to the hasher
- * as paths, all at once (whoever hashes them reads them); S3 objects are fetched within the request limit and
- * their bytes handed over. Unreadable files are read again through their store, which words the error.
- */
-export function checkLogFiles(checks: LogCheck[], hasher: LogHasher, limiter: Limiter): Array<Promise<Verdict>> {
-  const verdicts: Array<Promise<Verdict>> = new Array(checks.length);
-  const local: Array<{ i: number; path: string }> = [];
-  checks.forEach((c, i) => {
-    const path = c.loc?.view.localPath(c.loc.key);
-    if (path !== undefined) local.push({ i, path });
-    else verdicts[i] = limiter.run(() => checkLogFile(c.loc, c.expectedHash, hasher));
-  });
-  if (local.length) {
-    const results = hasher.hash(local.map(({ path }) => ({ path })));
-    local.forEach(({ i }, n) => {
-      const c = checks[i]!;
-      verdicts[i] = results.then((r) => {
-        const result = r[n]!;
-        if ('unreadable' in result) return limiter.run(() => checkLogFile(c.loc, c.expectedHash, hasher));
-        return verdictOf(c.loc!.view.uri(c.loc!.key), result, c.expectedHash);
-      });
-    });
-  }
-  return verdicts;
-}
-
-/** Verdict for one log file named by a valid digest, read through its store. */
-async function checkLogFile(loc: Located | undefined, expectedHash: string, hasher: LogHasher): Promise<Verdict> {
-  const uri = loc ? loc.view.uri(loc.key) : '';
-  if (!loc) return { uri, valid: false, kind: 'log-not-found', message: 'not found' };
-  let obj: Awaited<ReturnType<TrailView['get']>>;
-  try {
-    obj = await loc.view.get(loc.key);
-  } catch (err) {
-    if (isNotFound(err)) return { uri, valid: false, kind: 'log-not-found', message: 'not found' };
-    return { uri, valid: false, kind: 'log-error', message: describeAwsError(err) };
-  }
-  let result: LogHashResult;
-  try {
-    if (obj.size !== undefined && obj.size <= WHOLE_READ_LIMIT) {
-      result = (await hasher.hash([{ bytes: await readAll(obj.body) }]))[0]!;
-    } else {
-      // Unknown or large size: stream it here rather than hold it whole.
-      result = await hashFirstGzipMember(obj.body);
-    }
-  } catch (err) {
-    if (isNotFound(err)) return { uri, valid: false, kind: 'log-not-found', message: 'not found' };
-    return { uri, valid: false, kind: 'log-error', message: describeAwsError(err) };
-  }
-  if ('unreadable' in result) return { uri, valid: false, kind: 'log-error', message: 'could not be read' };
-  return verdictOf(uri, result, expectedHash);
-}
-
-function verdictOf(uri: string, result: FirstMemberResult, expectedHash: string): Verdict {
-  if (result.outcome === 'corrupt') return { uri, valid: false, kind: 'log-invalid-format', message: 'invalid format' };
-  if (result.sha256 !== expectedHash.toLowerCase()) return { uri, valid: false, kind: 'log-hash-mismatch', message: "hash value doesn't match" };
-  if (result.trailingBytes > 0) {
-    return { uri, valid: false, kind: 'log-appended-data', message: 'unexpected data after end of compressed stream' };
-  }
-  return { uri, valid: true };
-}
-
-/**
- * Digest keys of one chain folder in [start, end + 1 h] (the extra hour catches files delivered just after the
- * window), ascending. `sample` is any key of the chain: it names folder, trail and home region.
- */
-export async function listChainDigests(view: TrailView, sample: string, window: Window, backfill: boolean): Promise<DigestKeyInfo[]> {
-  const info = parseDigestKey(sample);
-  if (!info) return [];
-  const all = await listDigestFolder(view, info, window);
-  return all.filter((k) => k.trailName === info.trailName && k.homeRegion === info.homeRegion && k.backfill === backfill);
-}
-
-export async function listDigestFolder(
-  view: TrailView,
-  scope: { prefix: string; orgId?: string; account: string; region: string },
-  window: Window,
-): Promise<DigestKeyInfo[]> {
-  const folder = digestFolder(scope);
-  const last = new Date(window.end.getTime() + HOUR);
-  const out: DigestKeyInfo[] = [];
-  for (const day of dayFolders(window.start, last)) {
-    for await (const key of view.keys(folder + day)) {
-      const k = parseDigestKey(key);
-      if (!k || k.account !== scope.account || k.region !== scope.region) continue;
-      if (k.time < window.start || k.time > last) continue;
-      out.push(k);
-    }
-  }
-  out.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.key < b.key ? -1 : 1));
-  return out;
 }

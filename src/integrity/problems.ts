@@ -11,12 +11,14 @@ export const PROBLEM_KINDS = {
   'digest-moved': { fails: true, what: 'digest' },
   'digest-key-not-found': { fails: true, what: 'digest' },
   'digest-key-unloadable': { fails: true, what: 'digest' },
-  'digest-error': { fails: true, what: 'digest' },
+  // Read errors (a request that failed after its retries, a body that could not be read): the file was
+  // not checked, which is no verdict on it; the run is incomplete (exit 3) unless something else failed.
+  'digest-error': { fails: true, what: 'digest', unreadable: true },
   'log-hash-mismatch': { fails: true, what: 'log' },
   'log-not-found': { fails: true, what: 'log' },
   'log-invalid-format': { fails: true, what: 'log' },
   'log-appended-data': { fails: true, what: 'log' },
-  'log-error': { fails: true, what: 'log' },
+  'log-error': { fails: true, what: 'log', unreadable: true },
   // Beyond the reference.
   'unreferenced-log': { fails: true, what: 'log' },
   'digest-missing': { fails: true, what: 'digest' },
@@ -27,7 +29,13 @@ export const PROBLEM_KINDS = {
   'copy': { fails: true, what: 'chain' },
   'copy-allowed': { fails: false, what: 'chain' },
   'org-trail': { fails: false, what: 'chain' },
-} as const satisfies Record<string, { fails: boolean; what: 'digest' | 'log' | 'chain' }>;
+  // `ctrail mirror`: objects it would not or could not copy (docs/mirror.md).
+  'hostile-key': { fails: true, what: 'object' },
+  'name-too-long': { fails: true, what: 'object' },
+  'case-collision': { fails: true, what: 'object' },
+  'target-occupied': { fails: true, what: 'object' },
+  'copy-failed': { fails: true, what: 'object' },
+} as const satisfies Record<string, { fails: boolean; what: 'digest' | 'log' | 'chain' | 'object'; unreadable?: true }>;
 
 export type ProblemKind = keyof typeof PROBLEM_KINDS;
 
@@ -40,4 +48,9 @@ export interface Problem {
 
 export function problemFails(p: Problem): boolean {
   return PROBLEM_KINDS[p.kind].fails;
+}
+
+/** The problem is that something could not be read, not evidence about what was read. */
+export function problemUnreadable(p: Problem): boolean {
+  return 'unreadable' in PROBLEM_KINDS[p.kind];
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigError, describeError } from '../errors.js';
 import { KeyRing, fingerprintOf, parsePublicKeysJson, type PublicKeyEntry } from './keys.js';
-import type { Window } from './chain.js';
+import type { Window } from './digest-source.js';
 import { isoTime } from '../cloudtrail/time.js';
 
 export interface KeySource {

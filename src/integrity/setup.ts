@@ -10,7 +10,7 @@ import { parseDigest } from './digest.js';
 import { ACCOUNT_RE, accountOfLayoutPath, digestFolder, normalisePrefix, parseDigestKey, relativeToAwsLogs } from '../cloudtrail/layout.js';
 import { KEYS_DIR, readManifest, type MirrorManifest } from './manifest.js';
 import { ApiKeySource, StaticKeySource, type KeySource } from './public-keys.js';
-import type { Window } from './chain.js';
+import type { Window } from './digest-source.js';
 import type { TrailInfo } from './validate.js';
 import { TrailView } from './view.js';
 import { discoverScopes } from './validate.js';

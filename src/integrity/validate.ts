@@ -1,4 +1,5 @@
-import { ChainWalker, listDigestFolder, type ChainReport, type Window } from './chain.js';
+import { ChainWalker, type ChainReport } from './chain.js';
+import { listDigestFolder, type Window } from './digest-source.js';
 import { ORG_RE, dayFolders, digestFolder, logFolder, parseLogKey, type FolderScope } from '../cloudtrail/layout.js';
 import { Limiter } from './limit.js';
 import { inProcessLogHasher, type LogHasher } from './log-hash.js';

@@ -198,3 +198,10 @@ export function isNotFound(err: unknown): boolean {
   if (err.name === 'NoSuchKey' || err.name === 'NotFound') return true;
   return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 }
+
+/** The whole body of an object read through a view (digests, and log files small enough to hold). */
+export async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of body) parts.push(Buffer.from(c));
+  return Buffer.concat(parts);
+}

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { ConfigError, describeError } from '../errors.js';
 
 /**
  * Buffered, back-pressured text output. When the reader goes away (`ctrail … | head -1`), the first EPIPE
@@ -10,6 +11,8 @@ export class OutputWriter {
   private pendingBytes = 0;
   private drainWaiter: Promise<void> | undefined;
   closed = false;
+  /** A write that failed for a reason other than the reader leaving (a full disk, say); end() reports it. */
+  private failure: unknown;
 
   constructor(
     private readonly out: Writable,
@@ -17,8 +20,8 @@ export class OutputWriter {
     private readonly flushAt = 64 * 1024,
   ) {
     out.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') this.close();
-      else throw err;
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') this.failure ??= err;
+      this.close();
     });
   }
 
@@ -38,7 +41,9 @@ export class OutputWriter {
     if (typeof text !== 'string') this.pendingHasBytes = true;
     this.pending.push(text);
     this.pendingBytes += text.length;
-    if (this.pendingBytes >= this.flushAt) return this.flush();
+    // Bytes are a record's own text, whose newline comes in the next write: flushing between the two could
+    // leave an interrupted reader with half a line. Strings are whole lines (or whole JSON array items).
+    if (this.pendingBytes >= this.flushAt && (typeof text === 'string' || text[text.length - 1] === 0x0a)) return this.flush();
     return undefined;
   }
 
@@ -51,16 +56,17 @@ export class OutputWriter {
     this.pendingHasBytes = false;
     this.pendingBytes = 0;
     const ok = this.out.write(text);
+    // A synchronous stream (a file, /dev/full) can fail inside write() and close us there: nothing to await.
+    if (this.closed) return undefined;
     if (!ok && !this.drainWaiter) {
       this.drainWaiter = new Promise<void>((resolve) => {
         const done = () => {
-          this.out.off('drain', done);
-          this.out.off('close', done);
+          this.out.off('drain', done).off('close', done).off('error', done);
           this.drainWaiter = undefined;
           resolve();
         };
-        this.out.on('drain', done);
-        this.out.on('close', done);
+        // A stream that failed never drains and need not close.
+        this.out.on('drain', done).on('close', done).on('error', done);
       });
     }
     return this.drainWaiter;
@@ -68,10 +74,33 @@ export class OutputWriter {
 
   async end(): Promise<void> {
     await this.flush();
-    if (this.closed) return;
-    await new Promise<void>((resolve) => {
-      if (this.out.writableNeedDrain) this.out.once('drain', () => resolve());
-      else resolve();
-    });
+    if (!this.closed && !this.out.errored && !this.out.destroyed) {
+      // Settle the last write: a failed one reports its error on a later tick, and an errored stream never
+      // drains, so 'error' and 'close' end the wait too (an unsettled wait would let the process exit 0).
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.out.off('drain', done).off('error', done).off('close', done);
+          resolve();
+        };
+        this.out.on('error', done).on('close', done);
+        if (this.out.writableNeedDrain) this.out.on('drain', done);
+        else this.out.write('', done);
+      });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const errored = this.out.errored as NodeJS.ErrnoException | null;
+    if (errored && errored.code !== 'EPIPE' && errored.code !== 'ERR_STREAM_DESTROYED') this.failure ??= errored;
+    if (this.failure !== undefined) throw new ConfigError(`cannot write the output: ${describeError(this.failure)}`);
   }
+}
+
+/**
+ * Writes a report that is whole before printing (forensics, validate, audit, mirror) and waits until the
+ * reader has taken it. A reader that goes away ends the writing quietly; the report's exit code stands,
+ * since the answer was complete before the first byte went out.
+ */
+export async function writeReport(out: Writable, text: string): Promise<void> {
+  const writer = new OutputWriter(out);
+  void writer.write(text);
+  await writer.end();
 }

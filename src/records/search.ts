@@ -199,6 +199,7 @@ export async function* searchRecords(
   for await (const chunk of bytes) {
     stats.bytes += chunk.length;
     const records = splitter.push(chunk);
+    for (const reason of splitter.takeSkipped()) bump(stats, `record ${reason}`);
     if (records.length === 0) continue;
     const hits: RecordHit[] = [];
     for (const record of records) {

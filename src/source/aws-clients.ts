@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { AwsOptions } from './aws.js';
+import { connectTimeoutMs, requestTimeoutMs } from './s3-retry.js';
 
 /**
  * SDK client factories. Kept apart from aws.ts because loading the SDK costs half a second: commands that
@@ -25,7 +26,11 @@ export function createS3Client(opts: AwsOptions): S3Client {
     // Local S3-compatible servers (and many private endpoints) only speak path-style addressing.
     forcePathStyle: hasCustomS3Endpoint(opts),
     followRegionRedirects: true,
-    maxAttempts: 5,
+    // s3-store.ts retries each read READ_ATTEMPTS times on top of these, for faults the SDK cannot see.
+    maxAttempts: 3,
+    // No request may wait for ever: a connection gets a few seconds, and an answer that stops arriving
+    // fails after the idle timeout (and is then retried like any transient fault).
+    requestHandler: timeouts(),
   });
 }
 
@@ -39,6 +44,7 @@ export function createCloudTrailClient(opts: AwsOptions, region?: string, tuning
     region: region ?? regionFor(opts),
     ...(opts.profile ? { profile: opts.profile } : {}),
     maxAttempts: tuning.maxAttempts ?? 5,
+    requestHandler: timeouts(),
   });
 }
 
@@ -48,6 +54,7 @@ export function createCloudWatchLogsClient(opts: AwsOptions, region?: string, tu
     region: region ?? regionFor(opts),
     ...(opts.profile ? { profile: opts.profile } : {}),
     maxAttempts: tuning.maxAttempts ?? 5,
+    requestHandler: timeouts(),
   });
 }
 
@@ -60,6 +67,14 @@ export function resolvedRegion(opts: AwsOptions): string {
  * Shared settings for the other service clients (audit reads). Endpoints are left to the SDK, which honours
  * `AWS_ENDPOINT_URL_<SERVICE>` and `AWS_ENDPOINT_URL` on its own.
  */
-export function serviceClientConfig(opts: AwsOptions, region?: string): { region: string; profile?: string; maxAttempts: number } {
-  return { region: region ?? regionFor(opts), ...(opts.profile ? { profile: opts.profile } : {}), maxAttempts: 5 };
+export function serviceClientConfig(
+  opts: AwsOptions,
+  region?: string,
+): { region: string; profile?: string; maxAttempts: number; requestHandler: ReturnType<typeof timeouts> } {
+  return { region: region ?? regionFor(opts), ...(opts.profile ? { profile: opts.profile } : {}), maxAttempts: 5, requestHandler: timeouts() };
+}
+
+function timeouts(): { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean } {
+  // Without throwOnRequestTimeout the handler only warns and goes on waiting.
+  return { connectionTimeout: connectTimeoutMs(), requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true };
 }

@@ -325,7 +325,7 @@ test('the SDK picks up AWS_ENDPOINT_URL_CLOUDTRAIL when no client is injected', 
 
 test('the documented attribute table lists the attributes in the order ctrail picks them', async () => {
   const { readFileSync } = await import('node:fs');
-  const doc = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const doc = readFileSync(new URL('../../../docs/sources.md', import.meta.url), 'utf8');
   const rows = [...doc.matchAll(/^\| (EventId|AccessKeyId|ResourceName|EventName|Username|EventSource|ReadOnly)\s+\|/gm)].map((m) => m[1]);
   assert.deepEqual(rows, LOOKUP_ATTRIBUTE_CHOICE.map((r) => r.attribute));
 });

@@ -30,6 +30,8 @@ export interface ObjectStore {
   get(key: string, signal?: AbortSignal): Promise<ObjectBody>;
   /** How a key is named in messages and results: `s3://bucket/key` or a path. */
   display(key: string): string;
+  /** Folders a local walk did not enter because it had read them under another name (symlinks). */
+  takeRepeats?(): Array<{ key: string; sameAs: string }>;
   /** The local file behind a key, for stores that are folders. */
   localPath?(key: string): string;
 }

@@ -51,10 +51,51 @@ export class LocalStore implements ObjectStore {
     yield* matching;
   }
 
+  /** Device and inode of the folders behind keys, as met (cached: a loop check stats each ancestor once). */
+  private readonly inodes = new Map<string, string | undefined>();
+  private readonly looped = new Set<string>();
+  private repeats: Array<{ key: string; sameAs: string }> = [];
+
+  /**
+   * Folders not entered because they are one of their own ancestors, reached again through a symbolic link
+   * (a link to `..`): each is reported once, and the walk ends instead of going round for ever.
+   */
+  takeRepeats(): Array<{ key: string; sameAs: string }> {
+    const out = this.repeats;
+    this.repeats = [];
+    return out;
+  }
+
+  private inode(key: string): string | undefined {
+    if (this.inodes.has(key)) return this.inodes.get(key);
+    const st = statOrUndefined(join(this.root, ...key.split('/').filter(Boolean)));
+    const id = st?.isDirectory() ? `${st.dev}:${st.ino}` : undefined;
+    this.inodes.set(key, id);
+    return id;
+  }
+
+  /** May the folder at `key` be entered? Not when it is the same folder as one on its own key path. */
+  private enterable(key: string): boolean {
+    const id = this.inode(key);
+    if (id === undefined || key === '') return true;
+    const parts = key.split('/').filter(Boolean);
+    for (let n = 0; n < parts.length; n++) {
+      const ancestor = n === 0 ? '' : parts.slice(0, n).join('/') + '/';
+      if (this.inode(ancestor) !== id) continue;
+      if (!this.looped.has(key)) {
+        this.looped.add(key);
+        this.repeats.push({ key, sameAs: ancestor });
+      }
+      return false;
+    }
+    return true;
+  }
+
   private async walk(dirKey: string, shallow: boolean): Promise<ListEntry[]> {
     const out: ListEntry[] = [];
     const visit = async (key: string): Promise<void> => {
       const dir = join(this.root, ...key.split('/').filter(Boolean));
+      if (!this.enterable(key)) return;
       let names: import('node:fs').Dirent[];
       try {
         names = await readdir(dir, { withFileTypes: true });

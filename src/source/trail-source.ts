@@ -1,5 +1,6 @@
 import type { ObjectStore, StoredObject } from './object-store.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
+import { ListingError } from './s3-retry.js';
 import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from '../cloudtrail/layout.js';
 
 /**
@@ -9,6 +10,13 @@ import { ACCOUNT_RE, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow
  * layout it lists everything, because any file may be a log.
  */
 type Level = 'free' | 'awslogs' | 'org' | 'product' | 'region' | 'year' | 'month' | 'day' | 'files';
+
+/**
+ * Up to this many days, a window's day folders are named one request each; past it, the years, months and
+ * days that exist are listed first (one request per year and per month seen).
+ */
+const NAMED_DAYS = 14;
+const DAY_MS = 86_400_000;
 
 const LAYOUT_AFTER_AWSLOGS: Level[] = ['awslogs', 'product', 'region', 'year', 'month', 'day', 'files'];
 
@@ -48,6 +56,13 @@ export class TrailSource implements Source {
       return;
     }
     yield* this.walk(this.root, start.level, ctx, start.year, start.month);
+    yield* this.repeats();
+  }
+
+  private *repeats(): Iterable<UnitOrProblem> {
+    for (const r of this.store.takeRepeats?.() ?? []) {
+      yield { problem: { source: this.store.display(r.key), problem: `symbolic link loop: the same folder as ${this.store.display(r.sameAs)}, already read; not read again` } };
+    }
   }
 
   private unit(o: StoredObject): InputUnit {
@@ -67,18 +82,34 @@ export class TrailSource implements Source {
     };
   }
 
+  /**
+   * A listing that still fails after its retries costs only its own folder: it is named, and the walk goes
+   * on with the folders beside it.
+   */
   private async *walk(prefix: string, level: Level, ctx: WalkContext, year?: number, month?: number): AsyncIterable<UnitOrProblem> {
+    try {
+      yield* this.walkLevel(prefix, level, ctx, year, month);
+    } catch (err) {
+      if (!(err instanceof ListingError) || ctx.signal?.aborted) throw err;
+      yield { problem: { source: this.store.display(err.prefix), problem: `${err.message}; what is under it was not read` } };
+    }
+  }
+
+  private async *walkLevel(prefix: string, level: Level, ctx: WalkContext, year?: number, month?: number): AsyncIterable<UnitOrProblem> {
     if (level === 'files') {
       for await (const e of this.store.list(prefix, { signal: ctx.signal })) {
         if (!('object' in e)) continue;
         const t = fileNameTime(e.object.key.slice(e.object.key.lastIndexOf('/') + 1));
         if (ctx.window && t && t.getTime() < ctx.window.earliestFileTime) continue;
+        if (e.object.key.endsWith(SIDECAR_SUFFIX)) continue;
         yield { unit: this.unit(e.object) };
       }
       return;
     }
-    if (level === 'region' && ctx.window) {
-      // With a window, name the day folders directly instead of listing years and months.
+    if (level === 'region' && ctx.window && (ctx.window.lastDay - ctx.window.firstDay) / DAY_MS < NAMED_DAYS) {
+      // A short window names its day folders directly: cheaper than listing years and months. A wide one
+      // (`--start 3650d`) would probe thousands of days that do not exist, so it falls through to the
+      // year / month / day listings below, which open only the folders that exist and meet the window.
       for await (const region of this.children(prefix, ctx)) {
         if (ctx.regions && !ctx.regions.has(region.name)) continue;
         for (const day of dayFolders(ctx.window.firstDay, ctx.window.lastDay)) yield* this.walk(region.prefix + day, 'files', ctx);
@@ -88,7 +119,8 @@ export class TrailSource implements Source {
     for await (const child of this.childrenAndObjects(prefix, ctx)) {
       if ('object' in child) {
         if (level === 'free') {
-          if (isDigestKey(child.object.key)) yield { skipped: this.store.display(child.object.key), reason: 'digest file, not a log' };
+          const not = notALog(child.object.key);
+          if (not) yield { skipped: this.store.display(child.object.key), reason: not };
           else yield { unit: this.unit(child.object) };
         }
         continue;
@@ -96,7 +128,8 @@ export class TrailSource implements Source {
       const name = child.name;
       switch (level) {
         case 'free':
-          yield* this.walk(child.prefix, name === 'AWSLogs' ? 'awslogs' : 'free', ctx);
+          if (name === KEYS_DIR && prefix === this.root) yield { skipped: this.store.display(child.prefix), reason: 'ctrail mirror public keys, not logs' };
+          else yield* this.walk(child.prefix, name === 'AWSLogs' ? 'awslogs' : 'free', ctx);
           break;
         case 'awslogs':
         case 'org':
@@ -151,8 +184,28 @@ interface WalkContext {
   signal: AbortSignal | undefined;
 }
 
-function isDigestKey(key: string): boolean {
-  return key.includes('/CloudTrail-Digest/') || /_CloudTrail-Digest_/.test(key);
+/**
+ * The files `ctrail mirror` writes beside the logs (integrity/manifest.ts and view.ts own them; spelt again
+ * here so the source layer does not reach up into integrity, and trail-source.test.ts keeps them equal).
+ */
+export const MIRROR_FILES = {
+  manifest: 'ctrail-mirror.json',
+  journal: 'ctrail-mirror.journal',
+  keysDir: 'ctrail-public-keys',
+  sidecarSuffix: '.s3-metadata.json',
+  partialPrefix: '.ctrail-partial-',
+} as const;
+const MANIFEST_FILE = MIRROR_FILES.manifest;
+const KEYS_DIR = MIRROR_FILES.keysDir;
+const SIDECAR_SUFFIX = MIRROR_FILES.sidecarSuffix;
+
+/** Why a key outside the layout is not read as a log: digests and ctrail mirror's own files. */
+function notALog(key: string): string | undefined {
+  if (key.includes('/CloudTrail-Digest/') || /_CloudTrail-Digest_/.test(key)) return 'digest file, not a log';
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  if (name === MANIFEST_FILE || name === MIRROR_FILES.journal || name.endsWith(SIDECAR_SUFFIX)) return 'ctrail mirror metadata, not a log';
+  if (name.startsWith(MIRROR_FILES.partialPrefix)) return 'an unfinished ctrail mirror download, not a log';
+  return undefined;
 }
 
 /** Where a root prefix already sits inside the layout, so a walk can start there. */

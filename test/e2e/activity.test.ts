@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { ActivityEvent, ActivitySummary } from '../../src/forensics/activity.js';
+import type { ActivityEvent, ActivitySummary } from '../../src/forensics/activity/types.js';
 import type { CloudTrailEvent } from '../../src/cloudtrail/event.js';
 import { spawnSync } from 'node:child_process';
 import { cliPath, runCli } from '../helpers/cli.js';

@@ -130,9 +130,9 @@ test('history: and logs: together without dedup give each matching event once pe
   assert.equal(r.stdout.split('\n').filter(Boolean).length, expected * 2);
 });
 
-test('a log message that is not a CloudTrail event is reported, the rest is read (exit 1)', async () => {
+test('a log message that is not a CloudTrail event is reported, the rest is read (exit 3)', async () => {
   const r = await runCli(['events', `logs:${BAD_GROUP}`, '-o', 'ndjson', '-q'], { env });
-  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.code, 3, r.stderr);
   assert.equal(r.stdout.split('\n').filter(Boolean).length, 3);
   assert.match(r.stderr, new RegExp(`ctrail: logs:${BAD_GROUP}/${CORPUS_ACCOUNT}_CloudTrail_us-east-1: 1 record skipped: record is not a CloudTrail event`));
 });

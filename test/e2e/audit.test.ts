@@ -207,7 +207,7 @@ test('refused calls give unknown, never pass; MFA delete and a delivery error ar
 });
 
 test('the terminal table groups checks by resource and ends with a summary', async () => {
-  const r = await runCli(['audit'], { env: bad.env });
+  const r = await runCli(['audit', '-o', 'table'], { env: bad.env });
   assert.equal(r.code, 1);
   assert.doesNotMatch(r.stdout, /\x1b\[/, 'NO_COLOR: no escape sequences');
   const titles = [...r.stdout.matchAll(/│ ((?:Account|Trail|Bucket) \S+)/g)].map((m) => m[1]);
@@ -218,6 +218,10 @@ test('the terminal table groups checks by resource and ends with a summary', asy
     'Bucket s3://bad-trail-logs',
   ]);
   assert.match(r.stdout, /\n35 checks: 2 pass, 33 fail, 0 unknown \(account 444455556666, regions us-east-1\)\n$/);
+  // Into a pipe (as here) with no -o, audit prints its machine form, as every command does.
+  const piped = await runCli(['audit'], { env: bad.env });
+  assert.equal(piped.code, 1);
+  assert.equal((JSON.parse(piped.stdout) as AuditReport).checks.length, 35);
 });
 
 test('usage and configuration errors exit 2 with one line', async () => {
@@ -277,7 +281,7 @@ test('--replay runs every filter and rule found over history and says how often 
     );
     assert.equal(report.replay!.patterns.length, ALERT_CONTROLS.length + 1);
 
-    const table = await runCli(['audit', '--replay', dir, '--start', '2026-03-02T00:00:00Z'], { env: good.env });
+    const table = await runCli(['audit', '-o', 'table', '--replay', dir, '--start', '2026-03-02T00:00:00Z'], { env: good.env });
     assert.match(table.stdout, /Replay over 3 events from 2026-03-02T10:00:00Z to 2026-03-03T12:00:00Z:/);
     assert.match(table.stdout, /│ 2 +│ 2026-03-02T10:00:00Z │ 2026-03-03T12:00:00Z │ metric-filter │ CloudTrailChanges/);
   } finally {

@@ -111,9 +111,23 @@ test('layout pruning: a window, an account and a region list and fetch only the 
   assert.deepEqual(gets.sort(), expected);
 });
 
+test('a wide window lists only the year, month and day folders that exist', async () => {
+  const all = await runCli(['events', 's3://demo-trail/logs'], { env: s3.env });
+  await s3.clearLog();
+  const r = await runCli(['events', 's3://demo-trail/logs', '--start', '3650d'], { env: s3.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, all.stdout);
+  const lists = await listRequests();
+  // Naming every day of ten years in each region folder took over 10,000 requests.
+  assert.ok(lists.length < 60, `${lists.length} list requests`);
+  const days = lists.filter((l) => /\/\d{4}\/\d{2}\/\d{2}\/$/.test(l.prefix));
+  assert.ok(days.length > 0);
+  for (const l of days) assert.equal(l.delimiter, null, `a day folder is listed once, for its files: ${l.prefix}`);
+});
+
 test('--verbose says which folders were passed over on purpose', async () => {
   const r = await runCli(['events', 's3://demo-trail/logs', '--verbose', '--event-name', 'X'], { env: s3.env });
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 1, 'nothing matched');
   assert.match(r.stderr, /skipping s3:\/\/demo-trail\/logs\/AWSLogs\/111122223333\/CloudTrail-Digest\/: digest files, not logs/);
   assert.match(r.stderr, /skipping s3:\/\/demo-trail\/logs\/AWSLogs\/111122223333\/Config\/: not CloudTrail logs \(Config\)/);
 });
@@ -133,9 +147,9 @@ test('no credentials is a configuration error: exit 2', async () => {
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
-test('a missing object is reported and the other sources are still read: exit 1', async () => {
+test('a missing object is reported and the other sources are still read: exit 3', async () => {
   const r = await runCli(['events', 's3://demo-trail/logs/AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/14/nope.json.gz', 's3://bulk-trail', '--fields', 'eventID'], { env: s3.env });
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.equal(r.stdout.trim().split('\n').length, BULK);
   assert.match(r.stderr, /nope\.json\.gz: no such object or prefix/);
 });

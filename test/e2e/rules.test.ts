@@ -110,7 +110,7 @@ test('insights finds the write burst and the error burst, with baseline and cont
     ['End', '2024-05-01T01:13:00Z'],
   ]);
   const quiet = await runCli(['insights', history, '--baseline', '1h', '--min-rate', '100', '-o', 'ndjson']);
-  assert.equal(quiet.code, 0);
+  assert.equal(quiet.code, 1, 'no insight found: exit 1');
   assert.equal(quiet.stdout, '');
   const bad = await runCli(['insights', history, '--baseline', '90s']);
   assert.equal(bad.code, 2);

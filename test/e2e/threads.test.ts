@@ -97,7 +97,7 @@ test('a broad scan, a table and a rule pattern print the same bytes for any --th
 test('damaged inputs are reported by workers, with the records before the damage kept', async () => {
   // No filter, so no input is skipped by the whole-file needle check and every record is examined.
   const r = await runCli(['events', trail, '--threads', '2', '-q', '-o', 'ndjson']);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.match(r.stderr, /truncated\.json\.gz: corrupt or truncated gzip data/);
   assert.match(r.stderr, /garbage\.json\.gz: /);
   assert.match(r.stderr, /bad-record\.json: 1 record skipped/);

@@ -44,7 +44,7 @@ test('mirror then validate offline gives the verdicts of validating the bucket',
   const ct = await startCloudTrailStandin({ keys: { 'us-east-1': [key] }, trails: [] });
   const env = { ...s3.env, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint };
   try {
-    const online = await runCli(['validate', 's3://round-trip/p', ...WINDOW], { env });
+    const online = await runCli(['validate', '-o', 'table', 's3://round-trip/p', ...WINDOW], { env });
     assert.equal(online.code, 1);
     const dir = join(tmp, 'rt');
     const m = await runCli(['mirror', 's3://round-trip/p', dir, ...WINDOW], { env });
@@ -58,7 +58,7 @@ test('mirror then validate offline gives the verdicts of validating the bucket',
     assert.equal(sidecar.metadata['signature-algorithm'], 'SHA256withRSA');
     assert.match(sidecar.metadata['signature']!, /^[0-9a-f]{512}$/);
     // Offline: no endpoint reachable for CloudTrail or S3.
-    const offline = await runCli(['validate', dir, ...WINDOW], { env: { AWS_ENDPOINT_URL_CLOUDTRAIL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9' } });
+    const offline = await runCli(['validate', '-o', 'table', dir, ...WINDOW], { env: { AWS_ENDPOINT_URL_CLOUDTRAIL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9' } });
     assert.equal(offline.stdout, online.stdout);
     assert.equal(offline.stderr, online.stderr);
     assert.equal(offline.code, online.code);
@@ -75,7 +75,7 @@ test('mirror --metadata-only completes an aws s3 sync copy (signatures, keys, ma
   const ct = await startCloudTrailStandin({ keys: { 'us-east-1': [key] }, trails: [] });
   const env = { ...s3.env, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint };
   try {
-    const online = await runCli(['validate', 's3://sync-copy/p', ...WINDOW], { env });
+    const online = await runCli(['validate', '-o', 'table', 's3://sync-copy/p', ...WINDOW], { env });
     const dir = join(tmp, 'sync');
     // What `aws s3 sync s3://sync-copy/p DIR` leaves: the bytes, no metadata, no keys.
     const synced = new TrailFixture();
@@ -89,7 +89,7 @@ test('mirror --metadata-only completes an aws s3 sync copy (signatures, keys, ma
     const logGets = s3.requests.filter((r) => r.method === 'GET' && r.url.includes('/CloudTrail/') && r.url.includes('.json.gz'));
     assert.deepEqual(logGets, [], 'log files are not downloaded again');
     assert.ok(existsSync(join(dir, 'ctrail-public-keys', 'us-east-1.json')));
-    const offline = await runCli(['validate', dir, ...WINDOW]);
+    const offline = await runCli(['validate', '-o', 'table', dir, ...WINDOW]);
     assert.equal(offline.stdout, online.stdout);
     assert.equal(offline.stderr, online.stderr);
     assert.equal(offline.code, 1);
@@ -103,10 +103,10 @@ test('a folder without a manifest learns its bucket and prefix from its newest d
   const ct = await startCloudTrailStandin({ keys: { 'us-east-1': [key] }, trails: [] });
   const env = { ...s3.env, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint };
   try {
-    const online = await runCli(['validate', 's3://no-manifest/p', ...WINDOW], { env });
+    const online = await runCli(['validate', '-o', 'table', 's3://no-manifest/p', ...WINDOW], { env });
     const dir = join(tmp, 'no-manifest');
     fx.writeMirror(dir, 'no-manifest', { keyRoot: 'p/', window: { start: new Date(0), end: new Date(0) }, keys: [key], manifest: false });
-    const offline = await runCli(['validate', dir, ...WINDOW]);
+    const offline = await runCli(['validate', '-o', 'table', dir, ...WINDOW]);
     assert.equal(offline.stderr, online.stderr);
     assert.equal(offline.stdout, online.stdout.replace('s3://no-manifest/p/', 's3://no-manifest/p/'));
     assert.equal(offline.code, 1);

@@ -16,7 +16,8 @@ import { tempDir } from '../helpers/temp.js';
  * The trail mixes every log-file verdict across accounts, regions and digests, so results come back from
  * the workers in batches and out of order.
  */
-const WINDOW = ['--start-time', '2026-03-14T01:00:00Z', '--end-time', '2026-03-14T07:00:00Z'];
+// The table form (the words of aws cloudtrail validate-logs); into a pipe the default is JSON.
+const WINDOW = ['--start-time', '2026-03-14T01:00:00Z', '--end-time', '2026-03-14T07:00:00Z', '-o', 'table'];
 const FIRST_END = new Date('2026-03-14T01:17:28Z');
 const BUCKET = 'threads-trail-bucket';
 const tmp = tempDir('ctrail-validate-threads-');

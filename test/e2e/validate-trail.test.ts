@@ -7,7 +7,8 @@ import { startCloudTrailStandin } from '../helpers/cloudtrail-standin.js';
 import { TrailFixture, makeKey, type FixtureKey } from '../helpers/trail-fixture.js';
 import { tempDir } from '../helpers/temp.js';
 
-const WINDOW = ['--start-time', '2026-03-14T01:00:00Z', '--end-time', '2026-03-14T06:00:00Z'];
+// The table form (the words of aws cloudtrail validate-logs); into a pipe the default is JSON.
+const WINDOW = ['--start-time', '2026-03-14T01:00:00Z', '--end-time', '2026-03-14T06:00:00Z', '-o', 'table'];
 const ARN = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/main';
 let s3: LocalS3;
 let key: FixtureKey;

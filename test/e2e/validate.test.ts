@@ -14,7 +14,8 @@ const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
 const TRAIL = 'example-trail';
 const FIRST_END = new Date('2026-03-14T01:17:28Z');
-const WINDOW = ['--start-time', '2026-03-14T01:00:00Z', '--end-time', '2026-03-14T06:00:00Z'];
+// The table form (the words of aws cloudtrail validate-logs); into a pipe the default is JSON.
+const WINDOW = ['--start-time', '2026-03-14T01:00:00Z', '--end-time', '2026-03-14T06:00:00Z', '-o', 'table'];
 const HOUR = 3_600_000;
 
 let k1: FixtureKey;

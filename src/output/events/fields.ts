@@ -1,5 +1,5 @@
-import type { CloudTrailEvent } from '../cloudtrail/event.js';
-import { splitDotted, valueAt } from '../cloudtrail/json.js';
+import type { CloudTrailEvent } from '../../cloudtrail/event.js';
+import { splitDotted, valueAt } from '../../cloudtrail/json.js';
 
 /** `--fields eventTime,userIdentity.arn,resources.0.ARN`: dotted paths, numeric segments index arrays. */
 export type FieldPath = string[];
@@ -12,7 +12,7 @@ export function parseFields(spec: string): FieldPath[] {
     .map(splitDotted);
 }
 
-export { valueAt as getPath } from '../cloudtrail/json.js';
+export { valueAt as getPath } from '../../cloudtrail/json.js';
 
 /** Keeps the event's shape for the chosen paths, so `jq '.userIdentity.arn'` works on projected output too. */
 export function project(event: CloudTrailEvent, paths: FieldPath[]): Record<string, unknown> {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderJson, renderText, reportFails } from './report.js';
-import type { ChainReport } from './chain.js';
-import type { ValidationReport } from './validate.js';
+import { renderJson, renderText, reportFails, reportIncomplete } from './validation.js';
+import type { ChainReport } from '../integrity/chain.js';
+import type { ValidationReport } from '../integrity/validate.js';
 
 function chain(over: Partial<ChainReport>): ChainReport {
   return {
@@ -56,4 +56,16 @@ test('notes alone do not fail the run', () => {
   const r = report(chain({ digests: { valid: 1, invalid: 0, notFound: 0, missing: 0 } }));
   r.notices.push({ kind: 'org-trail', key: 's3://b/AWSLogs/o-abcdefghij/', detail: 'org layout' });
   assert.equal(reportFails(r), false);
+});
+
+test('a read error makes the run incomplete, not failed; definite evidence still fails it', () => {
+  const unreadable = report(chain({ digests: { valid: 1, invalid: 0, notFound: 0, missing: 0 } }), [{ kind: 'log-error', key: 's3://b/k', detail: 'socket hang up' }]);
+  assert.equal(reportFails(unreadable), false);
+  assert.equal(reportIncomplete(unreadable), true);
+  const both = report(chain({ digests: { valid: 1, invalid: 0, notFound: 0, missing: 0 } }), [
+    { kind: 'log-error', key: 's3://b/k', detail: 'socket hang up' },
+    { kind: 'log-hash-mismatch', key: 's3://b/j', detail: 'hash value doesn\'t match' },
+  ]);
+  assert.equal(reportFails(both), true);
+  assert.equal(reportIncomplete(both), true);
 });

@@ -1,12 +1,13 @@
 import { isAscii } from 'node:buffer';
-import Table from 'cli-table3';
 import chalk from 'chalk';
-import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../cloudtrail/event.js';
+import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../../cloudtrail/event.js';
 import { cellText, getPath, project, type FieldPath } from './fields.js';
-import { principalLabel } from '../cloudtrail/principal.js';
-import { neutralize } from './sanitize.js';
-import type { OutputWriter } from './writer.js';
-import { serviceOf } from '../cloudtrail/arn.js';
+import { principalLabel } from '../../cloudtrail/principal.js';
+import { serviceOf } from '../../cloudtrail/arn.js';
+import { neutralize } from '../sanitize.js';
+import type { OutputWriter } from '../writer.js';
+import { csvCell } from '../csv.js';
+import { newTable } from '../table.js';
 
 export type OutputFormat = 'ndjson' | 'json' | 'csv' | 'table';
 
@@ -105,10 +106,6 @@ class JsonArrayPrinter implements EventPrinter {
   }
 }
 
-function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 class CsvPrinter implements EventPrinter {
   private headerDone = false;
   constructor(
@@ -147,10 +144,10 @@ class TablePrinter implements EventPrinter {
     return undefined;
   }
   private flushPage() {
-    const table = new Table({
-      head: this.columns.map((c) => c.header),
-      style: { head: this.color ? ['cyan'] : [], border: this.color ? ['grey'] : [] },
-    });
+    const table = newTable(
+      this.columns.map((c) => c.header),
+      this.color,
+    );
     for (const row of this.rows) {
       if (this.color && this.errorColumn >= 0 && row[this.errorColumn]) {
         table.push(row.map((cell, i) => (i === this.errorColumn ? chalk.red(cell) : cell)));

@@ -1,7 +1,7 @@
-import { neutralize } from '../output/sanitize.js';
-import type { ChainReport } from './chain.js';
-import { PROBLEM_KINDS, problemFails, type Problem, type ProblemKind } from './problems.js';
-import type { ScopeReport, ValidationReport } from './validate.js';
+import { neutralize } from './sanitize.js';
+import type { ChainReport } from '../integrity/chain.js';
+import { PROBLEM_KINDS, problemFails, problemUnreadable, type Problem, type ProblemKind } from '../integrity/problems.js';
+import type { ScopeReport, ValidationReport } from '../integrity/validate.js';
 import { isoTime } from '../cloudtrail/time.js';
 
 /** Seconds, as CloudTrail and `aws cloudtrail validate-logs` print times. */
@@ -41,8 +41,18 @@ export function allProblems(report: ValidationReport): Array<Problem & { account
   return out;
 }
 
+/** Definite evidence against the trail (an INVALID or missing file, a gap): exit 1 whatever else happened. */
 export function reportFails(report: ValidationReport): boolean {
-  return allProblems(report).some(problemFails);
+  return allProblems(report).some((p) => problemFails(p) && !problemUnreadable(p));
+}
+
+/** Something could not be read, so the verdict covers only what was: exit 3 unless the report fails. */
+export function reportIncomplete(report: ValidationReport): boolean {
+  return allProblems(report).some(problemUnreadable);
+}
+
+export function unreadableProblems(report: ValidationReport): Problem[] {
+  return allProblems(report).filter(problemUnreadable);
 }
 
 function ratio(v: number, t: number, what: string): string {

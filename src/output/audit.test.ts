@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderJson, renderTable } from './render.js';
-import type { AuditReport } from './types.js';
+import { renderJson, renderTable } from './audit.js';
+import type { AuditReport } from '../audit/types.js';
 
 const report: AuditReport = {
   account: '111122223333',

@@ -1,8 +1,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
-import { neutralize } from '../output/sanitize.js';
-import type { ReplayReport } from './types.js';
-import type { AuditReport, CheckResult, CheckStatus } from './types.js';
+import { neutralize } from './sanitize.js';
+import { newTable } from './table.js';
+import type { ReplayReport } from '../audit/types.js';
+import type { AuditReport, CheckResult, CheckStatus } from '../audit/types.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -38,13 +38,7 @@ export function renderTable(report: AuditReport, opts: RenderOptions): string {
   const width = Math.max(80, opts.width ?? 120);
   const idWidth = Math.max(...report.checks.map((c) => c.id.length), 10) + 2;
   const detailWidth = width - idWidth - 9 - 4 - 2;
-  const table = new Table({
-    head: ['status', 'check', 'detail'],
-    colWidths: [9, idWidth, detailWidth],
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    style: { head: opts.color ? ['cyan'] : [], border: opts.color ? ['grey'] : [] },
-  });
+  const table = newTable(['status', 'check', 'detail'], opts.color, { colWidths: [9, idWidth, detailWidth], wordWrap: true, wrapOnWordBoundary: true });
   const groups = new Map<string, CheckResult[]>();
   for (const c of report.checks) groups.set(c.resource, [...(groups.get(c.resource) ?? []), c]);
   for (const [resource, checks] of groups) {
@@ -59,10 +53,7 @@ export function renderTable(report: AuditReport, opts: RenderOptions): string {
 }
 
 function renderReplay(r: ReplayReport, chalk: ChalkInstance): string {
-  const table = new Table({
-    head: ['fired', 'first', 'last', 'kind', 'name', 'where'],
-    style: { head: chalk.level ? ['cyan'] : [], border: chalk.level ? ['grey'] : [] },
-  });
+  const table = newTable(['fired', 'first', 'last', 'kind', 'name', 'where'], chalk.level > 0);
   for (const p of r.patterns) {
     table.push([
       p.error ? chalk.yellow('?') : String(p.fired),

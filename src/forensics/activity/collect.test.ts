@@ -2,14 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecordMatcher } from '../records/matcher.js';
-import { compileRecipe } from '../filter/recipe.js';
-import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
-import { activityEventMatcher, activityEventPart, activityIndexMatcher, activityIndexPart, collectActivity, parseActivityTarget, type ActivityOptions, type ActivityReport } from './activity.js';
-import { A, B, C, D, persistenceBranch, reusedExampleKey, samlSourceIdentity, sameSessionName, threeHopChain } from '../../test/helpers/activity-scenarios.js';
-import { loadFixture } from '../../test/helpers/scenario.js';
-import { repoRoot } from '../../test/helpers/cli.js';
-import { renderActivityReport } from './activity-render.js';
+import type { RecordMatcher } from '../../records/matcher.js';
+import { compileRecipe } from '../../filter/recipe.js';
+import type { CloudTrailEvent, SourcedEvent } from '../../cloudtrail/event.js';
+import { collectActivity } from './collect.js';
+import { activityEventMatcher, activityEventPart, activityIndexMatcher, activityIndexPart } from './matchers.js';
+import { parseActivityTarget } from './target.js';
+import type { ActivityOptions, ActivityReport } from './types.js';
+import { A, B, C, D, persistenceBranch, reusedExampleKey, samlSourceIdentity, sameSessionName, threeHopChain } from '../../../test/helpers/activity-scenarios.js';
+import { loadFixture } from '../../../test/helpers/scenario.js';
+import { repoRoot } from '../../../test/helpers/cli.js';
+import { renderActivityReport } from '../../output/activity.js';
 
 /** Both passes as the CLI runs them, over in-memory records, with each pass's byte pre-filter applied too. */
 function passes(matcher: RecordMatcher, records: SourcedEvent[]): SourcedEvent[] {

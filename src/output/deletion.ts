@@ -1,10 +1,10 @@
-import Table from 'cli-table3';
-import { neutralize } from '../output/sanitize.js';
-import type { ChainStep, Origin } from './attribution.js';
-import type { DeletionResult, FindDeletionReport } from './find-deletion.js';
-import { resourceKey, type ResourceRef } from './resource.js';
+import { neutralize } from './sanitize.js';
+import { newTable } from './table.js';
+import type { ChainStep, Origin } from '../forensics/attribution.js';
+import type { DeletionResult, FindDeletionReport } from '../forensics/find-deletion.js';
+import { resourceKey, type ResourceRef } from '../forensics/resource.js';
 import { shortPrincipal } from '../cloudtrail/principal.js';
-import type { TraceReport, TraceResult } from './trace.js';
+import type { TraceReport, TraceResult } from '../forensics/trace.js';
 
 /**
  * Terminal rendering for find-deletion and trace: one sentence per resource first (the answer), then the
@@ -97,7 +97,8 @@ export function deletionSentences(input: string, report: FindDeletionReport): st
 }
 
 export function deletionTable(results: DeletionResult[]): string {
-  const table = new Table({ head: ['time', 'outcome', 'event', 'resource', 'account', 'region', 'actor', 'source IP', 'origin', 'match'], style: { head: [], border: [] } });
+  // Forensics reports are printed without colour, so they read the same in a terminal and a saved file.
+  const table = newTable(['time', 'outcome', 'event', 'resource', 'account', 'region', 'actor', 'source IP', 'origin', 'match'], false);
   for (const r of results) {
     table.push(
       [

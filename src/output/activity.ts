@@ -1,5 +1,5 @@
-import { neutralize } from '../output/sanitize.js';
-import type { ActivityEvent, ActivityNode, ActivityReport, ActivitySummary, Count } from './activity.js';
+import { neutralize } from './sanitize.js';
+import type { ActivityEvent, ActivityNode, ActivityReport, ActivitySummary, Count } from '../forensics/activity/types.js';
 import { shortPrincipal } from '../cloudtrail/principal.js';
 import { serviceOf } from '../cloudtrail/arn.js';
 
