@@ -4,7 +4,6 @@ import { CtrailError, describeError } from '../errors.js';
 import { COMMANDS } from './commands.js';
 import { processIO, type CliIO } from './io.js';
 import { EXIT, errorExit, type ExitCode } from './exit.js';
-import { closeWorkerPools } from '../workers/pool.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -35,9 +34,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<voi
   // Only the command named (`ctrail X …` or `ctrail help X`) loads its code: --help, --version and a
   // misspelt name list the others from the light table in commands.ts.
   const named = argv[2] === 'help' ? argv[3] : argv[2];
+  let loadedCommand = false;
   for (const [name, entry] of Object.entries(COMMANDS)) {
     const cmd = program.command(name).description(entry.summary).exitOverride();
     if (name === named) {
+      loadedCommand = true;
       (await entry.load()).register(cmd, io, done);
     } else {
       // A stub lists the command as its real self would ("events [options] [source...]") and never runs.
@@ -54,7 +55,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<voi
   } finally {
     // Scans close their workers however they end; any pool still open is closed here, and its threads are
     // waited for: a thread left for the process exit to tear down could crash Node on the way out.
-    await closeWorkerPools();
+    // Loaded only after a command ran, so --help and --version stay free of command code.
+    if (loadedCommand) await (await import('../workers/pool.js')).closeWorkerPools();
   }
 }
 

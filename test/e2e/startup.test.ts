@@ -36,7 +36,7 @@ export async function resolve(spec, ctx, next) {
   }
 }
 
-const COMMAND_CODE = /^(cli\/(events|find-deletion|trace|activity|count|insights|hunt|audit|validate|mirror|scan-session|forensics-scan)\.js|(forensics|integrity|audit|pipeline|source|workers|analytics|filter|records|decode)\/)/;
+const COMMAND_CODE = /^(cli\/(events|find-deletion|trace|activity|count|insights|hunt|audit|validate|mirror|scan-plan|forensics-scan)\.js|(forensics|integrity|audit|pipeline|source|workers|analytics|filter|records|decode)\/)/;
 
 test('--help, --version and `help` load no command code', () => {
   for (const args of [['--help'], ['--version'], ['help']]) {
