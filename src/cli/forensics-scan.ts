@@ -22,7 +22,7 @@ export interface RawForensicsOptions extends RawScanOptions {
 export function addForensicsOptions(cmd: Command): Command {
   addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))));
   return cmd
-    .option('--identity-source <source>', 'also read credential-issuing events (AssumeRole…, sign-ins) from this source, e.g. the us-east-1 or management-account trail; repeatable', collectEach)
+    .option('--identity-source <source>', "also read credential-issuing events (AssumeRole…) from this source: evidence kept outside the sources (another bucket, a management account's trail); repeatable", collectEach)
     .option('--look-back <duration>', 'how long before an action its issuing event may lie (e.g. 12h, 36h, 2d)', '36h')
     .addOption(outputOption(['table', 'ndjson', 'json'], 'ndjson', ' (table: the answer, a table and the chains)'));
 }
