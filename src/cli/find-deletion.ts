@@ -25,7 +25,7 @@ export const register: Register = (cmd, io, done) => {
 export async function runFindDeletion(io: CliIO, resource: string, sourceArgs: string[], raw: RawFindDeletionOptions): Promise<ExitCode> {
   const query = parseResourceQuery(resource, raw.type);
   const scan = forensicsScan(io, sourceArgs, raw);
-  const report = await findDeletions(query, scan.main(findDeletionPart.recipe(query), deletionPushdown(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
+  const report = await findDeletions(query, scan.main(findDeletionPart.recipe(query), deletionPushdown(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs, ...(scan.evidence ? { evidence: scan.evidence } : {}) }, scan.identity());
   // Related calls alone (a role's policies removed, the role still there) are not a deletion found.
   return finishReport(io, raw.output, scan.plan, report.results.some((r) => r.match !== 'related'), {
     table: () => renderDeletionReport(resource, report),

@@ -6,6 +6,8 @@ import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import type { ScanScope } from '../source/types.js';
 import type { Pushdown } from '../source/query-hints.js';
 import { ISSUING_PUSHDOWN } from '../forensics/pushdown.js';
+import type { EvidenceReader } from '../forensics/evidence.js';
+import { PlaceEvidenceReader } from './evidence-reader.js';
 import type { CliIO } from './io.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, collectEach, outputOption, type RawScanOptions } from './options.js';
 import { ScanPlan } from './scan-plan.js';
@@ -20,7 +22,7 @@ export interface RawForensicsOptions extends RawScanOptions {
 export function addForensicsOptions(cmd: Command): Command {
   addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))));
   return cmd
-    .option('--identity-source <source>', 'also read credential-issuing events (AssumeRole…, sign-ins) from this source, e.g. the us-east-1 or management-account trail; repeatable', collectEach)
+    .option('--identity-source <source>', "also read credential-issuing events (AssumeRole…) from this source: evidence kept outside the sources (another bucket, a management account's trail); repeatable", collectEach)
     .option('--look-back <duration>', 'how long before an action its issuing event may lie (e.g. 12h, 36h, 2d)', '36h')
     .addOption(outputOption(['table', 'ndjson', 'json'], 'ndjson', ' (table: the answer, a table and the chains)'));
 }
@@ -42,12 +44,19 @@ export interface ForensicsScan {
   main(recipe: MatcherRecipe, pushdown?: Pushdown): AsyncIterable<SourcedEvent>;
   /** The --identity-source scan, or undefined when none was given. */
   identity(): AsyncIterable<SourcedEvent> | undefined;
+  /**
+   * Reads, from the same sources, the folders an incomplete chain names (the scope flags choose the
+   * actions, never the evidence behind them); undefined when no source is laid out by account and region.
+   */
+  evidence: EvidenceReader | undefined;
 }
 
 /**
  * One pass over the sources for the candidates and the issuing events together; issuing events may be
  * older than --start by the look-back, so the listing window is widened and the flags are applied to the
- * candidates only. Duplicate deliveries are handled by the engines, which know real logs reuse eventIDs.
+ * candidates only. Issuing events outside the scoped folders are read afterwards, by place, as the
+ * incomplete chains name them (`evidence`). Duplicate deliveries are handled by the engines, which know
+ * real logs reuse eventIDs.
  */
 export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensicsOptions): ForensicsScan {
   const lookBackMs = parseLookBack(raw.lookBack);
@@ -65,6 +74,7 @@ export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensics
     plan,
     accept: (e) => flags.matches(e),
     lookBackMs,
+    evidence: PlaceEvidenceReader.over(plan, widened),
     main: (recipe, pushdown) => sourcedFrom(plan.scan({ recipe, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false })),
     identity: () =>
       identitySources

@@ -19,7 +19,7 @@ export const register: Register = (cmd, io, done) => {
 export async function runTrace(io: CliIO, who: string, sourceArgs: string[], raw: RawForensicsOptions): Promise<ExitCode> {
   const target = parseTraceTarget(who);
   const scan = forensicsScan(io, sourceArgs, raw);
-  const report = await traceCredentials(target, scan.main(tracePart.recipe(target), tracePushdown(target)), { accept: scan.accept, lookBackMs: scan.lookBackMs }, scan.identity());
+  const report = await traceCredentials(target, scan.main(tracePart.recipe(target), tracePushdown(target)), { accept: scan.accept, lookBackMs: scan.lookBackMs, ...(scan.evidence ? { evidence: scan.evidence } : {}) }, scan.identity());
   return finishReport(io, raw.output, scan.plan, report.results.length > 0, {
     table: () => renderTraceReport(who, report),
     json: () => report.results,

@@ -40,6 +40,15 @@ export function partitionOf(region: string | undefined): string {
   return 'aws';
 }
 
+/**
+ * Where a partition's global endpoints (STS without a regional endpoint, IAM, console sign-in) have their
+ * calls recorded, whatever region the caller then works in.
+ */
+export function globalEndpointRegion(region: string | undefined): string {
+  const partition = partitionOf(region);
+  return partition === 'aws-us-gov' ? 'us-gov-west-1' : partition === 'aws-cn' ? 'cn-north-1' : 'us-east-1';
+}
+
 /** Role names are case-insensitive in IAM; the rest of an ARN is compared exactly. */
 export function sameArn(a: string, b: string): boolean {
   if (a === b) return true;

@@ -67,14 +67,14 @@ function encode(c: IssuedCredential, source: number): string {
   const n = <T>(v: T | undefined) => (v === undefined ? null : v);
   return JSON.stringify([
     c.accessKeyId, c.eventName, n(c.eventID), n(c.sharedEventID), c.issuedAt, c.expiresAt, n(c.sessionArn), n(c.roleArn), n(c.account),
-    n(c.sessionName), n(c.sourceIdentity), c.caller, n(c.callerKey), n(c.recipientAccountId), source, n(c.event),
+    n(c.sessionName), n(c.sourceIdentity), c.caller, n(c.callerKey), n(c.recipientAccountId), source, n(c.event), n(c.awsRegion),
   ]);
 }
 
-type Encoded = [string, IssuingEventName, string | null, string | null, number, number, string | null, string | null, string | null, string | null, string | null, UserIdentity, string | null, string | null, number, CloudTrailEvent | null];
+type Encoded = [string, IssuingEventName, string | null, string | null, number, number, string | null, string | null, string | null, string | null, string | null, UserIdentity, string | null, string | null, number, CloudTrailEvent | null, string | null];
 
 function decode(text: string, sources: readonly string[]): IssuedCredential {
-  const [accessKeyId, eventName, eventID, sharedEventID, issuedAt, expiresAt, sessionArn, roleArn, account, sessionName, sourceIdentity, caller, callerKey, recipientAccountId, source, event] = JSON.parse(text) as Encoded;
+  const [accessKeyId, eventName, eventID, sharedEventID, issuedAt, expiresAt, sessionArn, roleArn, account, sessionName, sourceIdentity, caller, callerKey, recipientAccountId, source, event, awsRegion] = JSON.parse(text) as Encoded;
   // Same fields, in the same order, as issuedCredentialOf builds them.
   const c: IssuedCredential = { accessKeyId, eventName, issuedAt, expiresAt, caller, source: sources[source]! };
   if (eventID !== null) c.eventID = eventID;
@@ -86,6 +86,7 @@ function decode(text: string, sources: readonly string[]): IssuedCredential {
   if (sourceIdentity !== null) c.sourceIdentity = sourceIdentity;
   if (callerKey !== null) c.callerKey = callerKey;
   if (recipientAccountId !== null) c.recipientAccountId = recipientAccountId;
+  if (awsRegion !== null) c.awsRegion = awsRegion;
   if (event !== null) c.event = event;
   return c;
 }

@@ -6,6 +6,7 @@ import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { attributeEvent, type Origin } from './attribution.js';
 import type { DeletionEffect } from './catalogue.js';
 import { CredentialIndex } from './credentials.js';
+import { completeChains, useAt, type EvidenceReader } from './evidence.js';
 import { issuingMatcher } from './issuing.js';
 import { matchEvent, resourceKey, type MatchKind, type ResourceMatch, type ResourceQuery, type ResourceRef } from './resource.js';
 import { DeferredLinks, isCancellerFor, type DeferredLink } from './deferred.js';
@@ -48,6 +49,8 @@ export interface FindDeletionOptions {
   accept?: (event: CloudTrailEvent) => boolean;
   /** How far before an action its issuing event may lie (default 36 h). */
   lookBackMs?: number;
+  /** Reads the folders an incomplete chain names, beyond the scoped scan (see evidence.ts). */
+  evidence?: EvidenceReader;
 }
 
 export interface FindDeletionReport {
@@ -106,17 +109,23 @@ export async function findDeletions(
 
   const calls = mergeCopies(candidates);
   calls.sort((a, b) => (eventTimeMs(a.sourced.event.eventTime) ?? 0) - (eventTimeMs(b.sourced.event.eventTime) ?? 0));
+  const origins = await completeChains(
+    calls,
+    ({ sourced: { event } }) => ({ origin: attributeEvent(event, index), use: useAt(eventTimeMs(event.eventTime) ?? 0, asString(event.awsRegion)) }),
+    index,
+    opts.evidence,
+  );
   const results: DeletionResult[] = [];
   const resources = new Map<string, ResourceRef>();
-  for (const { sourced, match, copies } of calls) {
+  calls.forEach(({ sourced, match, copies }, i) => {
     const asked = match.parent ?? match.resource;
     const key = resourceKey(asked);
     if (!resources.has(key)) resources.set(key, asked);
     const link = match.match === 'related' ? undefined : deferred.link(sourced.event, match.resource);
-    const origin = link ? deferredOrigin(link, index) : attributeEvent(sourced.event, index);
+    const origin = link ? deferredOrigin(link, index) : origins[i]!;
     const result = toResult(sourced, match, origin);
     results.push(copies.length ? { ...result, copies } : result);
-  }
+  });
   return { results, resources: [...resources.values()], issuingEvents: index.size };
 }
 

@@ -48,6 +48,8 @@ export interface IssuedCredential {
   caller: UserIdentity;
   callerKey?: string;
   recipientAccountId?: string;
+  /** The region the call was recorded in (us-east-1 for STS's global endpoint): where its other copy lies. */
+  awsRegion?: string;
   source: string;
   /**
    * The whole record, kept only for a role owner's copy (caller `AWSAccount`) and only when the index
@@ -139,5 +141,6 @@ export function issuedCredentialOf(sourced: SourcedEvent): IssuedCredential | un
   set('sourceIdentity', asString(response?.sourceIdentity) ?? asString(request.sourceIdentity));
   set('callerKey', asString(caller.accessKeyId));
   set('recipientAccountId', asString(e.recipientAccountId));
+  set('awsRegion', asString(e.awsRegion));
   return credential;
 }

@@ -6,6 +6,7 @@ import { matcherPart } from '../filter/recipe.js';
 import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
 import { attribute, originOfIssuance, type Origin } from './attribution.js';
 import { CredentialIndex } from './credentials.js';
+import { completeChains, useAt, type EvidenceReader } from './evidence.js';
 import { callKey } from './issued-credential.js';
 import { issuingMatcher } from './issuing.js';
 import { parseArn } from '../cloudtrail/arn.js';
@@ -65,7 +66,7 @@ function usesTarget(target: TraceTarget, e: CloudTrailEvent): boolean {
 export async function traceCredentials(
   target: TraceTarget,
   events: AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
-  opts: { accept?: (e: CloudTrailEvent) => boolean; lookBackMs?: number } = {},
+  opts: { accept?: (e: CloudTrailEvent) => boolean; lookBackMs?: number; evidence?: EvidenceReader } = {},
   identityEvents?: AsyncIterable<SourcedEvent> | Iterable<SourcedEvent>,
 ): Promise<TraceReport> {
   const index = new CredentialIndex(opts.lookBackMs === undefined ? {} : { lookBackMs: opts.lookBackMs });
@@ -97,20 +98,26 @@ export async function traceCredentials(
   }
   if (identityEvents) for await (const sourced of identityEvents) index.add(sourced);
 
-  const results: TraceResult[] = [];
-  for (const g of [...groups.values()].sort((a, b) => a.firstMs - b.firstMs)) {
+  const used = [...groups.values()].sort((a, b) => a.firstMs - b.firstMs);
+  const usedOrigins = await completeChains(
+    used,
+    (g) => ({ origin: attribute(g.first.event.userIdentity, g.firstMs, index), use: useAt(g.firstMs, asString(g.first.event.awsRegion)) }),
+    index,
+    opts.evidence,
+  );
+  const results: TraceResult[] = used.map((g, i) => {
     const u = g.first.event.userIdentity!;
     const result: TraceResult = {
       principal: principalRef(u.type, u.arn, asString(u.accountId) ?? asString(g.first.event.recipientAccountId)),
       events: g.count,
       firstSeen: isoTime(g.firstMs)!,
       lastSeen: isoTime(g.lastMs)!,
-      origin: attribute(u, g.firstMs, index),
+      origin: usedOrigins[i]!,
       source: g.first.source,
     };
     const k = asString(u.accessKeyId);
-    results.push(k ? { accessKeyId: k, ...result } : result);
-  }
+    return k ? { accessKeyId: k, ...result } : result;
+  });
   if (results.length === 0) {
     // Never used in these sources, but perhaps issued here: report each issuance on its own.
     const issuances = target.kind === 'key' ? index.issuancesOf(target.accessKeyId) : index.issuancesForSession(target.arn);
@@ -120,9 +127,11 @@ export async function traceCredentials(
       const prior = calls.get(id);
       if (!prior || prior.caller.type === 'AWSAccount') calls.set(id, c);
     }
-    for (const c of [...calls.values()].sort((a, b) => a.issuedAt - b.issuedAt)) {
-      results.push({ accessKeyId: c.accessKeyId, principal: principalRef(c.sessionArn ? (c.eventName === 'GetFederationToken' ? 'FederatedUser' : 'AssumedRole') : undefined, c.sessionArn, c.account), events: 0, origin: originOfIssuance(c, index), source: c.source });
-    }
+    const issued = [...calls.values()].sort((a, b) => a.issuedAt - b.issuedAt);
+    const issuedOrigins = await completeChains(issued, (c) => ({ origin: originOfIssuance(c, index), use: useAt(c.issuedAt, c.awsRegion) }), index, opts.evidence);
+    issued.forEach((c, i) => {
+      results.push({ accessKeyId: c.accessKeyId, principal: principalRef(c.sessionArn ? (c.eventName === 'GetFederationToken' ? 'FederatedUser' : 'AssumedRole') : undefined, c.sessionArn, c.account), events: 0, origin: issuedOrigins[i]!, source: c.source });
+    });
   }
   return { results, issuingEvents: index.size };
 }

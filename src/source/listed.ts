@@ -8,6 +8,8 @@ import type { ScanScope, Source, UnitOrProblem } from './types.js';
  * the walk itself stays unaware of it.
  */
 export class ListedTrailSource implements Source {
+  /** A trail layout: the evidence reader can open the account and region folders a chain names. */
+  readonly readsByPlace = true;
   readonly label: string;
   private readonly counted: CountedStore;
   private readonly inner: TrailSource;

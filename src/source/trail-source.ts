@@ -22,6 +22,7 @@ const LAYOUT_AFTER_AWSLOGS: Level[] = ['awslogs', 'product', 'region', 'year', '
 
 export class TrailSource implements Source {
   readonly label: string;
+  readonly readsByPlace = true;
   constructor(
     private readonly store: ObjectStore,
     private readonly root: string,

@@ -38,6 +38,11 @@ export interface ScanScope {
 
 export interface Source {
   readonly label: string;
+  /**
+   * The source is laid out by account and region (a trail's `AWSLogs/` layout) and lists only the folders
+   * a scope names, so a scan for one account and region reads that folder alone.
+   */
+  readonly readsByPlace?: boolean;
   units(scope: ScanScope, signal?: AbortSignal): AsyncIterable<UnitOrProblem>;
   /** What listing found, for the line that names a source that yielded no input ("listed 3 prefixes"). */
   listingSummary?(): string;
