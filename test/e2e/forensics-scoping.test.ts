@@ -103,12 +103,13 @@ test('organization trail, scoped to one account and region: the chain crosses in
   assert.equal(x.origin.arn, `arn:aws:iam::${A}:user/ops-admin`);
   assert.deepEqual(x.origin.chain.map((s) => s.accessKeyId), ['ASIAJUMPEXAMPLE00001', 'ASIAADMINEXAMPLE0001']);
   assert.equal(x.origin.sourceIdentity, 'ops-admin');
-  // The scoped folder, B's us-east-1 (the role owner's copy of the AssumeRole), then A's us-east-1 (the caller's copy and the first hop).
-  assert.deepEqual(await foldersRead(), [`${A}/us-east-1`, `${B}/eu-west-1`, `${B}/us-east-1`]);
+  // The scoped folder, B's us-east-1 (the role owner's copy of the AssumeRole), then A's us-east-1 (the caller's
+  // copy and the first hop). STS's global endpoint records as us-east-1 but a trail delivers such events to its
+  // home region, which the keys do not name: so the named accounts' other region folders are read too, screened
+  // on their bytes for us-east-1 (docs/real-trails.md). Only the accounts the chain names are ever opened.
+  assert.deepEqual(await foldersRead(), [`${A}/eu-west-1`, `${A}/us-east-1`, `${B}/ap-south-1`, `${B}/eu-west-1`, `${B}/us-east-1`]);
   const prefixes = await listedPrefixes();
   assert.ok(!prefixes.some((p) => p.includes(C)), `account ${C} is never listed: ${prefixes.join(' ')}`);
-  // Regions are named from the chain, never discovered by listing every account's regions.
-  assert.ok(!prefixes.some((p) => p.includes('/ap-south-1/') || p.includes(`${A}/CloudTrail/eu-west-1/`)));
 });
 
 test('trace, scoped the same way, follows the key to the IAM user', async () => {
@@ -133,5 +134,5 @@ test('a chain that cannot be completed names the key, the folders read and what 
   assert.match(missing, /same sharedEventID/);
   assert.match(missing, new RegExp(`read account ${A} in us-east-1 \\(at 2026-03-14T03:55:02Z\\) in s3://org-trail-no-a/ without finding it`));
   assert.match(missing, /--identity-source/);
-  assert.deepEqual(await foldersRead(), [`${B}/eu-west-1`, `${B}/us-east-1`], 'A has no folder: its account listing finds nothing to open');
+  assert.deepEqual(await foldersRead(), [`${B}/ap-south-1`, `${B}/eu-west-1`, `${B}/us-east-1`], 'A has no folder: its account listing finds nothing to open');
 });
