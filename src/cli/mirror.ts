@@ -1,7 +1,4 @@
-import { UsageError, describeError } from '../errors.js';
-import type { AwsOptions } from '../source/aws.js';
-import type { TrailStatusSeen } from '../integrity/manifest.js';
-import { isoTime } from '../cloudtrail/time.js';
+import { UsageError } from '../errors.js';
 import { neutralize } from '../output/sanitize.js';
 import { writeReport } from '../output/writer.js';
 import type { Register } from './register.js';
@@ -34,6 +31,7 @@ export async function runMirror(io: CliIO, source: string, dir: string, flags: M
   const { mirrorTrail } = await import('../integrity/mirror.js');
   const { LocalWriteError } = await import('../integrity/mirror-target.js');
   const { chooseKeySource, resolveSource } = await import('../integrity/setup.js');
+  const { readTrailStatus } = await import('../integrity/trail-status.js');
   if (!source.startsWith('s3://')) throw new UsageError(`${source}: mirror reads from S3 (s3://bucket[/prefix])`);
   const jobs = trailJobs(flags);
   const aws = trailAws(flags);
@@ -78,27 +76,4 @@ export async function runMirror(io: CliIO, source: string, dir: string, flags: M
     return EXIT.INCOMPLETE;
   }
   return EXIT.OK;
-}
-
-/** GetTrailStatus in the trail's home region; a status that cannot be read is recorded with the reason. */
-async function readTrailStatus(aws: AwsOptions, trailArn: string, homeRegion: string): Promise<TrailStatusSeen> {
-  const readAt = isoTime(new Date());
-  const [{ GetTrailStatusCommand }, { createCloudTrailClient }] = await Promise.all([import('@aws-sdk/client-cloudtrail'), import('../source/aws-clients.js')]);
-  const client = createCloudTrailClient(aws, homeRegion);
-  try {
-    // Bounded: an unreachable endpoint must not hold the finished copy hostage.
-    const s = await client.send(new GetTrailStatusCommand({ Name: trailArn }), { abortSignal: AbortSignal.timeout(15_000) });
-    return {
-      trailArn,
-      readAt,
-      ...(s.IsLogging !== undefined ? { isLogging: s.IsLogging } : {}),
-      ...(s.StopLoggingTime ? { stopLoggingTime: isoTime(s.StopLoggingTime) } : {}),
-      ...(s.LatestDigestDeliveryTime ? { latestDigestDeliveryTime: isoTime(s.LatestDigestDeliveryTime) } : {}),
-      ...(s.LatestDeliveryTime ? { latestDeliveryTime: isoTime(s.LatestDeliveryTime) } : {}),
-    };
-  } catch (err) {
-    return { trailArn, readAt, error: describeError(err) };
-  } finally {
-    client.destroy();
-  }
 }

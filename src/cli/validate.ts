@@ -16,6 +16,7 @@ interface ValidateFlags extends TrailScopeFlags {
   s3Prefix?: string;
   verbose?: boolean;
   allowCopy?: boolean;
+  strict?: boolean;
   threads?: string;
   output?: string;
 }
@@ -30,6 +31,7 @@ export const register: Register = (cmd, io, done) => {
       .option('--s3-bucket <bucket>', 'bucket holding the digests (skips DescribeTrails)')
       .option('--s3-prefix <prefix>', 'the trail\'s S3 key prefix, with --s3-bucket')
       .option('--allow-copy', 'verify a copy of a trail in another bucket or prefix instead of calling every digest moved')
+      .option('--strict', 'fail when no digest covers the end of the window, even if nothing shows digests were deleted')
       .option('--verbose', 'also print every valid file')
       .option('--threads <n>', 'worker threads that decompress and hash log files (default: one per core; 1 hashes on the main thread)')
       // `text` is validate's old name for its table form, kept for existing scripts.
@@ -66,6 +68,12 @@ export async function runValidate(io: CliIO, source: string | undefined, flags: 
   if (start > end) throw new UsageError('Invalid time range specified: start-time must occur before end-time');
   const window = { start, end };
   const keys = await chooseKeySource({ publicKeys: flags.publicKeys, ...(resolved.localDir ? { localDir: resolved.localDir } : {}), window, aws });
+  // Online, ask the trail why its digests end where they do; offline, use what the mirror recorded.
+  const trailStatus = resolved.manifest
+    ? resolved.manifest.trailStatus
+    : resolved.trail
+      ? [await (await import('../integrity/trail-status.js')).readTrailStatus(aws, resolved.trail.arn, resolved.trail.homeRegion)]
+      : undefined;
   const progress = io.stderrIsTTY && format === 'table';
   const hasher = threads > 1 ? (await import('../workers/hash-pool.js')).hashWorkers(threads) : undefined;
   const report = await fatalAsConfig(resolved.view.uri(resolved.prefix), () => validateTrail({
@@ -81,6 +89,8 @@ export async function runValidate(io: CliIO, source: string | undefined, flags: 
     keys,
     viewFor: resolved.viewFor,
     now,
+    ...(trailStatus ? { trailStatus } : {}),
+    strict: Boolean(flags.strict),
     ...(progress ? { onProgress: (t: string) => io.stderr.write(`\r\x1b[K${t}`) } : {}),
   })).finally(() => hasher?.close());
   if (progress) io.stderr.write('\r\x1b[K');

@@ -6,6 +6,7 @@ import { inProcessLogHasher, type LogHasher } from './log-hash.js';
 import type { Problem } from './problems.js';
 import type { KeySource } from './public-keys.js';
 import type { TrailView } from './view.js';
+import { explainTail, statusFor } from './tail.js';
 import { isoTime } from '../cloudtrail/time.js';
 
 export interface TrailInfo {
@@ -33,6 +34,13 @@ export interface ValidateRequest {
   keys: KeySource;
   viewFor(bucket: string): TrailView | undefined;
   now: Date;
+  /**
+   * TrailStatusSeen[]: GetTrailStatus as read now, or as a mirror's manifest recorded it (unchecked, hence
+   * unknown; statusFor checks it). Explains an uncovered end of the window.
+   */
+  trailStatus?: unknown;
+  /** Any uncovered end of the window fails. */
+  strict?: boolean;
   onProgress?: (text: string) => void;
 }
 
@@ -204,11 +212,7 @@ async function validateScope(req: ValidateRequest, scope: FolderScope, limiter: 
   }
   for (const c of standard) {
     if (c.newestListed && c.newestListed < cutoff) {
-      problems.push({
-        kind: 'tail-missing',
-        key: folderUri,
-        detail: `newest digest of trail ${c.trailName} ends ${fmt(c.newestListed)}; no digest covers ${fmt(c.newestListed)} to ${fmt(cutoff)} (digests deleted, or logging stopped)`,
-      });
+      problems.push(explainTail({ trailName: c.trailName, homeRegion: c.homeRegion, newest: c.newestListed, until: cutoff, folderUri }, statusFor(req.trailStatus, c.trailName, c.homeRegion), Boolean(req.strict)));
     }
   }
 

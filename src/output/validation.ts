@@ -19,6 +19,7 @@ const BEYOND_LABEL: Partial<Record<ProblemKind, string>> = {
   'unreferenced-log': 'UNREFERENCED',
   'digest-missing': 'MISSING',
   'tail-missing': 'TAIL MISSING',
+  'tail-uncovered': 'TAIL UNCOVERED',
   'no-digests': 'NO DIGESTS',
   'gap-suspicious': 'SUSPICIOUS GAP',
   'chain-mismatch': 'CHAIN MISMATCH',

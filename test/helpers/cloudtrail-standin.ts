@@ -14,9 +14,10 @@ export interface StandinTrail {
 
 /**
  * CloudTrail over the real JSON 1.1 wire protocol for the calls validate makes: ListPublicKeys (keys per
- * region, from the SigV4 scope; Value as base64 DER, times as epoch seconds), DescribeTrails and GetTrail.
+ * region, from the SigV4 scope; Value as base64 DER, times as epoch seconds), DescribeTrails, GetTrail and
+ * GetTrailStatus (per trail ARN, as given; a trail without one is not found).
  */
-export async function startCloudTrailStandin(opts: { keys: Record<string, FixtureKey[]>; trails: StandinTrail[] }): Promise<JsonApiStandin> {
+export async function startCloudTrailStandin(opts: { keys: Record<string, FixtureKey[]>; trails: StandinTrail[]; status?: Record<string, Record<string, unknown>> }): Promise<JsonApiStandin> {
   const wire = (t: StandinTrail) => ({ IsMultiRegionTrail: false, IsOrganizationTrail: false, LogFileValidationEnabled: true, ...t });
   return startJsonApiStandin({
     ListPublicKeys: ({ region, input }) => {
@@ -41,6 +42,11 @@ export async function startCloudTrailStandin(opts: { keys: Record<string, Fixtur
       const t = opts.trails.find((x) => x.TrailARN === input['Name'] || x.Name === input['Name']);
       if (!t) throw new JsonApiError('TrailNotFoundException', `Unknown trail: ${String(input['Name'])}`);
       return { Trail: wire(t) };
+    },
+    GetTrailStatus: ({ input }) => {
+      const st = opts.status?.[String(input['Name'])];
+      if (!st) throw new JsonApiError('TrailNotFoundException', `Unknown trail: ${String(input['Name'])}`);
+      return st;
     },
   });
 }
