@@ -19,41 +19,6 @@ import { PROBLEM_KINDS, type ProblemKind } from '../src/integrity/problems.js';
 
 export const REGENERATE_COMMAND = 'npm run gen-docs';
 
-/**
- * What each problem kind means, in the words `ctrail validate` prints. The facts (what the kind is about,
- * whether it fails the run) come from src/integrity/problems.ts; only this prose lives here, and the test
- * fails when a kind in the code has none.
- */
-export const PROBLEM_KIND_TEXT: Readonly<Record<string, string>> = {
-  'digest-not-found': '`INVALID: not found` — digest a newer digest points to is gone',
-  'digest-invalid-format': '`INVALID: invalid format` — not gzip/JSON, required field missing, backfill metadata missing',
-  'digest-signature-failed': '`INVALID: signature verification failed` — content or signature changed, signature metadata missing',
-  'digest-moved': '`INVALID: has been moved from its original location`',
-  'digest-key-not-found': '`INVALID: public key not found in region R for fingerprint F`',
-  'digest-key-unloadable': '`INVALID: Unable to load PKCS #1 key with fingerprint F`',
-  'digest-error': '`INVALID: <text>` — e.g. `Non-hexadecimal digit found`, access denied',
-  'log-hash-mismatch': "`INVALID: hash value doesn't match` (changed or truncated)",
-  'log-not-found': '`INVALID: not found`',
-  'log-invalid-format': '`INVALID: invalid format` (not gzip, bad deflate/CRC)',
-  'log-appended-data': '`INVALID: unexpected data after end of compressed stream` (a second gzip member or trailing bytes)',
-  'log-error': '`INVALID: <text>` (e.g. access denied)',
-  'unreferenced-log': "a log file in the window's folders that no digest lists (injected, or its digest deleted)",
-  'digest-missing': 'one of several consecutive deleted digests (the reference reports only the first); key estimated from the hourly cadence',
-  'tail-missing': 'no digest covers the end of the window, and the trail status says digests were delivered after the newest one found (newest digests deleted); with --strict, any uncovered end',
-  'tail-uncovered': 'no digest covers the end of the window, but nothing shows digests were deleted: logging stopped (when is named), or the trail status could not be read; a note, not a failure (--strict makes it tail-missing)',
-  'no-digests': 'no digest at all for a folder or requested account',
-  'gap-suspicious': 'log files delivered inside a logging gap: digests next to the gap were probably deleted',
-  'chain-mismatch': '`previousDigestHashValue`/`previousDigestSignature` disagree with the previous digest',
-  'copy': 'the source is a copy of another bucket/prefix; every digest reads as moved (use `--allow-copy`)',
-  'copy-allowed': 'copy verified with `--allow-copy` (note)',
-  'org-trail': 'org layout found with only a bucket given: validated under `o-…/` (the AWS CLI prints "No digests found") (note)',
-  'hostile-key': '`ctrail mirror`: a key or digest-named object that does not fit the trail layout or would leave the mirror folder; refused',
-  'name-too-long': '`ctrail mirror`: a key whose file name is too long for the file system; not copied',
-  'case-collision': '`ctrail mirror`: two keys differing only in case on a case-insensitive file system; the second is not copied',
-  'target-occupied': "`ctrail mirror`: a file or link already at the target that is not ctrail's own copy; left alone, not overwritten",
-  'copy-failed': '`ctrail mirror`: the object could not be copied intact after retries (or its folder could not be listed)',
-};
-
 /** A page and the named block in it that the code owns. */
 export interface GeneratedBlock {
   file: string;
@@ -160,7 +125,7 @@ export function renderProblemKinds(): string {
   const rows = kinds.map((k) => [
     code(k),
     PROBLEM_KINDS[k].what,
-    PROBLEM_KIND_TEXT[k] ?? `(undocumented: add it to PROBLEM_KIND_TEXT in scripts/gen-docs.ts)`,
+    PROBLEM_KINDS[k].meaning,
     PROBLEM_KINDS[k].fails ? 'yes' : 'no',
   ]);
   return table(['kind', 'about', 'meaning', 'fails'], rows);

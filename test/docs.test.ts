@@ -9,7 +9,6 @@ import { DELETION_CATALOGUE } from '../src/forensics/catalogue.js';
 import { PROBLEM_KINDS } from '../src/integrity/problems.js';
 import {
   BLOCKS,
-  PROBLEM_KIND_TEXT,
   REGENERATE_COMMAND,
   beginMarker,
   endMarker,
@@ -44,9 +43,12 @@ test('every catalogue row, audit check and problem kind reaches its table', () =
   for (const kind of Object.keys(PROBLEM_KINDS)) assert.ok(kinds.includes(`| \`${kind}\` | `), kind);
 });
 
-test('every problem kind has its meaning written down, and no retired kind lingers', () => {
-  assert.deepEqual(Object.keys(PROBLEM_KIND_TEXT).sort(), Object.keys(PROBLEM_KINDS).sort(), 'edit PROBLEM_KIND_TEXT in scripts/gen-docs.ts');
-  assert.ok(!renderProblemKinds().includes('undocumented'));
+test('every problem kind has its meaning written down, and the generated page lists each one', () => {
+  const page = renderProblemKinds();
+  for (const [kind, facts] of Object.entries(PROBLEM_KINDS)) {
+    assert.ok(facts.meaning.trim().length > 10, `${kind}: write its meaning in src/integrity/problems.ts`);
+    assert.ok(page.includes('`' + kind + '`'), kind);
+  }
 });
 
 test('splice replaces only the marked block and refuses a page without exactly one pair of markers', () => {
