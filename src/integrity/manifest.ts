@@ -1,15 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MIRROR_FILES } from '../source/mirror-files.js';
 
-/** File at the root of a mirror folder that says where its keys came from (README, "ctrail validate"). */
-export const MANIFEST_FILE = 'ctrail-mirror.json';
-/** Folder at the root of a mirror holding the public keys, one list-public-keys JSON per region. */
-export const KEYS_DIR = 'ctrail-public-keys';
-/**
- * One JSON line per object as soon as its file has its final name: a run that is interrupted (Ctrl-C, full
- * disk) leaves a record of what it finished, so the next run resumes instead of distrusting every file.
- */
-export const JOURNAL_FILE = 'ctrail-mirror.journal';
+export const MANIFEST_FILE = MIRROR_FILES.manifest;
+export const KEYS_DIR = MIRROR_FILES.keysDir;
+export const JOURNAL_FILE = MIRROR_FILES.journal;
 
 /**
  * - complete: the file holds exactly the bytes S3 served (length, ETag and, for a log file a verified digest

@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseDigestKey, parseLogKey } from '../cloudtrail/layout.js';
+import { MIRROR_FILES } from '../source/mirror-files.js';
 import type { ProblemKind } from './problems.js';
 
 /**
@@ -22,7 +23,7 @@ const SEGMENT = /^[A-Za-z0-9._-]+$/;
 /** NAME_MAX of the common filesystems (ext4, APFS, NTFS count 255 bytes or units). */
 const NAME_MAX = 255;
 /** Temporary files carry this prefix: a partial copy never has a final name, and a later run sweeps them. */
-export const PARTIAL_PREFIX = '.ctrail-partial-';
+export const PARTIAL_PREFIX = MIRROR_FILES.partialPrefix;
 
 /**
  * The mirror path of `key` for a mirror of keys under `keyRoot`: only keys of the trail layout (digest or log

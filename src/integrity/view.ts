@@ -2,10 +2,10 @@ import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { ObjectBody, ObjectStore, StoredObject } from '../source/object-store.js';
+import { MIRROR_FILES } from '../source/mirror-files.js';
 import { LocalStore } from '../source/store.js';
 
-/** Suffix of the sidecar file that keeps a digest's S3 user metadata in a mirror (README, "ctrail validate"). */
-export const SIDECAR_SUFFIX = '.s3-metadata.json';
+export const SIDECAR_SUFFIX = MIRROR_FILES.sidecarSuffix;
 
 export interface Sidecar {
   format: 'ctrail-s3-metadata/1';

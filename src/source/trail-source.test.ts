@@ -4,12 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ListEntry, ObjectBody, ObjectStore } from './object-store.js';
 import { LocalStore } from './store.js';
-import { MIRROR_FILES, TrailSource } from './trail-source.js';
+import { TrailSource } from './trail-source.js';
 import type { ScanScope, UnitOrProblem } from './types.js';
 import { tempDir } from '../../test/helpers/temp.js';
-import { JOURNAL_FILE, KEYS_DIR, MANIFEST_FILE } from '../integrity/manifest.js';
-import { PARTIAL_PREFIX } from '../integrity/mirror-target.js';
-import { SIDECAR_SUFFIX } from '../integrity/view.js';
 
 /*
  * The trail source over a local folder in the trail layout. Pruning must be real (folders the scope cannot
@@ -157,8 +154,4 @@ test('a root naming one object yields it; a root naming nothing is a problem, no
   const none = await run({}, 'AWSLogs/nothing-here');
   assert.deepEqual(none.units, []);
   assert.deepEqual(none.problems, ['no such object or prefix']);
-});
-
-test('the mirror files a folder walk passes over are the ones mirror writes', () => {
-  assert.deepEqual(MIRROR_FILES, { manifest: MANIFEST_FILE, journal: JOURNAL_FILE, keysDir: KEYS_DIR, sidecarSuffix: SIDECAR_SUFFIX, partialPrefix: PARTIAL_PREFIX });
 });

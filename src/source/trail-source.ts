@@ -2,6 +2,7 @@ import type { ObjectStore, StoredObject } from './object-store.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
 import { ListingError } from './s3-retry.js';
 import { ACCOUNT_RE, GLOBAL_EVENT_REGIONS, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from '../cloudtrail/layout.js';
+import { MIRROR_FILES } from './mirror-files.js';
 
 /**
  * Lists a store (S3 bucket or local folder) the way the trail layout allows: below `AWSLogs/` it descends
@@ -195,17 +196,6 @@ function folderRegions(regions: readonly string[] | undefined): Set<string> | un
   return new Set(regions);
 }
 
-/**
- * The files `ctrail mirror` writes beside the logs (integrity/manifest.ts and view.ts own them; spelt again
- * here so the source layer does not reach up into integrity, and trail-source.test.ts keeps them equal).
- */
-export const MIRROR_FILES = {
-  manifest: 'ctrail-mirror.json',
-  journal: 'ctrail-mirror.journal',
-  keysDir: 'ctrail-public-keys',
-  sidecarSuffix: '.s3-metadata.json',
-  partialPrefix: '.ctrail-partial-',
-} as const;
 const MANIFEST_FILE = MIRROR_FILES.manifest;
 const KEYS_DIR = MIRROR_FILES.keysDir;
 const SIDECAR_SUFFIX = MIRROR_FILES.sidecarSuffix;
