@@ -8,6 +8,7 @@ import { ScanPlan } from './scan-plan.js';
 import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
+import { readSigmaSources } from './rule-options.js';
 
 interface RawHuntOptions extends RawScanOptions {
   rules: string[];
@@ -25,7 +26,7 @@ export const register: Register = (cmd, io, done) => {
 
 export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptions): Promise<ExitCode> {
   // Loaded here, not at start-up: the YAML parser is the CLI's largest module and only hunt needs it.
-  const { firingRules, loadSigmaSources, readSigmaSources } = await import('../filter/dialects/sigma.js');
+  const { firingRules, loadSigmaSources } = await import('../filter/dialects/sigma.js');
   const sources: SigmaSource[] = [];
   for (const path of raw.rules) {
     try {

@@ -456,23 +456,3 @@ const parsedSets = new WeakMap<readonly SigmaSource[], { rules: SigmaRule[]; ski
 export function sigmaMatcher(sources: readonly SigmaSource[]): RecordMatcher {
   return huntMatcher(loadSigmaSources(sources).rules);
 }
-
-/** Reads every `*.yml`/`*.yaml` under a directory (recursively) or one file, in path order. */
-export async function readSigmaSources(path: string): Promise<SigmaSource[]> {
-  const { readFile, readdir, stat } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const files: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const name of (await readdir(dir)).sort()) {
-      const p = join(dir, name);
-      if ((await stat(p)).isDirectory()) await walk(p);
-      else if (/\.ya?ml$/i.test(name)) files.push(p);
-    }
-  };
-  // A file named explicitly is read whatever its extension.
-  if ((await stat(path)).isDirectory()) await walk(path);
-  else files.push(path);
-  const sources: SigmaSource[] = [];
-  for (const file of files) sources.push({ file, text: await readFile(file, 'utf8') });
-  return sources;
-}
