@@ -22,7 +22,7 @@ export type LoadChoice = { kind: 'named'; name: string | undefined } | { kind: '
 
 /** The `help` footer of one command: its examples, as a reader would type them. */
 export function examplesHelp(examples: readonly string[]): string {
-  return examples.length ? `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n` : '';
+  return examples.length ? `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}` : '';
 }
 
 /**
