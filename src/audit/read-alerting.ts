@@ -30,7 +30,7 @@ export async function readLogGroups(aws: AwsOptions, trails: TrailFacts[]): Prom
     byArn.set(arn, group);
   }
   for (const group of byArn.values()) {
-    group.metricFilters = await withClient(new CloudWatchLogsClient(serviceClientConfig(aws, group.region)), (logs) =>
+    group.metricFilters = await withClient(new CloudWatchLogsClient(serviceClientConfig('CloudWatch Logs', aws, group.region)), (logs) =>
       read(async () => {
         const found: MetricFilterFacts[] = [];
         let token: string | undefined;
@@ -53,7 +53,7 @@ export async function readLogGroups(aws: AwsOptions, trails: TrailFacts[]): Prom
 }
 
 export async function readAlarms(aws: AwsOptions, region: string): Promise<Read<AlarmFacts[]>> {
-  return withClient(new CloudWatchClient(serviceClientConfig(aws, region)), (cw) =>
+  return withClient(new CloudWatchClient(serviceClientConfig('CloudWatch', aws, region)), (cw) =>
     read(async () => {
       const found: AlarmFacts[] = [];
       let token: string | undefined;
@@ -77,7 +77,7 @@ export async function readAlarms(aws: AwsOptions, region: string): Promise<Read<
 }
 
 export async function readSubscriptions(aws: AwsOptions, topicArn: string): Promise<Read<SubscriptionFacts[]>> {
-  return withClient(new SNSClient(serviceClientConfig(aws, arnRegion(topicArn))), (sns) =>
+  return withClient(new SNSClient(serviceClientConfig('SNS', aws, arnRegion(topicArn))), (sns) =>
     read(async () => {
       const found: SubscriptionFacts[] = [];
       let token: string | undefined;
@@ -93,7 +93,7 @@ export async function readSubscriptions(aws: AwsOptions, topicArn: string): Prom
 
 /** Rules on the default event bus, which is where CloudTrail's API-call events arrive. */
 export async function readEventRules(aws: AwsOptions, region: string): Promise<Read<EventRuleFacts[]>> {
-  return withClient(new EventBridgeClient(serviceClientConfig(aws, region)), (eb) =>
+  return withClient(new EventBridgeClient(serviceClientConfig('EventBridge', aws, region)), (eb) =>
     read(async () => {
       const found: EventRuleFacts[] = [];
       let token: string | undefined;

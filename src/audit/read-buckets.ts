@@ -11,7 +11,7 @@ import {
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
-import { createS3Client, serviceClientConfig } from '../source/aws-clients.js';
+import { createS3Client, customEndpoint, serviceClientConfig } from '../source/aws-clients.js';
 import type { AwsOptions } from '../source/aws.js';
 import type { BucketFacts, LifecycleRuleFacts, PublicAccessBlockFacts, TrailFacts } from './facts.js';
 import { attempt, read } from './read-util.js';
@@ -128,9 +128,9 @@ export async function readBuckets(aws: AwsOptions, account: string, trails: Trai
   return out;
 }
 
-/** The S3 Control endpoint set through the SDK's variables, when it is an IP literal (a local test server). */
-function ipControlEndpoint(): string | undefined {
-  const url = process.env.AWS_ENDPOINT_URL_S3_CONTROL ?? process.env.AWS_ENDPOINT_URL;
+/** The S3 Control endpoint set by --endpoint-url or the SDK's variables, when it is an IP literal (a local test server). */
+function ipControlEndpoint(aws: AwsOptions): string | undefined {
+  const url = customEndpoint('S3 Control', aws);
   if (!url) return undefined;
   try {
     const host = new URL(url).hostname;
@@ -141,11 +141,11 @@ function ipControlEndpoint(): string | undefined {
 }
 
 async function readAccountPublicAccessBlock(aws: AwsOptions, account: string, region: string): Promise<Read<PublicAccessBlockFacts | null>> {
-  const ip = ipControlEndpoint();
+  const ip = ipControlEndpoint(aws);
   // S3 Control puts the account id in front of the endpoint's host name, which an IP endpoint cannot take
   // (the SDK prints a stack trace and throws). Say so instead of asking: "could not check", never a pass.
   if (ip) return { ok: false, error: `S3 Control cannot address account ${account} at an IP endpoint (${ip})` };
-  const control = new S3ControlClient(serviceClientConfig(aws, region));
+  const control = new S3ControlClient(serviceClientConfig('S3 Control', aws, region));
   try {
     return await attempt(
       async () => pab((await control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account }))).PublicAccessBlockConfiguration),

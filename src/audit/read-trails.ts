@@ -149,7 +149,7 @@ async function readTrail(aws: AwsOptions, t: Trail, clients: RegionalClients<Clo
 }
 
 async function readKmsKey(aws: AwsOptions, keyId: string, trailRegion: string): Promise<Read<KmsKeyFacts>> {
-  const kms = new KMSClient(serviceClientConfig(aws, arnRegion(keyId) || trailRegion));
+  const kms = new KMSClient(serviceClientConfig('KMS', aws, arnRegion(keyId) || trailRegion));
   try {
     return await read(async () => {
       const d = (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;

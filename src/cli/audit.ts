@@ -13,6 +13,7 @@ interface RawAuditOptions {
   minRetentionDays?: string;
   output?: string;
   profile?: string;
+  endpointUrl?: string;
   replay?: string[];
   start?: string;
   end?: string;
@@ -26,6 +27,7 @@ export const register: Register = (cmd, io, done) => {
     .option('--min-retention-days <n>', 'shortest acceptable lifecycle expiry for log objects', '365')
     .addOption(outputOption(['table', 'json'], 'json'))
     .option('--profile <name>', 'AWS profile from the shared config files')
+    .option('--endpoint-url <url>', 'endpoint of every service audit reads (and of --replay sources); AWS_ENDPOINT_URL_<SERVICE> wins for its service')
     .option('--replay <source...>', 'also run every metric filter and EventBridge rule found over this history (any source `events` takes)')
     .option('--start <time>', 'with --replay: events at or after this time (ISO 8601 or 90m, 6h, 7d ago)')
     .option('--end <time>', 'with --replay: events at or before this time')
@@ -42,7 +44,7 @@ export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<
   if ((raw.start || raw.end) && !raw.replay?.length) throw new UsageError('--start and --end apply to --replay');
   // Sources are resolved before any AWS call, so a mistyped source is a usage error that costs nothing.
   const { ScanPlan } = await import('./scan-plan.js');
-  const scanRaw: RawScanOptions = { profile: raw.profile, start: raw.start, end: raw.end, quiet: raw.quiet };
+  const scanRaw: RawScanOptions = { profile: raw.profile, endpointUrl: raw.endpointUrl, start: raw.start, end: raw.end, quiet: raw.quiet };
   const plan = raw.replay?.length ? new ScanPlan(io, scanRaw, raw.replay) : undefined;
 
   // Loaded on use: the AWS SDK costs half a second at start-up, which other commands should not pay.
@@ -51,7 +53,11 @@ export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<
   const { patternEngines } = await import('../audit/engines.js');
   const { renderJson, renderTable } = await import('../output/audit.js');
   const facts = await collectFacts({
-    aws: { ...(raw.profile ? { profile: raw.profile } : {}), ...(raw.region?.[0] ? { region: raw.region[0] } : {}) },
+    aws: {
+      ...(raw.profile ? { profile: raw.profile } : {}),
+      ...(raw.region?.[0] ? { region: raw.region[0] } : {}),
+      ...(raw.endpointUrl ? { endpointUrl: raw.endpointUrl } : {}),
+    },
     regions: raw.region ?? [],
     trails: raw.trail ?? [],
   });

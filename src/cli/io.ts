@@ -1,5 +1,5 @@
-import chalk from 'chalk';
 import { isatty } from 'node:tty';
+import { applyColor, colorWanted } from './color.js';
 import type { InputProblem } from '../errors.js';
 import { neutralize } from '../output/sanitize.js';
 
@@ -15,9 +15,9 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
-  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  const color = !noColor && Boolean(process.stdout.isTTY) && process.env.TERM !== 'dumb';
-  if (!color) chalk.level = 0;
+  // --color, when given, changes this before the command runs (main.ts).
+  const color = colorWanted(undefined, process.env, Boolean(process.stdout.isTTY));
+  applyColor({ color }, color);
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -4,50 +4,93 @@ import { CtrailError, describeError } from '../errors.js';
 import { COMMANDS } from './commands.js';
 import { processIO, type CliIO } from './io.js';
 import { EXIT, errorExit, type ExitCode } from './exit.js';
+import { applyColor, COLOR_CHOICES, colorWanted, type ColorWhen } from './color.js';
+import { hoistGlobalOptions } from './global-options.js';
 
-function version(): string {
+export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
+interface ProgramOptions {
+  color?: ColorWhen;
+  debug?: boolean;
+}
+
+/** Which commands get their real options and action; the rest are light stubs from commands.ts. */
+export type LoadChoice = { kind: 'named'; name: string | undefined } | { kind: 'all' };
+
+/** The `help` footer of one command: its examples, as a reader would type them. */
+export function examplesHelp(examples: readonly string[]): string {
+  return examples.length ? `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}` : '';
+}
+
 /**
- * The CLI edge: the only place that turns errors into messages and sets the exit code (commands return
- * theirs; cli/exit.ts holds the table). Every failure becomes one line on stderr; a stack trace is printed
- * only with CTRAIL_DEBUG=1.
+ * The one place the commander tree is built: for a run (only the named command loads its code), and whole
+ * for `completion` and the man page (scripts/gen-man.ts), so all three read the same options and help.
  */
-export async function main(argv: string[], io: CliIO = processIO()): Promise<void> {
+export async function buildProgram(io: CliIO, load: LoadChoice, done: (c: ExitCode) => void = () => {}): Promise<Command> {
   const program = new Command('ctrail');
   program
     .description('Fast, exact AWS CloudTrail log forensics')
     .version(version())
+    .addOption(new Option('--color <when>', 'colour in tables: auto (a terminal, unless NO_COLOR), always, never; FORCE_COLOR=1 as always').choices(COLOR_CHOICES))
+    .option('--debug', 'one stderr line per AWS call (service, operation, status, attempts), and the stack of an internal error')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText(
+      'after',
+      '\n--profile, --region, --endpoint-url and -o/--output may also come before the command, as with the AWS CLI.\n' +
+        examplesHelp(['ctrail events fixtures/demo --event-name "Delete*"', 'ctrail --profile prod find-deletion my-bucket s3://org-trail/AWSLogs/', 'ctrail help events']),
+    )
     .exitOverride()
     .configureOutput({
       writeErr: (s) => io.stderr.write(s),
       writeOut: (s) => io.stdout.write(s),
       outputError: (s, write) => write('ctrail: ' + s.replace(/^error: /, '')),
     });
-  let code: ExitCode = EXIT.OK;
-  const done = (c: ExitCode): void => {
-    code = c;
-  };
-  // Only the command named (`ctrail X …` or `ctrail help X`) loads its code: --help, --version and a
-  // misspelt name list the others from the light table in commands.ts.
-  const named = argv[2] === 'help' ? argv[3] : argv[2];
-  let loadedCommand = false;
   for (const [name, entry] of Object.entries(COMMANDS)) {
     const cmd = program.command(name).description(entry.summary).exitOverride();
-    if (name === named) {
-      loadedCommand = true;
+    if (load.kind === 'all' || name === load.name) {
       (await entry.load()).register(cmd, io, done);
     } else {
       // A stub lists the command as its real self would ("events [options] [source...]") and never runs.
       if (entry.args) cmd.arguments(entry.args);
       cmd.addOption(new Option('--options').hideHelp());
     }
+    cmd.addHelpText('after', examplesHelp(entry.examples));
   }
+  return program;
+}
+
+/**
+ * The CLI edge: the only place that turns errors into messages and sets the exit code (commands return
+ * theirs; cli/exit.ts holds the table). Every failure becomes one line on stderr; a stack trace is printed
+ * only with --debug.
+ */
+export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<void> {
+  // `ctrail --profile p events …` as the AWS CLI takes it: the command parses its own options.
+  const argv = hoistGlobalOptions(rawArgv);
+  let code: ExitCode = EXIT.OK;
+  // Only the command named (`ctrail X …` or `ctrail help X`) loads its code: --help, --version and a
+  // misspelt name list the others from the light table in commands.ts.
+  const named = argv[2] === 'help' ? argv[3] : argv[2];
+  const loadedCommand = named !== undefined && Object.hasOwn(COMMANDS, named);
+  const program = await buildProgram(io, { kind: 'named', name: named }, (c) => {
+    code = c;
+  });
 
   program.hook('preAction', async (_program, action) => {
+    const opts = program.opts<ProgramOptions>();
+    applyColor(io, colorWanted(opts.color, process.env, io.stdoutIsTTY));
+    if (opts.debug) {
+      const [{ setAwsCallLog }, { neutralize }] = await Promise.all([import('../source/aws.js'), import('../output/sanitize.js')]);
+      setAwsCallLog((c) => {
+        const status = c.status === undefined ? 'no answer' : String(c.status);
+        const attempts = c.attempts === undefined ? '' : `, ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}`;
+        io.stderr.write(`ctrail: debug: ${neutralize(c.service)} ${neutralize(c.operation)}: ${status}${c.error ? ` ${neutralize(c.error)}` : ''}${attempts}\n`);
+      });
+    }
     const { resolveAwsRegion } = await import('./aws-region.js');
     await resolveAwsRegion(action, io);
   });
@@ -55,7 +98,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<voi
     await program.parseAsync(argv);
     process.exitCode = code;
   } catch (err) {
-    process.exitCode = exitCodeFor(err, io);
+    process.exitCode = exitCodeFor(err, io, Boolean(program.opts<ProgramOptions>().debug));
   } finally {
     // Scans close their workers however they end; any pool still open is closed here, and its threads are
     // waited for: a thread left for the process exit to tear down could crash Node on the way out.
@@ -64,15 +107,15 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<voi
   }
 }
 
-function exitCodeFor(err: unknown, io: CliIO): ExitCode {
+function exitCodeFor(err: unknown, io: CliIO, debug: boolean): ExitCode {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE; // commander has already printed the message
   }
   if (err instanceof CtrailError) io.stderr.write(`ctrail: ${err.message}\n`);
   else {
-    io.stderr.write(`ctrail: internal error: ${describeError(err)} (set CTRAIL_DEBUG=1 for details, and please report it)\n`);
-    if (process.env.CTRAIL_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+    io.stderr.write(`ctrail: internal error: ${describeError(err)} (run with --debug for details, and please report it)\n`);
+    if ((debug || process.env.CTRAIL_DEBUG) && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
   }
   return errorExit(err);
 }

@@ -50,7 +50,7 @@ export function addAwsOptions(cmd: Command): Command {
   return cmd
     .option('--profile <name>', 'AWS profile from the shared config files')
     .option('--region <region>', 'AWS region: filters events and prunes trail keys; repeat for several (the first is the API region)', collectList)
-    .option('--endpoint-url <url>', 'S3 endpoint (e.g. a local S3-compatible server); also AWS_ENDPOINT_URL_S3');
+    .option('--endpoint-url <url>', 'endpoint of every AWS service called (S3, CloudTrail for history:, CloudWatch Logs for logs:); AWS_ENDPOINT_URL_<SERVICE> wins for its service');
 }
 
 export function addRunOptions(cmd: Command): Command {

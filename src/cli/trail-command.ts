@@ -21,7 +21,7 @@ export function addTrailScopeOptions(cmd: Command, verb: string): Command {
     .option('--account-id <id>', `account to ${verb}; repeat for several (default: every account found)`, collectEach, [])
     .option('--region <region>', `region to ${verb}; repeat for several (default: every region found)`, collectEach, [])
     .option('--profile <name>', 'AWS profile')
-    .option('--endpoint-url <url>', 'S3 endpoint (CloudTrail: AWS_ENDPOINT_URL_CLOUDTRAIL)')
+    .option('--endpoint-url <url>', 'endpoint of S3 and CloudTrail; AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_CLOUDTRAIL win for their service')
     .option('--public-keys <file>', 'public keys as printed by `aws cloudtrail list-public-keys` instead of calling ListPublicKeys; repeat for several regions', collectEach, [])
     .option('--jobs <n>', 'requests in flight', '16');
 }

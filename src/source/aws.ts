@@ -4,8 +4,34 @@ import { ConfigError, describeError } from '../errors.js';
 export interface AwsOptions {
   region?: string;
   profile?: string;
-  /** `--endpoint-url`: applies to S3 only, like the AWS CLI's flag on `aws s3`. */
+  /**
+   * `--endpoint-url`: the endpoint of every service the run calls (S3 for buckets, CloudTrail for
+   * `history:`, CloudWatch Logs for `logs:`, and the services `audit` reads); an `AWS_ENDPOINT_URL_<SERVICE>`
+   * variable still wins for its own service (aws-clients.ts, docs/global-options.md).
+   */
   endpointUrl?: string;
+}
+
+/** One AWS call as `--debug` reports it: after the SDK's retries, so `attempts` counts them. */
+export interface AwsCallRecord {
+  service: string;
+  operation: string;
+  /** The HTTP status of the last attempt; undefined when no answer came (a timeout, a refused connection). */
+  status?: number;
+  attempts?: number;
+  /** The error's name when the call failed. */
+  error?: string;
+}
+
+let callLog: ((call: AwsCallRecord) => void) | undefined;
+
+/** Set by the CLI edge under `--debug`: every client built afterwards reports each call to it. */
+export function setAwsCallLog(log: ((call: AwsCallRecord) => void) | undefined): void {
+  callLog = log;
+}
+
+export function awsCallLog(): ((call: AwsCallRecord) => void) | undefined {
+  return callLog;
 }
 
 /** The region calls go to when a source does not name one, and where that came from (said by --verbose). */

@@ -1,0 +1,61 @@
+/**
+ * The options the AWS CLI's users type before the command (`aws --profile prod s3 ls`). ctrail's commands
+ * each define `--profile`, `--region`, `--endpoint-url` and `-o` with their own meaning (a repeatable
+ * `--region`, each command's `-o` choices), so instead of a second, program-level definition that would
+ * shadow theirs, the ones typed before the command name are moved to just after it and parsed by the command
+ * itself. `--color` and `--debug` are the program's own options (main.ts), which commander reads anywhere.
+ */
+export interface GlobalOption {
+  long: string;
+  short?: string;
+  /** Whether the option takes a value (`--profile prod`, `--profile=prod`, `-ojson`). */
+  value: boolean;
+}
+
+export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
+  { long: '--profile', value: true },
+  { long: '--region', value: true },
+  { long: '--endpoint-url', value: true },
+  { long: '--output', short: '-o', value: true },
+  { long: '--color', value: true },
+  { long: '--debug', value: false },
+];
+
+/** How many argv words the global option at `args[i]` spans (0: not a global option). */
+function globalOptionLength(args: readonly string[], i: number): number {
+  const word = args[i]!;
+  for (const o of GLOBAL_OPTIONS) {
+    if (word === o.long || word === o.short) return o.value && i + 1 < args.length ? 2 : 1;
+    if (o.value && word.startsWith(`${o.long}=`)) return 1;
+    // -ojson: a short option with its value attached.
+    if (o.value && o.short && word.startsWith(o.short) && word.length > o.short.length) return 1;
+  }
+  return 0;
+}
+
+/**
+ * `ctrail --profile p -o json events demo` → `ctrail events --profile p -o json demo`. Only a run of global
+ * options directly after the program is moved, and a value is always taken with its option (so
+ * `--profile events events` keeps the profile called "events"). Anything else before the command (an
+ * unknown option, `--help`, `--`) ends the run, and what follows is left for commander to judge.
+ * `argv` is process.argv: node, the script, then the user's words.
+ */
+export function hoistGlobalOptions(argv: readonly string[]): string[] {
+  const head = argv.slice(0, 2);
+  const args = argv.slice(2);
+  const moved: string[] = [];
+  let i = 0;
+  while (i < args.length) {
+    const n = globalOptionLength(args, i);
+    if (n === 0) break;
+    moved.push(...args.slice(i, i + n));
+    i += n;
+  }
+  if (moved.length === 0 || i >= args.length) return [...argv];
+  const command = args[i]!;
+  // Not a command name: an option commander will name, or `--` (positional from here on).
+  if (command.startsWith('-')) return [...argv];
+  // `ctrail --profile p help events`: help reads no AWS setting, and takes no options of its own.
+  if (command === 'help') return [...head, ...args.slice(i)];
+  return [...head, command, ...moved, ...args.slice(i + 1)];
+}
