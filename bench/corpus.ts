@@ -1,47 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { assumedRole, iamUser, layoutTrail, makeEvent, stableId } from '../test/helpers/trail-builder.js';
+import { assumedRole, iamUser, makeEvent, stableId } from '../test/helpers/trail-builder.js';
 import type { CloudTrailEvent, JsonValue, UserIdentity } from '../src/cloudtrail/event.js';
+import { ensureCorpusOf, isoSeconds, pick, SLOT_MS, type CorpusManifest, type CorpusSpec, type GenerateOptions } from './corpus-common.js';
 
 /**
- * A deterministic, realistic trail for the benchmark: several accounts and regions, a management/data event
- * mix shaped like a busy production account (reads dominate, S3/KMS data events, role sessions), and a few
- * planted deletions whose eventIDs every tool must find. Same size argument → same bytes.
+ * The synthetic bench corpus, deterministic: several accounts and regions, a management/data event mix shaped
+ * like a busy production account (reads dominate, S3/KMS data events, role sessions), and the planted answers of
+ * bench/plants.ts. Its records repeat a few values (keys, addresses, agents), so it compresses ~11:1 and is
+ * easier than a real trail: bench/corpus-real.ts is the hard one. Same size argument → same bytes.
  */
-export const CORPUS_VERSION = 6;
-/** The trail lives in <dir>/trail, apart from the manifest, so tools can be pointed at it alone. */
-export const trailDir = (dir: string) => join(dir, 'trail');
+export const CORPUS_VERSION = 7;
 export const ACCOUNTS = ['111122223333', '444455556666', '777788889999'];
 export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2'];
-export const PLANTED_TABLE = 'orders-prod';
-
-export interface CorpusManifest {
-  version: number;
-  bytesTarget: number;
-  files: string[];
-  events: number;
-  uncompressedBytes: number;
-  compressedBytes: number;
-  /** eventIDs of DeleteTable events (every table). */
-  deleteTableIds: string[];
-  /** eventIDs of the DeleteTable events for PLANTED_TABLE. */
-  plantedIds: string[];
-  /** Count of write (readOnly=false) events. */
-  writeEvents: number;
-}
-
-/** mulberry32: small, fast, and identical on every platform. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Maker = (ctx: Ctx) => { source: string; name: string; params: JsonValue; response?: JsonValue; resources?: CloudTrailEvent['resources']; data?: boolean; error?: [string, string] };
 
@@ -52,7 +21,6 @@ interface Ctx {
   n: number;
 }
 
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const BUCKETS = ['app-assets', 'data-lake-raw', 'backups-eu', 'logs-archive', 'ml-training'];
 const TABLES = ['orders-dev', 'sessions', 'inventory', 'customers', 'audit-trail'];
 const ROLES = ['AppServerRole', 'LambdaExecution', 'DataPipeline', 'AdminSSO', 'ReadOnlyAuditor'];
@@ -120,81 +88,27 @@ function eventFor(r: () => number, account: string, region: string, when: string
   return makeEvent(input, `${account}/${region}/${n}`);
 }
 
-function deletion(account: string, region: string, when: string, table: string, n: number): CloudTrailEvent {
-  return makeEvent(
-    {
-      eventTime: when,
-      eventSource: 'dynamodb.amazonaws.com',
-      eventName: 'DeleteTable',
-      awsRegion: region,
-      recipientAccountId: account,
-      userIdentity: assumedRole(account, 'AdminSSO', 'mallory@example.com', 'ASIAPLANTEDKEY0000' + n, when, { sourceIdentity: 'mallory@example.com' }),
-      sourceIPAddress: '192.0.2.66',
-      requestParameters: { tableName: table },
-      responseElements: { tableDescription: { tableName: table, tableStatus: 'DELETING', tableArn: `arn:aws:dynamodb:${region}:${account}:table/${table}` } },
-      resources: [{ accountId: account, type: 'AWS::DynamoDB::Table', ARN: `arn:aws:dynamodb:${region}:${account}:table/${table}` }],
-    },
-    `planted/${n}`,
-  );
-}
-
-export interface GenerateOptions {
-  bytesTarget: number;
-  dir: string;
-  log?: (line: string) => void;
-}
-
-/** Generates the corpus unless a matching one is already there; returns its manifest. */
-export function ensureCorpus(opts: GenerateOptions): CorpusManifest {
-  const manifestPath = join(opts.dir, 'manifest.json');
-  if (existsSync(manifestPath)) {
-    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as CorpusManifest;
-    if (m.version === CORPUS_VERSION && m.bytesTarget === opts.bytesTarget) return m;
-  }
-  rmSync(opts.dir, { recursive: true, force: true });
-  mkdirSync(opts.dir, { recursive: true });
-  const manifest: CorpusManifest = { version: CORPUS_VERSION, bytesTarget: opts.bytesTarget, files: [], events: 0, uncompressedBytes: 0, compressedBytes: 0, deleteTableIds: [], plantedIds: [], writeEvents: 0 };
-  const r = rng(0xc7a11);
-  const start = Date.parse('2026-03-01T00:00:00Z');
-  const slotMs = 5 * 60_000;
-  // Plant a deletion of the target table at fixed fractions of the corpus, and one of another table.
-  const plantAt = [0.13, 0.5, 0.77, 0.95];
-  let planted = 0;
-  for (let slot = 0; manifest.uncompressedBytes < opts.bytesTarget; slot++) {
+/** The synthetic corpus: 3 accounts × 4 regions, every file delivered every slot, 60–390 events a file. */
+export const SYNTHETIC: CorpusSpec = {
+  kind: 'synthetic',
+  version: CORPUS_VERSION,
+  seed: 0xc7a11,
+  plantAccount: ACCOUNTS[0]!,
+  plantRegions: REGIONS,
+  slot(r, slot, startMs) {
+    const events: CloudTrailEvent[] = [];
     for (const account of ACCOUNTS) {
       for (const region of REGIONS) {
         // Busy regions deliver more: a few hundred events per 5-minute file, varying.
         const count = Math.floor((region === 'us-east-1' ? 260 : 120) * (0.5 + r()));
-        const events: CloudTrailEvent[] = [];
         for (let i = 0; i < count; i++) {
-          const when = new Date(start + slot * slotMs + Math.floor((i / count) * slotMs)).toISOString().replace(/\.\d+Z$/, 'Z');
+          const when = isoSeconds(startMs + Math.floor((i / count) * SLOT_MS));
           events.push(eventFor(r, account, region, when, slot * 1000 + i));
         }
-        const progress = manifest.uncompressedBytes / opts.bytesTarget;
-        if (planted < plantAt.length && progress >= plantAt[planted]!) {
-          const when = events[events.length >> 1]!.eventTime;
-          const table = planted === 1 ? 'sessions' : PLANTED_TABLE;
-          const del = deletion(account, region, when, table, planted);
-          events.splice(events.length >> 1, 0, del);
-          manifest.deleteTableIds.push(del.eventID!);
-          if (table === PLANTED_TABLE) manifest.plantedIds.push(del.eventID!);
-          planted++;
-        }
-        const [file] = layoutTrail(events);
-        const json = Buffer.from(JSON.stringify({ Records: file!.events }));
-        const body = gzipSync(json, { level: 6 });
-        const path = join(opts.dir, 'trail', ...file!.key.split('/'));
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, body);
-        manifest.files.push(file!.key);
-        manifest.events += events.length;
-        manifest.writeEvents += events.filter((e) => e.readOnly === false).length;
-        manifest.uncompressedBytes += json.length;
-        manifest.compressedBytes += body.length;
       }
     }
-    if (slot % 100 === 0) opts.log?.(`corpus: ${(manifest.uncompressedBytes / 1e6).toFixed(0)} / ${(opts.bytesTarget / 1e6).toFixed(0)} MB`);
-  }
-  writeFileSync(manifestPath, JSON.stringify(manifest));
-  return manifest;
-}
+    return events;
+  },
+};
+
+export const ensureCorpus = (opts: GenerateOptions): CorpusManifest => ensureCorpusOf(SYNTHETIC, opts);

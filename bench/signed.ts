@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { buildDigestKey, parseLogKey } from '../src/cloudtrail/layout.js';
 import { makeKey, TrailFixture } from '../test/helpers/trail-fixture.js';
-import { trailDir, type CorpusManifest } from './corpus.js';
+import { trailDir, type CorpusManifest } from './corpus-common.js';
 
 /**
  * A locally signed copy of the bench corpus, as a mirror folder `ctrail validate DIR` accepts: hourly digest

@@ -1,0 +1,174 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import type { CorpusKind, CorpusManifest } from './corpus-common.js';
+import { median, type CaseResult } from './measure.js';
+
+/**
+ * The bench's report: a table per corpus, the issue's targets for both corpora side by side, and the index
+ * (bench/RESULTS.md) that points at the latest dated run under bench/runs/ and lists the earlier ones.
+ */
+export interface RunInfo {
+  sizeLabel: string;
+  runs: number;
+  caseTimeoutS: number;
+  /** 1-minute load average when the run started and when it ended. */
+  load: [number, number];
+  corpora: Array<{ kind: CorpusKind; m: CorpusManifest }>;
+}
+
+const fmtS = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+/** A table cell: a `|` in a case's name (a pipe) would end the cell. */
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}×` : '–');
+
+/** A run is "idle" when the machine's load at the start left the cores to it. */
+export const isBusy = (load: number) => load > availableParallelism() * 0.5;
+
+function speeds(results: CaseResult[], m: CorpusManifest) {
+  const mb = m.uncompressedBytes / 1e6;
+  const mbps = (id: string) => {
+    const r = results.find((x) => x.id === id && x.wallMs.length);
+    return r ? mb / (median(r.wallMs) / 1000) : undefined;
+  };
+  return { mb, mbps };
+}
+
+function corpusTable(results: CaseResult[], m: CorpusManifest): string[] {
+  const { mb, mbps } = speeds(results, m);
+  const lines = [
+    '| case | median wall | CPU (user+sys) | MB/s | events/s | peak RSS | load at start | vs DuckDB | vs jq | vs gunzip | answer |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of results) {
+    if (!r.wallMs.length) {
+      lines.push(`| ${cell(r.name)} | – | – | – | – | – | ${r.load.toFixed(1)} | – | – | – | ${r.timedOut ? '**TIMED OUT**: ' : 'WRONG: '}${r.note} |`);
+      continue;
+    }
+    const s = median(r.wallMs) / 1000;
+    const speed = mb / s;
+    // Peers do not validate: a ratio to their queries would mean nothing.
+    const noPeer = r.group === 'ceiling' || r.id === 'validate' || r.id === 'big';
+    const duck = r.peer ? ratio(speed, mbps(r.peer)) : r.id.startsWith('duck-') ? '1×' : '–';
+    const answer = r.ok ? (r.events === undefined ? 'checked' : 'same events') : `${r.timedOut ? '**TIMED OUT**' : '**WRONG**'}: ${r.note}`;
+    lines.push(
+      `| ${cell(r.name)} | ${s.toFixed(2)} s | ${r.cpuMs.length ? fmtS(median(r.cpuMs)) : '–'} | ${speed.toFixed(0)} | ${r.events !== undefined ? Math.round(r.events / s).toLocaleString('en-US') : '–'} | ${r.peakRssKb ? (r.peakRssKb / 1024).toFixed(0) + ' MB' : '–'} | ${r.load.toFixed(1)} | ${noPeer ? '–' : duck} | ${r.id === 'jq' ? '1×' : noPeer ? '–' : ratio(speed, mbps('jq'))} | ${ratio(speed, mbps('gunzip'))} | ${answer} |`,
+    );
+  }
+  return lines;
+}
+
+/** The issue's targets, one row each, a column per corpus. */
+function targetRows(byCorpus: Array<{ kind: CorpusKind; m: CorpusManifest; results: CaseResult[] }>): string[] {
+  type Target = { text: string; value: (s: ReturnType<typeof speeds>, results: CaseResult[]) => { shown: string; met?: boolean } };
+  const atLeast = (a: string, b: string, k: number) => (s: ReturnType<typeof speeds>) => {
+    const x = s.mbps(a);
+    const y = s.mbps(b);
+    return x !== undefined && y !== undefined ? { shown: ratio(x, y), met: x >= k * y } : { shown: 'not measured' };
+  };
+  const targets: Target[] = [
+    { text: 'needle query ≥ 2× DuckDB needle', value: atLeast('needle', 'duck-needle', 2) },
+    { text: 'needle query ≥ 15× zcat | jq', value: atLeast('needle', 'jq', 15) },
+    { text: 'needle query ≥ 70% of bare gunzip', value: atLeast('needle', 'gunzip', 0.7) },
+    { text: 'broad --write-only NDJSON ≥ DuckDB count(*)', value: atLeast('broad', 'duck-count', 1) },
+    { text: 'find-deletion ≥ DuckDB needle', value: atLeast('fd', 'duck-needle', 1) },
+    { text: 'activity (deep, wide closure) ≥ DuckDB needle', value: atLeast('activity', 'duck-needle', 1) },
+    { text: 'find-deletion vs DuckDB SQL find-deletion (no target)', value: (s) => ({ shown: ratio(s.mbps('fd'), s.mbps('duck-fd')) }) },
+    { text: 'activity vs DuckDB SQL recursive closure (no target)', value: (s) => ({ shown: ratio(s.mbps('activity'), s.mbps('duck-activity')) }) },
+    { text: 'local validate ≥ 70% of gunzip + SHA-256', value: atLeast('validate', 'sha256', 0.7) },
+    {
+      text: 'peak RSS ≤ 300 MB (every ctrail case)',
+      value: (_s, results) => {
+        const ctrail = results.filter((r) => r.name.startsWith('ctrail') && r.peakRssKb);
+        if (!ctrail.length) return { shown: 'not measured' };
+        const max = Math.max(...ctrail.map((r) => r.peakRssKb)) / 1024;
+        return { shown: `${max.toFixed(0)} MB`, met: max <= 300 };
+      },
+    },
+  ];
+  const head = `| target | ${byCorpus.map((c) => c.kind).join(' | ')} |`;
+  const lines = [head, `|---|${byCorpus.map(() => '---:').join('|')}|`];
+  for (const t of targets) {
+    const cells = byCorpus.map((c) => {
+      const v = t.value(speeds(c.results, c.m), c.results);
+      return v.met === undefined ? v.shown : `${v.shown} ${v.met ? '**met**' : '**not met**'}`;
+    });
+    lines.push(`| ${cell(t.text)} | ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+export function renderRun(info: RunInfo, results: CaseResult[]): { markdown: string; terminal: string } {
+  const byCorpus = info.corpora.map((c) => ({ ...c, results: results.filter((r) => r.corpus === c.kind) }));
+  const cores = availableParallelism();
+  const busy = isBusy(info.load[0]);
+  const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const out: string[] = [
+    `# Benchmark run: ${info.sizeLabel}, ${date} UTC${busy ? ' — not idle figures' : ''}`,
+    '',
+    `Machine: ${cores} cores, ${cpus()[0]?.model ?? 'unknown CPU'} · Node ${process.version} · runs per case: ${info.runs} (median; slow peers once) · case timeout: ${info.caseTimeoutS} s.`,
+    `Load average (1 min) at the start: ${info.load[0].toFixed(1)}, at the end: ${info.load[1].toFixed(1)}, on ${cores} cores.` +
+      (busy
+        ? ` **Not idle figures: other jobs shared the machine (load above ${(cores * 0.5).toFixed(1)} at the start), so absolute speeds are depressed and noisy; ratios between tools of the same run are fairer, still noisy. Each case's own load at its start is in the table.**`
+        : ''),
+    'Peak RSS is the largest process of each case, CPU the user+system time of the whole case (GNU time `%M`, `%U`, `%S`). Every answer is checked against the corpus manifest (and DuckDB\'s forensics answers equal ctrail\'s).',
+    '',
+    '## Targets (issue #19)',
+    '',
+    ...targetRows(byCorpus),
+    '',
+  ];
+  for (const c of byCorpus) {
+    out.push(
+      `## ${c.kind} corpus`,
+      '',
+      `${c.m.files.length.toLocaleString('en-US')} files, ${c.m.events.toLocaleString('en-US')} events (${(c.m.events / c.m.files.length).toFixed(0)} a file), ` +
+        `${(c.m.uncompressedBytes / 1e6).toFixed(0)} MB uncompressed, ${(c.m.compressedBytes / 1e6).toFixed(1)} MB gzip (${(c.m.uncompressedBytes / c.m.compressedBytes).toFixed(1)}:1); ` +
+        `planted: ${c.m.deletions.length} deletions of the table behind 1–4 AssumeRole hops, a closure of ${c.m.closure.sessions.toLocaleString('en-US')} sessions ${c.m.closure.depth} levels deep (fan-out ${c.m.closure.fanOut}, ${c.m.closure.eventIds.length.toLocaleString('en-US')} events).`,
+      '',
+      ...corpusTable(c.results, c.m),
+      '',
+    );
+  }
+  out.push('Where the time goes, what was tried and what stands in the way of the unmet targets: [`bench/PROFILE.md`](../PROFILE.md).', '');
+  const terminal = byCorpus.map((c) => [`${c.kind}:`, ...corpusTable(c.results, c.m)].join('\n')).join('\n\n') + '\n\n' + targetRows(byCorpus).join('\n');
+  return { markdown: out.join('\n'), terminal };
+}
+
+/** `bench/runs/<YYYY-MM-DD>-<size>.md`; a second run of the same size on the same day gets its time too. */
+export function runFilePath(runsDir: string, sizeLabel: string, now = new Date()): string {
+  const day = now.toISOString().slice(0, 10);
+  const first = join(runsDir, `${day}-${sizeLabel}.md`);
+  if (!existsSync(first)) return first;
+  return join(runsDir, `${day}-${sizeLabel}-${now.toISOString().slice(11, 16).replace(':', '')}.md`);
+}
+
+/** Rewrites bench/RESULTS.md: the latest run's summary (its header and targets) and every run, newest first. */
+export function writeResultsIndex(benchDir: string): string {
+  const runsDir = join(benchDir, 'runs');
+  const runs = readdirSync(runsDir)
+    .filter((f) => /^\d{4}-\d{2}-\d{2}-.+\.md$/.test(f))
+    // Ordered by the time in each run's title (file times do not survive a git checkout), then by name.
+    .map((f) => {
+      const title = readFileSync(join(runsDir, f), 'utf8').split('\n')[0]!.replace(/^#\s*/, '');
+      return { f, title, when: /(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC/.exec(title)?.[1] ?? f.slice(0, 10) };
+    })
+    .sort((a, b) => (a.when !== b.when ? (a.when < b.when ? 1 : -1) : a.f < b.f ? 1 : -1));
+  const lines = ['# Benchmark results', '', 'Generated by `npm run bench` after every run (not by hand). Each run is kept, dated, in [`runs/`](runs/): the history of a figure is there.', ''];
+  const latest = runs[0];
+  if (latest) {
+    const text = readFileSync(join(runsDir, latest.f), 'utf8');
+    // The targets' table or list only: the run's own prose may link relative to runs/.
+    const targets = (/\n## Targets[^\n]*\n([\s\S]*?)(?=\n## |$)/.exec(text)?.[1] ?? '').split('\n').filter((l) => l.startsWith('|') || l.startsWith('- '));
+    lines.push(`## Latest: [${latest.f}](runs/${latest.f})`, '', latest.title, '');
+    const loadLine = text.split('\n').find((l) => l.startsWith('Load average'));
+    if (loadLine) lines.push(loadLine, '');
+    if (targets.length) lines.push(...targets, '');
+    lines.push(`Every case's figures: [${latest.f}](runs/${latest.f}).`, '');
+  }
+  lines.push('## All runs', '', ...runs.map((r) => `- [${r.f}](runs/${r.f}): ${r.title}`), '');
+  lines.push('Where the time goes, what was tried and what stands in the way of the unmet targets: [`PROFILE.md`](PROFILE.md).', '');
+  const path = join(benchDir, 'RESULTS.md');
+  writeFileSync(path, lines.join('\n'));
+  return path;
+}
