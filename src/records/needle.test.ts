@@ -90,7 +90,7 @@ const naive = (needles: readonly string[], hay: Buffer) => needles.some((n) => h
 
 test('NeedleSet: thousands of keys are searched as a few prefixes and agree with searching each key', () => {
   let seed = 11;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x80000000);
   const keyOf = (i: number) => `"${i % 3 ? 'ASIA' : 'AKIA'}${i.toString(36).toUpperCase().padStart(16, 'Q')}"`;
   const keys = Array.from({ length: 3000 }, (_, i) => keyOf(i * 7));
   const set = new NeedleSet(keys);
@@ -109,7 +109,7 @@ test('NeedleSet: thousands of keys are searched as a few prefixes and agree with
 
 test('NeedleSet: random needles over a small alphabet, any lengths, overlapping, at the edges', () => {
   let seed = 5;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x80000000);
   const alphabet = 'ab"\\Q\u00e9';
   const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
   for (let round = 0; round < 500; round++) {

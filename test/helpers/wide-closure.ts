@@ -62,9 +62,10 @@ export function wideClosure(width: number, depth: number, uses = 2, t0 = Date.pa
 
 /**
  * alice assumes one role `issuances` times, two hours apart, and STS hands back the same key each time;
- * each session makes one call within its hour. Every use fits exactly one issuing call (by time).
+ * each session makes one call within its hour, and with `chained` also assumes a second role (a key of
+ * its own) that acts. Every use fits exactly one issuing call (by time).
  */
-export function repeatedKey(issuances: number, t0 = Date.parse('2026-01-01T00:00:00Z')): WideClosure {
+export function repeatedKey(issuances: number, chained = false, t0 = Date.parse('2026-01-01T00:00:00Z')): WideClosure {
   const rootKey = 'AKIAREPEATALICE00001';
   const root = iamUser(WIDE_ACCOUNT, 'alice', rootKey);
   const issued = 'ASIAREPEATEDKEY00001';
@@ -74,6 +75,11 @@ export function repeatedKey(issuances: number, t0 = Date.parse('2026-01-01T00:00
     events.push(assumeRole({ caller: root, roleArn: `arn:aws:iam::${WIDE_ACCOUNT}:role/Repeat`, sessionName: 'repeat', issuedKey: issued, eventTime: iso(at) }));
     const session = assumedRole(WIDE_ACCOUNT, 'Repeat', 'repeat', issued, { creationDate: iso(at) });
     events.push(apiEvent({ eventSource: 's3.amazonaws.com', eventName: 'GetObject', eventTime: iso(at + 60_000), userIdentity: session, readOnly: true, requestParameters: { bucketName: 'b', key: String(i) } }));
+    if (!chained) continue;
+    const next = key('N', i);
+    events.push(assumeRole({ caller: session, roleArn: `arn:aws:iam::${WIDE_ACCOUNT}:role/Next`, sessionName: 'next', issuedKey: next, eventTime: iso(at + 120_000) }));
+    const nextSession = assumedRole(WIDE_ACCOUNT, 'Next', 'next', next, { creationDate: iso(at + 120_000) });
+    events.push(apiEvent({ eventSource: 'ec2.amazonaws.com', eventName: 'StopInstances', eventTime: iso(at + 180_000), userIdentity: nextSession, requestParameters: { instancesSet: { items: [{ instanceId: `i-${i}` }] } } }));
   }
-  return { events, rootKey, expected: events.map((e) => e.eventID!), keys: 2 };
+  return { events, rootKey, expected: events.map((e) => e.eventID!), keys: chained ? 2 + issuances : 2 };
 }
