@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import type { SourcedEvent } from '../cloudtrail/event.js';
 import { assumeRole, assumedRole, iamUser, loadFixture, roleOwnerCopy, sourced } from '../../test/helpers/scenario.js';
 import { attributeEvent } from './attribution.js';
-import { CredentialIndex } from './credentials.js';
+import { CallResolver, CredentialIndex } from './credentials.js';
 import { callKey, issuedCredentialOf, type IssuedCredential } from './issued-credential.js';
 
 const realFiles = readdirSync(new URL('../../../fixtures/forensics/real/', import.meta.url)).filter((f) => /\.(json|ndjson)$/.test(f));
@@ -98,4 +98,41 @@ test('one call key: both accounts\' copies of a cross-account call share it; cal
     other.eventID = local.eventID;
     assert.notEqual(keyOf(other), keyOf(local));
   }
+});
+
+test('CallResolver answers which call a use resolves to exactly as resolve() does, for keys issued many times', () => {
+  let seed = 9;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x80000000);
+  const t0 = Date.parse('2026-03-14T00:00:00Z');
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const keys = ['ASIAREPEAT0000000001', 'ASIAREPEAT0000000002', 'AKIAIOSFODNN7EXAMPLE'];
+  const callers = [iamUser('111122223333', 'alice', 'AKIAALICE00000000001'), iamUser('444455556666', 'bob', 'AKIABOB0000000000001')];
+  const events = [];
+  for (let i = 0; i < 300; i++) {
+    const at = t0 + Math.floor(rand() * 480) * 1800_000;
+    const account = rand() < 0.5 ? '111122223333' : '444455556666';
+    const call = assumeRole({ caller: callers[Math.floor(rand() * 2)]!, roleArn: `arn:aws:iam::${account}:role/R${Math.floor(rand() * 3)}`, sessionName: `s${Math.floor(rand() * 3)}`, issuedKey: keys[Math.floor(rand() * 3)]!, eventTime: iso(at), durationSeconds: 900 + Math.floor(rand() * 3) * 3600 });
+    if (rand() < 0.2) {
+      // A cross-account call: both accounts' copies, one call.
+      call.sharedEventID = `5ba7ed00-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      events.push(roleOwnerCopy(call));
+    }
+    events.push(call);
+  }
+  const index = build(sourced(events));
+  const resolver = new CallResolver(index);
+  let resolved = 0;
+  const all = [...index.all()];
+  for (let u = 0; u < 3000; u++) {
+    // Near an issuance of the key (before, during, after its lifetime), as its session or as another.
+    const c = all[Math.floor(rand() * all.length)]!;
+    const session = rand() < 0.7 ? c.sessionArn! : `arn:aws:sts::${rand() < 0.5 ? '111122223333' : '444455556666'}:assumed-role/R${Math.floor(rand() * 3)}/s${Math.floor(rand() * 3)}`;
+    const time = c.issuedAt + Math.floor((rand() * 1.4 - 0.2) * (c.expiresAt - c.issuedAt + 3600_000));
+    const use = { accessKeyId: c.accessKeyId, time, ...(rand() < 0.8 ? { arn: session } : {}), ...(rand() < 0.5 ? { account: session.split(':')[4]! } : {}) };
+    const r = index.resolve(use);
+    assert.equal(resolver.callOf(use), r.issued ? callKey(r.issued) : undefined, JSON.stringify(use));
+    if (r.issued) resolved++;
+  }
+  // The uses are a mix: some resolve, some are ambiguous or fit nothing.
+  assert.ok(resolved > 100 && resolved < 2900, `${resolved} resolved`);
 });

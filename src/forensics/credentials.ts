@@ -65,6 +65,8 @@ export class CredentialIndex {
   private readonly byCallerKey = new HashChains();
   private readonly bySourceIdentity = new HashChains();
   private readonly byShared = new HashChains();
+  /** By recordIdentity: finds a repeated delivery without decoding every issuance of its key. */
+  private readonly byRecord = new HashChains();
   private readonly keepOwnerCopies: boolean;
   readonly lookBackMs: number;
 
@@ -87,12 +89,14 @@ export class CredentialIndex {
       return isIssuingEvent(sourced.event);
     }
     // The same call delivered twice (overlapping files, a trail and its copy) carries the same key.
-    const priors = this.issuancesOf(credential.accessKeyId);
-    if (priors.some((prior) => sameRecord(prior, credential))) return true;
+    const identity = recordIdentity(credential);
+    if (this.byRecord.candidates(identity).some((id) => sameRecord(this.store.get(id), credential))) return true;
+    const first = this.idOfFirst(credential.accessKeyId);
     if (this.keepOwnerCopies && credential.caller.type === 'AWSAccount') credential.event = sourced.event;
     const id = this.store.append(credential);
-    if (priors.length === 0) this.store.setFlags(id, FIRST_OF_KEY);
-    else this.store.setFlags(this.idOfFirst(credential.accessKeyId), HAS_LATER);
+    if (first === undefined) this.store.setFlags(id, FIRST_OF_KEY);
+    else this.store.setFlags(first, HAS_LATER);
+    this.byRecord.add(identity, id);
     this.byKey.add(credential.accessKeyId, id);
     if (credential.callerKey) this.byCallerKey.add(credential.callerKey, id);
     if (credential.sourceIdentity) this.bySourceIdentity.add(credential.sourceIdentity, id);
@@ -100,8 +104,8 @@ export class CredentialIndex {
     return true;
   }
 
-  private idOfFirst(accessKeyId: string): number {
-    return this.byKey.candidates(accessKeyId).find((id) => this.store.get(id).accessKeyId === accessKeyId)!;
+  private idOfFirst(accessKeyId: string): number | undefined {
+    return this.byKey.candidates(accessKeyId).find((id) => this.store.get(id).accessKeyId === accessKeyId);
   }
 
   /** The credentials filed under `key`, oldest first. */
@@ -251,6 +255,11 @@ export class CredentialIndex {
 const FIRST_OF_KEY = 1;
 const HAS_LATER = 2;
 
+/** What sameRecord compares, as one string to file a record under. */
+function recordIdentity(c: IssuedCredential): string {
+  return `${c.eventID ?? ''}|${c.recipientAccountId ?? ''}|${c.issuedAt}|${c.accessKeyId}|${joined(c.caller.type)}`;
+}
+
 /** Two records of one call: same eventID, recipient, time, key and caller type. */
 function sameRecord(a: IssuedCredential, b: IssuedCredential): boolean {
   return a.eventID === b.eventID && a.recipientAccountId === b.recipientAccountId && a.issuedAt === b.issuedAt && a.accessKeyId === b.accessKeyId && joined(a.caller.type) === joined(b.caller.type);
@@ -261,16 +270,79 @@ function joined(v: unknown): string {
   return v === undefined || v === null ? '' : String(v);
 }
 
+/** Why an issuing event cannot be the source of a use, as a code: `inconsistency` says it in words. */
+type Mismatch = 'after' | 'expired' | 'look-back' | 'account' | 'session' | 'role' | 'token';
+
+function mismatch(c: IssuedCredential, use: KeyUse, lookBackMs: number): Mismatch | undefined {
+  if (c.issuedAt > use.time) return 'after';
+  if (use.time > c.expiresAt) return 'expired';
+  if (use.time - c.issuedAt > lookBackMs) return 'look-back';
+  if (c.account && use.account && c.account !== use.account) return 'account';
+  if (c.sessionArn && use.arn && !sameArn(c.sessionArn, use.arn)) return 'session';
+  if (!c.sessionArn && c.roleArn && use.issuerArn && !sameRole(c.roleArn, use.issuerArn)) return 'role';
+  if (c.eventName === 'GetSessionToken' && use.arn && asString(c.caller.arn) && !sameArn(asString(c.caller.arn)!, use.arn)) return 'token';
+  return undefined;
+}
+
 /** Why an issuing event cannot be the source of this use, or undefined when it fits. */
 export function inconsistency(c: IssuedCredential, use: KeyUse, lookBackMs: number): string | undefined {
-  if (c.issuedAt > use.time) return `issued at ${iso(c.issuedAt)}, after the use at ${iso(use.time)}`;
-  if (use.time > c.expiresAt) return `expired at ${iso(c.expiresAt)}, before the use at ${iso(use.time)}`;
-  if (use.time - c.issuedAt > lookBackMs) return `issued more than the look-back window before the use`;
-  if (c.account && use.account && c.account !== use.account) return `issued for account ${c.account}, used in account ${use.account}`;
-  if (c.sessionArn && use.arn && !sameArn(c.sessionArn, use.arn)) return `issued as ${c.sessionArn}, used as ${use.arn}`;
-  if (!c.sessionArn && c.roleArn && use.issuerArn && !sameRole(c.roleArn, use.issuerArn)) return `issued for role ${c.roleArn}, used by ${use.issuerArn}`;
-  if (c.eventName === 'GetSessionToken' && use.arn && asString(c.caller.arn) && !sameArn(asString(c.caller.arn)!, use.arn)) {
-    return `session token of ${String(c.caller.arn)}, used as ${use.arn}`;
+  switch (mismatch(c, use, lookBackMs)) {
+    case undefined:
+      return undefined;
+    case 'after':
+      return `issued at ${iso(c.issuedAt)}, after the use at ${iso(use.time)}`;
+    case 'expired':
+      return `expired at ${iso(c.expiresAt)}, before the use at ${iso(use.time)}`;
+    case 'look-back':
+      return `issued more than the look-back window before the use`;
+    case 'account':
+      return `issued for account ${c.account}, used in account ${use.account}`;
+    case 'session':
+      return `issued as ${c.sessionArn}, used as ${use.arn}`;
+    case 'role':
+      return `issued for role ${c.roleArn}, used by ${use.issuerArn}`;
+    case 'token':
+      return `session token of ${String(c.caller.arn)}, used as ${use.arn}`;
   }
-  return undefined;
+}
+
+/**
+ * `resolve` for a walk that asks about the same keys again and again (the activity closure asks once per
+ * issuing call and per record of its keys): each key's issuances are decoded once, ordered by time, and
+ * only those inside the look-back window before a use are checked, so a key STS handed out thousands of
+ * times costs a binary search per use instead of decoding every issuance. It holds what it decoded: make
+ * one per walk, after the index is complete.
+ */
+export class CallResolver {
+  private readonly keys = new Map<string, { credentials: IssuedCredential[]; calls: string[] }>();
+
+  constructor(private readonly index: CredentialIndex) {}
+
+  /** The call a use resolves to — callKey(resolve(use).issued) — or undefined when no call or several fit. */
+  callOf(use: KeyUse): string | undefined {
+    let entry = this.keys.get(use.accessKeyId);
+    if (!entry) {
+      // Stable: issuances at the same instant keep the index's order.
+      const credentials = [...this.index.issuancesOf(use.accessKeyId)].sort((a, b) => a.issuedAt - b.issuedAt);
+      entry = { credentials, calls: credentials.map(callKey) };
+      this.keys.set(use.accessKeyId, entry);
+    }
+    const { credentials, calls } = entry;
+    // Issuances earlier than the look-back window, or later than the use, never fit.
+    const earliest = use.time - this.index.lookBackMs;
+    let lo = 0;
+    let hi = credentials.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (credentials[mid]!.issuedAt < earliest) lo = mid + 1;
+      else hi = mid;
+    }
+    let found: string | undefined;
+    for (let i = lo; i < credentials.length && credentials[i]!.issuedAt <= use.time; i++) {
+      if (mismatch(credentials[i]!, use, this.index.lookBackMs)) continue;
+      if (found === undefined) found = calls[i]!;
+      else if (found !== calls[i]) return undefined;
+    }
+    return found;
+  }
 }

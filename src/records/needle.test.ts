@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { ByteNeedle, byteRanking, CLOUDTRAIL_BYTES_BY_FREQUENCY } from './needle.js';
+import { ByteNeedle, byteRanking, CLOUDTRAIL_BYTES_BY_FREQUENCY, NeedleSet } from './needle.js';
 
 const realDir = fileURLToPath(new URL('../../../fixtures/real', import.meta.url));
 
@@ -84,4 +84,49 @@ test('a needle calibrated on one input (its anchor re-chosen) still answers exac
   for (const hay of [Buffer.from(`x${text}`), Buffer.from('b'.repeat(70_000) + text), Buffer.from('DeleteTablDeleteTable'), Buffer.from('no')]) {
     assert.equal(needle.indexIn(hay), hay.indexOf(text), hay.subarray(0, 30).toString());
   }
+});
+
+const naive = (needles: readonly string[], hay: Buffer) => needles.some((n) => hay.includes(Buffer.from(n)));
+
+test('NeedleSet: thousands of keys are searched as a few prefixes and agree with searching each key', () => {
+  let seed = 11;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x80000000);
+  const keyOf = (i: number) => `"${i % 3 ? 'ASIA' : 'AKIA'}${i.toString(36).toUpperCase().padStart(16, 'Q')}"`;
+  const keys = Array.from({ length: 3000 }, (_, i) => keyOf(i * 7));
+  const set = new NeedleSet(keys);
+  assert.ok(set.passes <= 2, `${set.passes} passes`);
+  const records = realRecords(realDir).map((b) => b.toString('latin1'));
+  for (let round = 0; round < 400; round++) {
+    // Real text, with a key of the set, a near miss (one byte off, cut short, unquoted) or nothing spliced in.
+    const base = records[Math.floor(rand() * records.length)]!;
+    const at = Math.floor(rand() * base.length);
+    const k = keys[Math.floor(rand() * keys.length)]!;
+    const variants = [k, k.slice(0, -1), k.slice(1), keyOf(Math.floor(rand() * 30000) * 7 + 1), k.slice(0, 6) + 'x' + k.slice(7), ''];
+    const hay = Buffer.from(base.slice(0, at) + variants[Math.floor(rand() * variants.length)] + base.slice(at), 'latin1');
+    assert.equal(set.in(hay), naive(keys, hay), `round ${round}`);
+  }
+});
+
+test('NeedleSet: random needles over a small alphabet, any lengths, overlapping, at the edges', () => {
+  let seed = 5;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x80000000);
+  const alphabet = 'ab"\\Q\u00e9';
+  const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+  for (let round = 0; round < 500; round++) {
+    const needles = Array.from({ length: 1 + Math.floor(rand() * 40) }, () => word(1 + Math.floor(rand() * 7)));
+    const set = new NeedleSet(needles);
+    for (let h = 0; h < 5; h++) {
+      const hay = Buffer.from(word(Math.floor(rand() * 60)));
+      assert.equal(set.in(hay), naive(needles, hay), `${JSON.stringify(needles)} in ${JSON.stringify(hay.toString())}`);
+    }
+  }
+});
+
+test('NeedleSet: an empty needle occurs everywhere; no needles occur nowhere; a prefix dense in the input', () => {
+  assert.equal(new NeedleSet(['"ASIAX"', '']).in(Buffer.from('x')), true);
+  assert.equal(new NeedleSet([]).in(Buffer.from('x')), false);
+  const keys = Array.from({ length: 50 }, (_, i) => `"ASIA${String(i).padStart(4, '0')}"`);
+  const dense = Buffer.from('"ASIA'.repeat(20_000) + '"ASIA0049"');
+  assert.equal(new NeedleSet(keys).in(dense), true);
+  assert.equal(new NeedleSet(keys).in(dense.subarray(0, dense.length - 2)), false);
 });

@@ -101,3 +101,77 @@ export class ByteNeedle {
     return -1;
   }
 }
+
+/** Groups at most this large are searched one needle after another; larger ones as a NeedleSet. */
+export const NEEDLE_SET_MIN = 16;
+
+/** The longest prefix a NeedleSet searches for, and how many distinct prefixes it accepts searching. */
+const PREFIX_MAX = 8;
+const PREFIX_BUCKETS_MAX = 16;
+
+/**
+ * Many needles at once, each occurrence found exactly. Searching thousands of keys one after another
+ * (an activity closure's second pass) made a scan cost keys × bytes: here the needles are bucketed by a
+ * prefix they share (`"ASIA`, `"AKIA`), each prefix is searched once like any needle, and at every place
+ * it occurs the bytes that follow are looked up in a hash set of the bucket's needles, one length at a
+ * time. Whether some needle occurs is answered exactly as `needles.some((n) => hay.includes(n))`.
+ */
+export class NeedleSet {
+  private readonly buckets: Array<{ prefix: ByteNeedle; lengths: number[]; texts: Set<string> }> = [];
+  /** An empty needle occurs in every input. */
+  private readonly always: boolean;
+
+  constructor(needles: ReadonlyArray<Buffer | string>) {
+    const distinct = new Map<string, Buffer>();
+    for (const n of needles) {
+      const b = typeof n === 'string' ? Buffer.from(n) : n;
+      distinct.set(b.toString('latin1'), b);
+    }
+    const bytes = [...distinct.values()];
+    this.always = bytes.some((b) => b.length === 0);
+    const width = prefixWidth(bytes);
+    const byPrefix = new Map<string, Buffer[]>();
+    for (const b of bytes) {
+      if (b.length === 0) continue;
+      const p = b.toString('latin1', 0, width);
+      (byPrefix.get(p) ?? byPrefix.set(p, []).get(p)!).push(b);
+    }
+    for (const [p, members] of byPrefix) {
+      // latin1 maps each byte to one character, so equal strings are equal bytes, whatever the encoding.
+      this.buckets.push({ prefix: new ByteNeedle(Buffer.from(p, 'latin1')), lengths: [...new Set(members.map((m) => m.length))].sort((a, b) => a - b), texts: new Set(members.map((m) => m.toString('latin1'))) });
+    }
+  }
+
+  /** How many prefixes are searched per input (for tests: the point of the set is that this stays small). */
+  get passes(): number {
+    return this.buckets.length;
+  }
+
+  /** Whether any of the needles occurs in `hay`. */
+  in(hay: Buffer): boolean {
+    if (this.always) return true;
+    for (const { prefix, lengths, texts } of this.buckets) {
+      for (let at = prefix.indexIn(hay); at >= 0; at = prefix.indexIn(hay, at + 1)) {
+        for (const length of lengths) {
+          if (at + length > hay.length) break;
+          if (texts.has(hay.toString('latin1', at, at + length))) return true;
+        }
+      }
+    }
+    return false;
+  }
+}
+
+/**
+ * The prefix width: as long as possible (fewer places to look up), but short enough that the needles
+ * share few prefixes (each is one pass over the input). Never longer than the shortest needle.
+ */
+function prefixWidth(needles: readonly Buffer[]): number {
+  let shortest = Infinity;
+  for (const n of needles) if (n.length > 0) shortest = Math.min(shortest, n.length);
+  for (let width = Math.min(PREFIX_MAX, shortest); width > 1; width--) {
+    const distinct = new Set(needles.map((n) => n.toString('latin1', 0, width)));
+    if (distinct.size <= PREFIX_BUCKETS_MAX) return width;
+  }
+  return 1;
+}

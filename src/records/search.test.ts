@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileNeedles, mayContainCandidates, newStats, searchRecords, type RecordHit } from './search.js';
+import { compileNeedles, mayContainCandidates, newStats, passesNeedles, searchRecords, type RecordHit } from './search.js';
 
 const needles = compileNeedles([['"DeleteTable"']]);
 
@@ -52,3 +52,21 @@ test('every container gives the embedded event exactly as AWS wrote it: 0.0 stay
 async function* one(b: Buffer): AsyncIterable<Buffer> {
   yield b;
 }
+
+test('a large group (a closure\'s keys) gives the same answers, whole input and record, as searching each key', () => {
+  const keys = Array.from({ length: 200 }, (_, i) => `"ASIA${String(i * 3).padStart(16, '0')}"`);
+  const big = compileNeedles([keys, ['"GetObject"']]);
+  const one = (k: string) => compileNeedles([[k], ['"GetObject"']]);
+  const texts = [
+    `{"Records":[{"eventName":"GetObject","accessKeyId":${keys[7]}}]}`,
+    `{"Records":[{"eventName":"GetObject","accessKeyId":"ASIA${'0'.repeat(15)}1"}]}`,
+    `{"Records":[{"eventName":"PutObject","accessKeyId":${keys[7]}}]}`,
+    `{"Events":[{"CloudTrailEvent":${JSON.stringify(`{"eventName":"GetObject","accessKeyId":${keys[199]}}`)}}]}`,
+    `{"Records":[{"note":${JSON.stringify(`{"eventName":"GetObject","accessKeyId":${keys[199]}}`)}}]}`,
+  ];
+  for (const text of texts) {
+    const bytes = Buffer.from(text);
+    assert.equal(mayContainCandidates(bytes, big), keys.some((k) => mayContainCandidates(bytes, one(k))), text);
+    assert.equal(passesNeedles(bytes, big.plain), keys.some((k) => passesNeedles(bytes, one(k).plain)), text);
+  }
+});

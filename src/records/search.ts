@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import type { LiteralTest, NeedleGroups, RecordMatcher } from './matcher.js';
 import { topLevelLiteral, topLevelObject } from './literal.js';
-import { ByteNeedle } from './needle.js';
+import { ByteNeedle, NEEDLE_SET_MIN, NeedleSet } from './needle.js';
 import { RecordSplitter } from './split.js';
 import { unwrapRecord, type RecordKind } from '../cloudtrail/envelope.js';
 import type { CloudTrailEvent } from '../cloudtrail/event.js';
@@ -29,8 +29,23 @@ export function newStats(): SearchStats {
   return { bytes: 0, records: 0, parsed: 0, matched: 0, bad: new Map() };
 }
 
+/** One group of needles: whether some needle of it occurs in the bytes. */
+export interface NeedleGroup {
+  in(hay: Buffer): boolean;
+}
+
+/** A small group, searched one needle after another. */
+class NeedleList implements NeedleGroup {
+  constructor(readonly needles: ByteNeedle[]) {}
+
+  in(hay: Buffer): boolean {
+    for (const needle of this.needles) if (needle.in(hay)) return true;
+    return false;
+  }
+}
+
 /** Needle groups: a record passes when every group has at least one of its needles in it. */
-export type CompiledNeedleGroups = ByteNeedle[][];
+export type CompiledNeedleGroups = NeedleGroup[];
 
 export interface CompiledNeedles {
   /** The matcher's literal tests, keys quoted as they appear in JSON. */
@@ -38,7 +53,7 @@ export interface CompiledNeedles {
   plain: CompiledNeedleGroups;
   /** The same needles as they appear inside a JSON string (lookup-events embeds each event as a string). */
   escaped: CompiledNeedleGroups;
-  /** Each needle without its quotes when both spellings contain that text unchanged (else undefined). */
+  /** Per group searched as a list: each needle without its quotes when both spellings contain that text unchanged (else undefined). */
   core: Array<Array<ByteNeedle | undefined>>;
   /** What surrounds the core in each spelling: [before, after] for plain, then for escaped. */
   around: Array<Array<Spelling | undefined>>;
@@ -55,31 +70,50 @@ function coreText(needle: string): string | undefined {
   return inner.length >= 4 && !/["\\\u0000-\u001f]/.test(inner) && inner !== needle ? inner : undefined;
 }
 
+/** A group as a NeedleSet when it is large and the set searches far fewer prefixes than it has needles. */
+function groupOf(needles: readonly string[]): NeedleGroup {
+  if (needles.length > NEEDLE_SET_MIN) {
+    const set = new NeedleSet(needles);
+    if (set.passes * 2 <= needles.length) return set;
+  }
+  return new NeedleList(needles.map((n) => new ByteNeedle(n)));
+}
+
 export function compileNeedles(groups: NeedleGroups, literals: readonly LiteralTest[] = []): CompiledNeedles {
+  const plain = groups.map(groupOf);
+  const listed = (g: number) => plain[g] instanceof NeedleList;
   return {
     literals: literals.map((t) => ({ key: Buffer.from(JSON.stringify(t.key)), accepts: t.accepts })),
-    plain: groups.map((g) => g.map((n) => new ByteNeedle(n))),
-    escaped: groups.map((g) => g.map((n) => new ByteNeedle(JSON.stringify(n).slice(1, -1)))),
-    core: groups.map((g) =>
-      g.map((n) => {
-        const inner = coreText(n);
-        return inner === undefined ? undefined : new ByteNeedle(inner);
-      }),
+    plain,
+    escaped: groups.map((g, i) => (plain[i] instanceof NeedleSet ? new NeedleSet(g.map(escapedSpelling)) : new NeedleList(g.map((n) => new ByteNeedle(escapedSpelling(n)))))),
+    core: groups.map((g, i) =>
+      listed(i)
+        ? g.map((n) => {
+            const inner = coreText(n);
+            return inner === undefined ? undefined : new ByteNeedle(inner);
+          })
+        : [],
     ),
-    around: groups.map((g) =>
-      g.map((n) => {
-        const inner = coreText(n);
-        if (inner === undefined) return undefined;
-        const before = n.startsWith('"') ? '"' : '';
-        const after = n.endsWith('"') ? '"' : '';
-        const escape = (t: string) => t.replace(/"/g, '\\"');
-        return {
-          plain: [Buffer.from(before), Buffer.from(after)],
-          escaped: [Buffer.from(escape(before)), Buffer.from(escape(after))],
-        };
-      }),
+    around: groups.map((g, i) =>
+      listed(i)
+        ? g.map((n) => {
+            const inner = coreText(n);
+            if (inner === undefined) return undefined;
+            const before = n.startsWith('"') ? '"' : '';
+            const after = n.endsWith('"') ? '"' : '';
+            const escape = (t: string) => t.replace(/"/g, '\\"');
+            return {
+              plain: [Buffer.from(before), Buffer.from(after)],
+              escaped: [Buffer.from(escape(before)), Buffer.from(escape(after))],
+            };
+          })
+        : [],
     ),
   };
+}
+
+function escapedSpelling(needle: string): string {
+  return JSON.stringify(needle).slice(1, -1);
 }
 
 const compiled = new WeakMap<RecordMatcher, CompiledNeedles>();
@@ -93,16 +127,7 @@ export function needlesOf(matcher: RecordMatcher): CompiledNeedles {
 
 /** The record-level pre-filter: whether `record` can match, judged on its bytes. */
 export function passesNeedles(record: Buffer, groups: CompiledNeedleGroups): boolean {
-  for (const group of groups) {
-    let hit = false;
-    for (const needle of group) {
-      if (needle.in(record)) {
-        hit = true;
-        break;
-      }
-    }
-    if (!hit) return false;
-  }
+  for (const group of groups) if (!group.in(record)) return false;
   return true;
 }
 
@@ -113,9 +138,15 @@ export function passesNeedles(record: Buffer, groups: CompiledNeedleGroups): boo
  */
 export function mayContainCandidates(whole: Buffer, needles: CompiledNeedles): boolean {
   for (let g = 0; g < needles.plain.length; g++) {
+    const group = needles.plain[g]!;
+    if (!(group instanceof NeedleList)) {
+      // The escaped spelling only counts in lookup-events output, whose entries carry a CloudTrailEvent string.
+      if (!group.in(whole) && !(LOOKUP_KEY.in(whole) && needles.escaped[g]!.in(whole))) return false;
+      continue;
+    }
     let hit = false;
-    const plain = needles.plain[g]!;
-    const escaped = needles.escaped[g]!;
+    const plain = group.needles;
+    const escaped = (needles.escaped[g] as NeedleList).needles;
     for (let i = 0; i < plain.length && !hit; i++) {
       const core = needles.core[g]![i];
       const around = needles.around[g]![i];

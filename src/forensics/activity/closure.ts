@@ -1,5 +1,5 @@
 import type { CloudTrailEvent, SourcedEvent, UserIdentity } from '../../cloudtrail/event.js';
-import { CredentialIndex } from '../credentials.js';
+import { CallResolver, CredentialIndex } from '../credentials.js';
 import { RecordsSeen } from '../event-fields.js';
 import { callKey, type IssuedCredential } from '../issued-credential.js';
 import { asObject, asString } from '../../cloudtrail/json.js';
@@ -16,6 +16,9 @@ import { opt, type ActivityOptions, type ClosureNode, type JoinedBy, type Persis
  * is proved the same way attribution proves a hop — CredentialIndex.resolve — so a reused session name
  * or a documentation key that recurs in unrelated logs never joins two people's activity.
  *
+ * Everything scales with the closure, not its square: an issued session is found by the call its key
+ * resolves to (byCall), and a key's issuances are looked up by time (CallResolver), never one by one.
+ *
  * Two passes, never one per hop: `activityIndexMatcher` reads the issuing and persistence events (and
  * <WHO>'s own uses) once; the closure is computed in memory; `activityEventMatcher` then reads the events
  * of the final key set, pre-filtered by those keys as byte needles.
@@ -31,9 +34,16 @@ interface Walk {
   seenPersistence: Set<SourcedEvent>;
   /** sourceIdentity values that mark the person's sessions; grows as <WHO>'s own sessions join. */
   sourceIdentities: Set<string>;
+  /** Per caller key: the issuing calls made with it, oldest first, grouped by the call the caller's key resolves to. */
+  callsWith: Map<string, CallsWith>;
 }
 
 const identityKey = (u: UserIdentity, recipient: unknown) => [u.accessKeyId ?? '', u.arn ?? '', u.accountId ?? asString(recipient) ?? ''].join('|');
+
+interface CallsWith {
+  all: IssuedCredential[];
+  byCall: Map<string | undefined, IssuedCredential[]>;
+}
 
 /** The closure itself, computed from pass 1 and then used to classify pass 2's events. */
 export class ActivityClosure {
@@ -41,6 +51,13 @@ export class ActivityClosure {
   private readonly roots = new Map<string, ClosureNode>();
   private readonly nodes: ClosureNode[] = [];
   private readonly byKey = new Map<string, ClosureNode[]>();
+  /** Nodes with a key that were not issued by a call (roots, created keys), by key, in node order. */
+  private readonly unissuedByKey = new Map<string, ClosureNode[]>();
+  /** Issued nodes by their call (callKey): a use of a key joins the one node its resolved call made. */
+  private readonly byCall = new Map<string, ClosureNode>();
+  /** Nodes without a key (keyless roots, created users), in node order. */
+  private readonly keyless: ClosureNode[] = [];
+  private resolver: CallResolver | undefined;
   private readonly calls = new Set<string>();
   private readonly persistenceEvents: SourcedEvent[] = [];
   private readonly persistenceSeen = new RecordsSeen();
@@ -82,6 +99,9 @@ export class ActivityClosure {
     if (key) node.accessKeyId = key;
     this.nodes.push(node);
     if (key) (this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!).push(node);
+    if (!key) this.keyless.push(node);
+    else if (node.issued) this.byCall.set(callKey(node.issued), node);
+    else (this.unissuedByKey.get(key) ?? this.unissuedByKey.set(key, []).get(key)!).push(node);
     return node;
   }
 
@@ -113,17 +133,39 @@ export class ActivityClosure {
     }
     const sourceIdentities = new Set(this.rootSourceIdentities);
     if (this.target.kind === 'name') sourceIdentities.add(this.target.name);
-    return { queue: [...this.nodes], keyless, persistenceByKey, seenPersistence: new Set(), sourceIdentities };
+    return { queue: [...this.nodes], keyless, persistenceByKey, seenPersistence: new Set(), sourceIdentities, callsWith: new Map() };
   }
 
   /** The issuing calls a node made: each issued key joins as its child. */
   private joinIssued(walk: Walk, node: ClosureNode): void {
     // A created user may act with any key of its own, so its calls are looked for among all of them.
-    const candidates = node.joinedBy === 'CreateUser' ? [...this.index.all()] : node.accessKeyId ? this.index.issuedBy(node.accessKeyId) : walk.keyless;
-    for (const c of [...candidates].sort((a, b) => a.issuedAt - b.issuedAt)) {
+    const candidates =
+      node.joinedBy === 'CreateUser'
+        ? [...this.index.all()].sort((a, b) => a.issuedAt - b.issuedAt)
+        : !node.accessKeyId
+          ? [...walk.keyless].sort((a, b) => a.issuedAt - b.issuedAt)
+          : node.issued
+            ? // An issued session made only the calls whose caller's key resolves to its own issuing call.
+              this.callsMadeWith(walk, node.accessKeyId).byCall.get(callKey(node.issued)) ?? []
+            : this.callsMadeWith(walk, node.accessKeyId).all;
+    for (const c of candidates) {
       const caller = this.callerOf(c);
       if (caller && this.fits(node, caller, c.issuedAt, c.recipientAccountId)) this.addIssued(walk, c, node, 'issued');
     }
+  }
+
+  /** The issuing calls made with a key, oldest first, grouped by the call their caller's use resolves to: once per walk. */
+  private callsMadeWith(walk: Walk, key: string): CallsWith {
+    let calls = walk.callsWith.get(key);
+    if (calls) return calls;
+    calls = { all: this.index.issuedBy(key).sort((a, b) => a.issuedAt - b.issuedAt), byCall: new Map() };
+    for (const c of calls.all) {
+      const caller = this.callerOf(c);
+      const call = caller ? this.callOfUse(caller, c.issuedAt) : undefined;
+      (calls.byCall.get(call) ?? calls.byCall.set(call, []).get(call)!).push(c);
+    }
+    walk.callsWith.set(key, calls);
+    return calls;
   }
 
   /** The persistence calls a node made; with --follow-persistence, created users and keys join as children. */
@@ -184,10 +226,20 @@ export class ActivityClosure {
       for (const c of this.index.withSourceIdentity(si)) {
         if (this.calls.has(callKey(c))) continue;
         const caller = this.callerOf(c);
-        const parent = caller ? this.nodes.find((n) => this.fits(n, caller, c.issuedAt, c.recipientAccountId)) : undefined;
+        const parent = caller ? this.firstNode(caller, c.issuedAt, c.recipientAccountId) : undefined;
         this.addIssued(walk, c, parent, parent ? 'issued' : 'sourceIdentity');
       }
     }
+  }
+
+  /** The earliest node (of all) that fits a use. */
+  private firstNode(u: UserIdentity, time: number, recipient: unknown): ClosureNode | undefined {
+    const key = asString(u.accessKeyId);
+    // Without a key only keyless nodes can fit; with one, the key's own nodes and the users the set created.
+    if (!key) return this.keyless.find((n) => this.fits(n, u, time, recipient));
+    const own = this.firstOfKey(key, u, time, recipient);
+    const created = this.createdUsers.find((n) => n.id < (own?.id ?? Infinity) && this.fits(n, u, time, recipient));
+    return created ?? own;
   }
 
   /** One issuing call joins the closure, once, as its caller-side record when that is known. */
@@ -260,9 +312,16 @@ export class ActivityClosure {
       return time >= (node.fromMs ?? 0) && (!node.principal.arn || u.arn === node.principal.arn) && (!node.principal.account || account === node.principal.account);
     }
     if (!node.issued || !key) return false;
+    return this.callOfUse(u, time) === callKey(node.issued);
+  }
+
+  /** The issuing call a use of a key resolves to, as CredentialIndex.resolve decides (undefined: none, or ambiguous). */
+  private callOfUse(u: UserIdentity, time: number): string | undefined {
+    const key = asString(u.accessKeyId);
+    if (!key) return undefined;
     const issuerArn = asString(asObject(u.sessionContext?.sessionIssuer)?.arn);
-    const r = this.index.resolve({ accessKeyId: key, time, ...opt('arn', asString(u.arn)), ...opt('account', asString(u.accountId)), ...opt('issuerArn', issuerArn) });
-    return r.issued !== undefined && callKey(r.issued) === callKey(node.issued);
+    this.resolver ??= new CallResolver(this.index);
+    return this.resolver.callOf({ accessKeyId: key, time, ...opt('arn', asString(u.arn)), ...opt('account', asString(u.accountId)), ...opt('issuerArn', issuerArn) });
   }
 
   /** Every key of the closure, for pass 2's needles. */
@@ -284,8 +343,21 @@ export class ActivityClosure {
     const t = eventTimeMs(e.eventTime);
     if (t === undefined) return undefined;
     const key = asString(u.accessKeyId);
-    const candidates = [...(key ? this.byKey.get(key) ?? [] : [...this.roots.values()].filter((n) => !n.accessKeyId)), ...this.createdUsers];
-    return candidates.find((n) => this.fits(n, u, t, e.recipientAccountId));
+    if (!key) return this.keyless.find((n) => this.fits(n, u, t, e.recipientAccountId));
+    // The key's own nodes first (the earliest that fits), then users the set created.
+    return this.firstOfKey(key, u, t, e.recipientAccountId) ?? this.createdUsers.find((n) => this.fits(n, u, t, e.recipientAccountId));
+  }
+
+  /**
+   * The earliest node holding this key that fits the use: among the key's issued nodes only the one its
+   * resolved call made can fit, so it is found by that call instead of trying each in turn.
+   */
+  private firstOfKey(key: string, u: UserIdentity, time: number, recipient: unknown): ClosureNode | undefined {
+    const unissued = this.unissuedByKey.get(key)?.find((n) => this.fits(n, u, time, recipient));
+    const call = this.callOfUse(u, time);
+    const issued = call === undefined ? undefined : this.byCall.get(call);
+    const fitting = issued && issued.accessKeyId === key && this.fits(issued, u, time, recipient) ? issued : undefined;
+    return unissued && fitting ? (unissued.id < fitting.id ? unissued : fitting) : unissued ?? fitting;
   }
 
   /** The records of issuing calls in the closure that were logged only in the role owner's account. */

@@ -81,8 +81,9 @@ export function summarize(who: string, target: ActivityTarget, closure: Activity
     who,
     target,
     events: events.length,
-    ...opt('firstSeen', times.length ? isoTime(Math.min(...times)) : undefined),
-    ...opt('lastSeen', times.length ? isoTime(Math.max(...times)) : undefined),
+    // A loop, not Math.min(...times): spreading hundreds of thousands of arguments overflows the stack.
+    ...opt('firstSeen', times.length ? isoTime(times.reduce((a, b) => Math.min(a, b))) : undefined),
+    ...opt('lastSeen', times.length ? isoTime(times.reduce((a, b) => Math.max(a, b))) : undefined),
     tree,
     accounts: tally(events.map((x) => x.recipientAccountId)),
     regions: tally(events.map((x) => x.awsRegion)),
