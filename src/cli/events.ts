@@ -56,5 +56,7 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
     plan.stopProgress();
   }
   if (writer.closed) return EXIT.OK; // the reader went away (`| head`): it took what it wanted
-  return searchExit(found, plan.finish());
+  const leftOut = printer.leftOut?.();
+  if (leftOut) io.stderr.write(leftOut);
+  return searchExit(found, plan.finish() || leftOut !== undefined);
 }

@@ -1,6 +1,7 @@
 import { UsageError, describeError } from '../errors.js';
 import type { SigmaSource } from '../filter/dialects/sigma.js';
-import { HuntTable, ruleInfo } from '../output/hunt.js';
+import { HuntTable, huntTimelineLine, ruleInfo } from '../output/hunt.js';
+import { TimelineSkips } from '../output/timesketch.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, collectEach, outputFormatFrom, outputOption, SOURCES_HELP, type RawScanOptions } from './options.js';
@@ -16,14 +17,14 @@ interface RawHuntOptions extends RawScanOptions {
   wide?: boolean;
 }
 
-type HuntFormat = 'table' | 'ndjson';
+type HuntFormat = 'table' | 'ndjson' | 'timesketch';
 
 export const register: Register = (cmd, io, done) => {
   cmd
     .argument('[source...]', SOURCES_HELP)
     .requiredOption('--rules <dir|file>', 'Sigma rule file or folder (searched recursively for .yml/.yaml); repeatable', collectEach);
   addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))));
-  addWideOption(cmd.addOption(outputOption(['table', 'ndjson'], 'ndjson'))).action(async (sources: string[], raw: RawHuntOptions) => done(await runHunt(io, sources, raw)));
+  addWideOption(cmd.addOption(outputOption(['table', 'ndjson', 'timesketch'], 'ndjson'))).action(async (sources: string[], raw: RawHuntOptions) => done(await runHunt(io, sources, raw)));
 };
 
 export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptions): Promise<ExitCode> {
@@ -47,6 +48,7 @@ export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptio
   const format = outputFormatFrom<HuntFormat>(raw.output, io.stdoutIsTTY, 'ndjson');
   const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
   const table = format === 'table' ? new HuntTable(io.color, fitFrom(io, raw)) : undefined;
+  const skips = new TimelineSkips();
   let hits = 0;
   try {
     for await (const hit of plan.scan({ recipe: { ...plan.flags, sigma: sources } })) {
@@ -55,6 +57,10 @@ export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptio
         hits++;
         if (format === 'ndjson') {
           await writer.write(JSON.stringify({ rule: ruleInfo(rule), source: hit.source, event: hit.event }) + '\n');
+        } else if (format === 'timesketch') {
+          const line = huntTimelineLine(rule, hit.event, hit.source);
+          if (line === undefined) skips.add(hit.event);
+          else await writer.write(line);
         } else table!.add(rule, hit.event);
       }
     }
@@ -71,6 +77,8 @@ export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptio
   }
   await writer.end();
   if (writer.closed) return EXIT.OK;
+  const leftOut = skips.line();
+  if (leftOut) io.stderr.write(leftOut);
   if (!raw.quiet) io.stderr.write(`ctrail: ${hits} hit${hits === 1 ? '' : 's'} from ${rules.length} Sigma rule${rules.length === 1 ? '' : 's'} (Detection Rule License 1.1; authors as listed)\n`);
-  return searchExit(hits > 0, plan.finish());
+  return searchExit(hits > 0, plan.finish() || leftOut !== undefined);
 }

@@ -4,6 +4,7 @@ import { principalLabel } from '../cloudtrail/principal.js';
 import { serviceOf } from '../cloudtrail/arn.js';
 import { neutralize } from './sanitize.js';
 import { FittedTable, type FitColumn, type FitOptions } from './fit.js';
+import { timesketchLine, type FlatValue } from './timesketch.js';
 
 /** A rule's metadata in a hit's NDJSON line; SigmaHQ rules are under the DRL 1.1, which asks for attribution. */
 export function ruleInfo(r: SigmaRule): Record<string, unknown> {
@@ -17,6 +18,15 @@ export function ruleInfo(r: SigmaRule): Record<string, unknown> {
     ...(r.references.length ? { references: r.references } : {}),
     license: 'DRL-1.1',
   };
+}
+
+/** A hit as a Timesketch line: the rule leads the message, and its metadata rides along as `sigma.*`. */
+export function huntTimelineLine(rule: SigmaRule, e: CloudTrailEvent, source: string): string | undefined {
+  const extra: Record<string, FlatValue> = { 'sigma.title': rule.title, 'sigma.license': 'DRL-1.1', 'sigma.file': rule.file, 'ctrail.source': source };
+  if (rule.level) extra['sigma.level'] = rule.level;
+  if (rule.id) extra['sigma.id'] = rule.id;
+  if (rule.author) extra['sigma.author'] = rule.author;
+  return timesketchLine(e, { messagePrefix: `[${rule.level ?? '-'}] ${rule.title}: `, extra });
 }
 
 /** Sigma's levels, most severe first; a rule without one (or with another word) sorts last. */

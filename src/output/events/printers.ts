@@ -7,9 +7,10 @@ import { serviceOf } from '../../cloudtrail/arn.js';
 import { neutralize } from '../sanitize.js';
 import type { OutputWriter } from '../writer.js';
 import { csvCell } from '../csv.js';
+import { TimelineSkips, timesketchLine } from '../timesketch.js';
 import { FittedTable, type FitColumn, type FitOptions } from '../fit.js';
 
-export type OutputFormat = 'ndjson' | 'json' | 'csv' | 'table';
+export type OutputFormat = 'ndjson' | 'json' | 'csv' | 'table' | 'timesketch';
 
 export interface PrintedEvent {
   event: CloudTrailEvent;
@@ -20,6 +21,8 @@ export interface PrintedEvent {
 export interface EventPrinter {
   print(hit: PrintedEvent): Promise<void> | undefined;
   end(): Promise<void>;
+  /** After end: one stderr line when events were left out (the run is then incomplete). */
+  leftOut?(): string | undefined;
 }
 
 export interface PrinterOptions {
@@ -62,6 +65,8 @@ export function createPrinter(format: OutputFormat, out: OutputWriter, opts: Pri
       return new JsonArrayPrinter(out, opts.fields);
     case 'csv':
       return new CsvPrinter(out, columnsFor(opts.fields));
+    case 'timesketch':
+      return new TimesketchPrinter(out, opts.fields);
     case 'table':
       return new TablePrinter(out, columnsFor(opts.fields), opts.color, opts.fit ?? { width: 80, wide: false }, opts.notes);
   }
@@ -127,6 +132,29 @@ class CsvPrinter implements EventPrinter {
   async end() {
     if (!this.headerDone) this.out.write(this.columns.map((c) => csvCell(c.header)).join(',') + '\n');
     await this.out.end();
+  }
+}
+
+/** Timesketch JSONL: an event whose time cannot be read is left out, and said once at the end. */
+class TimesketchPrinter implements EventPrinter {
+  private readonly skips = new TimelineSkips();
+  constructor(
+    private readonly out: OutputWriter,
+    private readonly fields: FieldPath[] | undefined,
+  ) {}
+  print(hit: PrintedEvent) {
+    const line = timesketchLine(hit.event, this.fields?.length ? { fields: project(hit.event, this.fields) } : {});
+    if (line === undefined) {
+      this.skips.add(hit.event);
+      return undefined;
+    }
+    return this.out.write(line);
+  }
+  async end() {
+    await this.out.end();
+  }
+  leftOut() {
+    return this.skips.line();
   }
 }
 
