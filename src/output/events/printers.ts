@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import chalk from 'chalk';
 import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../../cloudtrail/event.js';
-import { cellText, getPath, project, type FieldPath } from './fields.js';
+import { cellText, fieldName, getPath, project, type Field } from './fields.js';
 import { principalLabel } from '../../cloudtrail/principal.js';
 import { serviceOf } from '../../cloudtrail/arn.js';
 import { neutralize } from '../sanitize.js';
@@ -26,7 +26,7 @@ export interface EventPrinter {
 }
 
 export interface PrinterOptions {
-  fields?: FieldPath[];
+  fields?: Field[];
   /** Colour and control-character neutralising apply only when a person reads a terminal. */
   color: boolean;
   /** How the table fits the terminal (default: 80 columns). */
@@ -52,9 +52,9 @@ const DEFAULT_COLUMNS: Column[] = [
 ];
 
 /** With --fields, the columns asked for, in the order asked: the first matters most. */
-function columnsFor(fields: FieldPath[] | undefined): Column[] {
+function columnsFor(fields: Field[] | undefined): Column[] {
   if (!fields?.length) return DEFAULT_COLUMNS;
-  return fields.map((path, i) => ({ header: path.join('.'), priority: i + 1, value: (e) => cellText(getPath(e, path)) }));
+  return fields.map((f, i) => ({ header: fieldName(f), priority: i + 1, value: (e) => cellText(getPath(e, f.path)) }));
 }
 
 export function createPrinter(format: OutputFormat, out: OutputWriter, opts: PrinterOptions): EventPrinter {
@@ -72,7 +72,7 @@ export function createPrinter(format: OutputFormat, out: OutputWriter, opts: Pri
   }
 }
 
-function eventJson(hit: PrintedEvent, fields: FieldPath[] | undefined): string {
+function eventJson(hit: PrintedEvent, fields: Field[] | undefined): string {
   if (fields?.length) return JSON.stringify(project(hit.event, fields));
   // The record's own bytes when we have them: exactly what AWS wrote, and no re-serialising cost.
   // Pure-ASCII bytes (nearly every record) decode several times faster as latin1, to the same string.
@@ -84,7 +84,7 @@ const NEWLINE = Buffer.from('\n');
 class NdjsonPrinter implements EventPrinter {
   constructor(
     private readonly out: OutputWriter,
-    private readonly fields: FieldPath[] | undefined,
+    private readonly fields: Field[] | undefined,
   ) {}
   print(hit: PrintedEvent) {
     // ASCII record bytes are their own UTF-8: written as they are, with no string made (the broad-scan hot path).
@@ -103,7 +103,7 @@ class JsonArrayPrinter implements EventPrinter {
   private first = true;
   constructor(
     private readonly out: OutputWriter,
-    private readonly fields: FieldPath[] | undefined,
+    private readonly fields: Field[] | undefined,
   ) {}
   print(hit: PrintedEvent) {
     const sep = this.first ? '[\n' : ',\n';
@@ -140,7 +140,7 @@ class TimesketchPrinter implements EventPrinter {
   private readonly skips = new TimelineSkips();
   constructor(
     private readonly out: OutputWriter,
-    private readonly fields: FieldPath[] | undefined,
+    private readonly fields: Field[] | undefined,
   ) {}
   print(hit: PrintedEvent) {
     const line = timesketchLine(hit.event, this.fields?.length ? { fields: project(hit.event, this.fields) } : {});
