@@ -3,7 +3,7 @@ import { collectActivity } from '../forensics/activity/collect.js';
 import { activityIndexPart } from '../forensics/activity/matchers.js';
 import { parseActivityTarget } from '../forensics/activity/target.js';
 import { compileRecipe, type MatcherRecipe } from '../filter/recipe.js';
-import { renderActivityReport } from '../output/activity.js';
+import { activityTimeline, renderActivityReport } from '../output/activity.js';
 import type { SourcedEvent } from '../cloudtrail/event.js';
 import type { ScanHit } from '../pipeline/scan.js';
 import { StdinSource } from '../source/local.js';
@@ -28,13 +28,14 @@ export const register: Register = (cmd, io, done) => {
       .option('--summary', 'print the summary alone, without the timeline')
       .option('--follow-persistence', 'follow access keys (CreateAccessKey) and users (CreateUser) created by the set into their own use', true)
       .option('--no-follow-persistence', 'report persistence, but do not follow the new keys and users'),
+    ['timesketch'],
   ).action(async (who: string, sources: string[], raw: RawActivityOptions) => done(await runActivity(io, who, sources, raw)));
 };
 
 export async function runActivity(io: CliIO, who: string, sourceArgs: string[], raw: RawActivityOptions): Promise<ExitCode> {
   const target = parseActivityTarget(who);
   const format = outputFormatFrom<'ndjson' | 'json'>(raw.output, io.stdoutIsTTY, 'ndjson');
-  if (raw.summary && format === 'ndjson') throw new UsageError('--summary applies to the terminal form; -o json is the summary as one object');
+  if (raw.summary && (format === 'ndjson' || raw.output === 'timesketch')) throw new UsageError('--summary applies to the terminal form; -o json is the summary as one object');
   const scan = forensicsScan(io, sourceArgs, raw);
   const spec = scan.plan.spec;
   // The chain may start in an account or region the flags leave out, so pass 1 reads every account and
@@ -63,6 +64,7 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
     table: () => renderActivityReport(report, raw.summary === true),
     json: () => report.summary,
     rows: () => report.events,
+    timeline: () => activityTimeline(report.events),
   });
 }
 

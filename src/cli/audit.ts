@@ -6,6 +6,7 @@ import { checkExit, type ExitCode } from './exit.js';
 import type { CliIO } from './io.js';
 import { collectList, outputFormatFrom, outputOption, type RawScanOptions } from './options.js';
 import { requireRegionFlag } from '../source/regions.js';
+import { addWideOption, fitFrom, notesTo } from './table-fit.js';
 
 interface RawAuditOptions {
   trail?: string[];
@@ -18,6 +19,7 @@ interface RawAuditOptions {
   start?: string;
   end?: string;
   quiet?: boolean;
+  wide?: boolean;
 }
 
 export const register: Register = (cmd, io, done) => {
@@ -31,8 +33,8 @@ export const register: Register = (cmd, io, done) => {
     .option('--replay <source...>', 'also run every metric filter and EventBridge rule found over this history (any source `events` takes)')
     .option('--start <time>', 'with --replay: events at or after this time (ISO 8601 or 90m, 6h, 7d ago)')
     .option('--end <time>', 'with --replay: events at or before this time')
-    .option('-q, --quiet', 'with --replay: no progress line')
-    .action(async (raw: RawAuditOptions) => done(await runAuditCommand(io, raw)));
+    .option('-q, --quiet', 'with --replay: no progress line');
+  addWideOption(cmd).action(async (raw: RawAuditOptions) => done(await runAuditCommand(io, raw)));
 };
 
 export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<ExitCode> {
@@ -72,7 +74,7 @@ export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<
     skipped = plan.finish();
   }
   const format = outputFormatFrom(raw.output, io.stdoutIsTTY, 'json');
-  await writeReport(io.stdout, format === 'json' ? renderJson(report) : renderTable(report, { color: io.color, width: io.stdout.columns }));
+  await writeReport(io.stdout, format === 'json' ? renderJson(report) : renderTable(report, { color: io.color, ...fitFrom(io, raw), notes: notesTo(io) }));
   // A failed check is definite; an undecided one (`unknown`: an API call refused or failed) or an
   // unreadable replay input leaves the audit incomplete.
   return checkExit(

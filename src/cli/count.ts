@@ -12,6 +12,7 @@ import { recipeOf } from '../filter/recipe.js';
 import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
+import { addWideOption, fitFrom, notesTo } from './table-fit.js';
 
 interface RawCountOptions extends RawScanOptions, RawRuleOptions {
   by?: string;
@@ -19,6 +20,7 @@ interface RawCountOptions extends RawScanOptions, RawRuleOptions {
   value?: string;
   alarm?: string;
   top?: string;
+  wide?: boolean;
 }
 
 type CountFormat = 'table' | 'ndjson' | 'csv' | 'chart';
@@ -32,8 +34,7 @@ export const register: Register = (cmd, io, done) => {
     .option('--alarm <expr>', `CloudWatch-style alarm, e.g. 'sum > 10 for 2 periods' or 'max >= 3 for 3 out of 5 periods'`)
     .option('--top <n>', 'only the n largest series');
   addRuleOptions(addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd)))));
-  cmd
-    .addOption(outputOption(['table', 'ndjson', 'csv', 'chart'], 'ndjson'))
+  addWideOption(cmd.addOption(outputOption(['table', 'ndjson', 'csv', 'chart'], 'ndjson')))
     .action(async (sources: string[], raw: RawCountOptions) => done(await runCount(io, sources, raw)));
 };
 
@@ -86,7 +87,7 @@ export async function runCount(io: CliIO, sourceArgs: string[], raw: RawCountOpt
     // The alarm verdicts go to stderr so the CSV stays one table.
     if (alarm) io.stderr.write(alarmSummary(view));
   } else {
-    await writer.write(format === 'table' ? seriesTable(view, rows, io.color) : seriesChart(view));
+    await writer.write(format === 'table' ? seriesTable(view, rows, io.color, fitFrom(io, raw), notesTo(io)) : seriesChart(view));
     if (alarm) await writer.write(alarmSummary(view));
   }
   await writer.end();

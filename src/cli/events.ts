@@ -9,19 +9,20 @@ import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
+import { addWideOption, fitFrom, notesTo } from './table-fit.js';
 
 export const register: Register = (cmd, io, done) => {
-  addRuleOptions(addScanOptions(cmd.argument('[source...]', SOURCES_HELP))).action(async (sources: string[], raw: RawScanOptions & RawRuleOptions) =>
+  addWideOption(addRuleOptions(addScanOptions(cmd.argument('[source...]', SOURCES_HELP)))).action(async (sources: string[], raw: RawScanOptions & RawRuleOptions) =>
     done(await runEvents(io, sources, raw)),
   );
 };
 
-export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions & RawRuleOptions): Promise<ExitCode> {
+export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions & RawRuleOptions & { wide?: boolean }): Promise<ExitCode> {
   const rules = ruleRecipeFrom(raw);
   const plan = new ScanPlan(io, raw, sourceArgs);
   const format = outputFormatFrom<OutputFormat>(raw.output, io.stdoutIsTTY, 'ndjson');
   const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
-  const printerOpts = raw.fields ? { fields: parseFields(raw.fields), color: io.color } : { color: io.color };
+  const printerOpts = { ...(raw.fields ? { fields: parseFields(raw.fields) } : {}), color: io.color, fit: fitFrom(io, raw), notes: notesTo(io) };
   const printer = createPrinter(format, writer, printerOpts);
   const sorted: PrintedEvent[] | undefined = raw.sort === 'time' ? [] : undefined;
   let found = false;
@@ -55,5 +56,7 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
     plan.stopProgress();
   }
   if (writer.closed) return EXIT.OK; // the reader went away (`| head`): it took what it wanted
-  return searchExit(found, plan.finish());
+  const leftOut = printer.leftOut?.();
+  if (leftOut) io.stderr.write(leftOut);
+  return searchExit(found, plan.finish() || leftOut !== undefined);
 }

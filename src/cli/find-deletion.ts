@@ -7,19 +7,21 @@ import type { CliIO } from './io.js';
 import type { ExitCode } from './exit.js';
 import { SOURCES_HELP } from './options.js';
 import { finishReport } from './report.js';
+import { addWideOption, fitFrom, notesTo } from './table-fit.js';
 import { addForensicsOptions, forensicsScan, type RawForensicsOptions } from './forensics-scan.js';
 
 interface RawFindDeletionOptions extends RawForensicsOptions {
   type?: string;
+  wide?: boolean;
 }
 
 export const register: Register = (cmd, io, done) => {
-  addForensicsOptions(
+  addWideOption(addForensicsOptions(
     cmd
       .argument('<resource>', 'ARN, name or id: bucket, table, instance id, role, function, stack, DB id, KMS key id or alias, secret, log group, trail, …')
       .argument('[source...]', SOURCES_HELP)
       .option('--type <type>', 'kind of resource when a name is ambiguous, e.g. dynamodb:table, s3:bucket, iam:role (or a service: dynamodb)'),
-  ).action(async (resource: string, sources: string[], raw: RawFindDeletionOptions) => done(await runFindDeletion(io, resource, sources, raw)));
+  )).action(async (resource: string, sources: string[], raw: RawFindDeletionOptions) => done(await runFindDeletion(io, resource, sources, raw)));
 };
 
 export async function runFindDeletion(io: CliIO, resource: string, sourceArgs: string[], raw: RawFindDeletionOptions): Promise<ExitCode> {
@@ -28,7 +30,7 @@ export async function runFindDeletion(io: CliIO, resource: string, sourceArgs: s
   const report = await findDeletions(query, scan.main(findDeletionPart.recipe(query), deletionPushdown(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs, ...(scan.evidence ? { evidence: scan.evidence } : {}) }, scan.identity());
   // Related calls alone (a role's policies removed, the role still there) are not a deletion found.
   return finishReport(io, raw.output, scan.plan, report.results.some((r) => r.match !== 'related'), {
-    table: () => renderDeletionReport(resource, report),
+    table: () => renderDeletionReport(resource, report, fitFrom(io, raw), notesTo(io)),
     json: () => report.results,
     rows: () => report.results,
   });

@@ -1,6 +1,7 @@
 import { UsageError, describeError } from '../errors.js';
 import type { SigmaSource } from '../filter/dialects/sigma.js';
-import { HuntTable, ruleInfo } from '../output/hunt.js';
+import { HuntTable, huntTimelineLine, ruleInfo } from '../output/hunt.js';
+import { TimelineSkips } from '../output/timesketch.js';
 import { neutralize } from '../output/sanitize.js';
 import { OutputWriter } from '../output/writer.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, collectEach, outputFormatFrom, outputOption, SOURCES_HELP, type RawScanOptions } from './options.js';
@@ -9,19 +10,21 @@ import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
 import { readSigmaSources } from './rule-options.js';
+import { addWideOption, fitFrom } from './table-fit.js';
 
 interface RawHuntOptions extends RawScanOptions {
   rules: string[];
+  wide?: boolean;
 }
 
-type HuntFormat = 'table' | 'ndjson';
+type HuntFormat = 'table' | 'ndjson' | 'timesketch';
 
 export const register: Register = (cmd, io, done) => {
   cmd
     .argument('[source...]', SOURCES_HELP)
     .requiredOption('--rules <dir|file>', 'Sigma rule file or folder (searched recursively for .yml/.yaml); repeatable', collectEach);
   addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))));
-  cmd.addOption(outputOption(['table', 'ndjson'], 'ndjson')).action(async (sources: string[], raw: RawHuntOptions) => done(await runHunt(io, sources, raw)));
+  addWideOption(cmd.addOption(outputOption(['table', 'ndjson', 'timesketch'], 'ndjson'))).action(async (sources: string[], raw: RawHuntOptions) => done(await runHunt(io, sources, raw)));
 };
 
 export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptions): Promise<ExitCode> {
@@ -44,7 +47,8 @@ export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptio
   const plan = new ScanPlan(io, raw, sourceArgs);
   const format = outputFormatFrom<HuntFormat>(raw.output, io.stdoutIsTTY, 'ndjson');
   const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
-  const table = format === 'table' ? new HuntTable(io.color) : undefined;
+  const table = format === 'table' ? new HuntTable(io.color, fitFrom(io, raw)) : undefined;
+  const skips = new TimelineSkips();
   let hits = 0;
   try {
     for await (const hit of plan.scan({ recipe: { ...plan.flags, sigma: sources } })) {
@@ -53,19 +57,28 @@ export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptio
         hits++;
         if (format === 'ndjson') {
           await writer.write(JSON.stringify({ rule: ruleInfo(rule), source: hit.source, event: hit.event }) + '\n');
-        } else {
-          const page = table!.add(rule, hit.event);
-          if (page) await writer.write(page);
-        }
+        } else if (format === 'timesketch') {
+          const line = huntTimelineLine(rule, hit.event, hit.source);
+          if (line === undefined) skips.add(hit.event);
+          else await writer.write(line);
+        } else table!.add(rule, hit.event);
       }
     }
   } finally {
     plan.stopProgress();
   }
-  const last = table?.flush();
-  if (last) await writer.write(last);
+  if (table) {
+    for (const page of table.pages()) {
+      if (writer.closed) break;
+      await writer.write(page);
+    }
+    const note = table.note();
+    if (note && !writer.closed) io.stderr.write(note);
+  }
   await writer.end();
   if (writer.closed) return EXIT.OK;
+  const leftOut = skips.line();
+  if (leftOut) io.stderr.write(leftOut);
   if (!raw.quiet) io.stderr.write(`ctrail: ${hits} hit${hits === 1 ? '' : 's'} from ${rules.length} Sigma rule${rules.length === 1 ? '' : 's'} (Detection Rule License 1.1; authors as listed)\n`);
-  return searchExit(hits > 0, plan.finish());
+  return searchExit(hits > 0, plan.finish() || leftOut !== undefined);
 }

@@ -11,6 +11,7 @@ import { isoTime as iso } from '../cloudtrail/time.js';
 import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
+import { addWideOption, fitFrom, notesTo } from './table-fit.js';
 
 interface RawInsightsOptions extends RawScanOptions {
   baseline: string;
@@ -20,6 +21,7 @@ interface RawInsightsOptions extends RawScanOptions {
   minRate: string;
   mergeGap: string;
   top: string;
+  wide?: boolean;
 }
 
 type InsightsFormat = 'table' | 'ndjson' | 'cloudtrail';
@@ -35,8 +37,7 @@ export const register: Register = (cmd, io, done) => {
     .option('--merge-gap <minutes>', 'quiet minutes allowed inside one insight', String(INSIGHT_DEFAULTS.mergeGapMinutes))
     .option('--top <n>', 'contributors listed per attribute', String(INSIGHT_DEFAULTS.topContributors));
   addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))));
-  cmd
-    .addOption(outputOption(['table', 'ndjson', 'cloudtrail'], 'ndjson', ' (ndjson: one summary per insight; cloudtrail: Insights events, Start and End)'))
+  addWideOption(cmd.addOption(outputOption(['table', 'ndjson', 'cloudtrail'], 'ndjson', ' (ndjson: one summary per insight; cloudtrail: Insights events, Start and End)')))
     .action(async (sources: string[], raw: RawInsightsOptions) => done(await runInsights(io, sources, raw)));
 };
 
@@ -99,7 +100,7 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
   } else if (format === 'cloudtrail') {
     for (const i of report.insights) for (const e of toInsightsEvents(i)) await writer.write(JSON.stringify(e) + '\n');
   } else {
-    await writer.write(insightsTable(report, raw.perPrincipal === true, io.color));
+    await writer.write(insightsTable(report, raw.perPrincipal === true, io.color, fitFrom(io, raw), notesTo(io)));
   }
   await writer.end();
   if (writer.closed) return EXIT.OK;

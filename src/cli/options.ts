@@ -86,8 +86,8 @@ export function addFilterOptions(cmd: Command): Command {
 
 export function addOutputOptions(cmd: Command): Command {
   return cmd
-    .addOption(outputOption(['table', 'ndjson', 'json', 'csv'], 'ndjson'))
-    .option('--fields <paths>', 'comma-separated dotted paths to print, e.g. eventTime,userIdentity.arn')
+    .addOption(outputOption(['table', 'ndjson', 'json', 'csv', 'timesketch'], 'ndjson'))
+    .option('--fields <paths>', 'comma-separated dotted paths to print, each renamed with name=path if wished, e.g. eventTime,who=userIdentity.arn')
     .addOption(new Option('--sort <key>', 'sort by eventTime (buffers all matches); default is input order').choices(['time']))
     .option('--no-dedup', 'keep repeated deliveries of the same eventID');
 }

@@ -2,6 +2,7 @@ import { neutralize } from './sanitize.js';
 import type { ActivityEvent, ActivityNode, ActivityReport, ActivitySummary, Count } from '../forensics/activity/types.js';
 import { shortPrincipal } from '../cloudtrail/principal.js';
 import { serviceOf } from '../cloudtrail/arn.js';
+import { TimelineSkips, timesketchLine, type FlatValue } from './timesketch.js';
 
 /**
  * Terminal form of `ctrail activity`: the summary (tree of sessions, where, what, which resources, from
@@ -63,4 +64,20 @@ export function renderTimeline(events: ActivityEvent[]): string {
 export function renderActivityReport(report: ActivityReport, summaryOnly: boolean): string {
   const summary = renderActivitySummary(report.summary);
   return summaryOnly || report.events.length === 0 ? summary : summary + renderTimeline(report.events);
+}
+
+/** `-o timesketch`: each event of the set as a Timesketch line, with how it joins the set as `activity.*`. */
+export function activityTimeline(events: ActivityEvent[]): { text: string; leftOut: string | undefined } {
+  const skips = new TimelineSkips();
+  let text = '';
+  for (const x of events) {
+    const extra: Record<string, FlatValue> = { 'activity.depth': x.depth, 'activity.branch': x.branch, 'ctrail.source': x.source };
+    if (x.session) extra['activity.session'] = x.session;
+    if (x.accessKeyId) extra['activity.accessKeyId'] = x.accessKeyId;
+    if (x.copies?.length) extra['activity.copies'] = x.copies.join(',');
+    const line = timesketchLine(x.event, { extra });
+    if (line === undefined) skips.add(x.event);
+    else text += line;
+  }
+  return { text, leftOut: skips.line() };
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderJson, renderTable } from './audit.js';
 import type { AuditReport } from '../audit/types.js';
+import { displayWidth } from './fit.js';
 
 const report: AuditReport = {
   account: '111122223333',
@@ -24,4 +25,36 @@ test('the table colours statuses only when asked, and neutralises control charac
 
 test('JSON keeps the documented shape', () => {
   assert.deepEqual(JSON.parse(renderJson(report)), report);
+});
+
+test('the checks and the replay fit the terminal at 60, 80 and 120 columns; --wide shows the replay whole', () => {
+  const wideReport: AuditReport = {
+    ...report,
+    checks: [
+      ...report.checks,
+      { id: 'bucket.source-condition', status: 'unknown', resource: 'arn:aws:cloudtrail:eu-central-1:111122223333:trail/organization-trail-with-a-very-long-name-东京', region: 'eu-central-1', detail: 'the bucket policy could not be read: AccessDenied when calling GetBucketPolicy on the trail bucket', evidence: {}, references: { cis: [], securityHub: [] }, remediation: '' },
+    ],
+    replay: {
+      events: 120,
+      from: '2026-03-01T00:00:00Z',
+      to: '2026-03-02T00:00:00Z',
+      patterns: [
+        { kind: 'metric-filter', name: 'UnauthorizedAPICalls-with-a-rather-long-metric-filter-name', where: 'log group aws-cloudtrail-logs-111122223333-organization (us-east-1)', pattern: '{ $.errorCode = "AccessDenied" }', fired: 3, first: '2026-03-01T03:00:00Z', last: '2026-03-01T04:00:00Z' },
+        { kind: 'event-rule', name: 'evil\u001b[2Jrule', where: 'default bus (us-east-1)', pattern: '{}', fired: 0, first: null, last: null, error: 'unsupported operator' },
+      ],
+    },
+  };
+  for (const width of [60, 80, 120]) {
+    const notes: string[] = [];
+    const text = renderTable(wideReport, { color: false, width, notes: (l) => notes.push(l) });
+    const tableLines = text.split('\n').filter((l) => /^[┌│├└]/.test(l));
+    assert.ok(tableLines.length > 10);
+    for (const line of tableLines) assert.ok(displayWidth(line) <= width, `width ${width}: ${displayWidth(line)} ${line}`);
+    assert.doesNotMatch(text, /\u001b/);
+    if (width < 120) assert.equal(notes.length, 1);
+  }
+  const whole = renderTable(wideReport, { color: false, width: 60, wide: true });
+  assert.ok(whole.includes('UnauthorizedAPICalls-with-a-rather-long-metric-filter-name'));
+  assert.ok(whole.includes('log group aws-cloudtrail-logs-111122223333-organization (us-east-1)'));
+  assert.ok(whole.includes('trail/organization-trail-with-a-very-long-name-东京'));
 });

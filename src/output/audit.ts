@@ -1,13 +1,18 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { neutralize } from './sanitize.js';
 import { newTable } from './table.js';
+import { FittedTable, type FitColumn, type FitOptions } from './fit.js';
 import type { ReplayReport } from '../audit/types.js';
 import type { AuditReport, CheckResult, CheckStatus } from '../audit/types.js';
 
 export interface RenderOptions {
   color: boolean;
-  /** Terminal width, for wrapping the detail column. */
+  /** Terminal width, for wrapping the detail column and fitting the replay table (default 80). */
   width?: number;
+  /** Every column and cell whole: the checks unwrapped, the replay table with all its columns. */
+  wide?: boolean;
+  /** Hears the one stderr line that says what the replay table left out. */
+  notes?: (line: string) => void;
 }
 
 /** `{account, regions, checks: [...]}` exactly as documented in the README (ctrail audit). */
@@ -35,10 +40,11 @@ export function renderTable(report: AuditReport, opts: RenderOptions): string {
     fail: (s) => chalk.red.bold(s),
     unknown: (s) => chalk.yellow(s),
   };
-  const width = Math.max(80, opts.width ?? 120);
+  // Three columns and their four borders fill the width; the detail column wraps into what is left.
+  const width = opts.width ?? 80;
   const idWidth = Math.max(...report.checks.map((c) => c.id.length), 10) + 2;
-  const detailWidth = width - idWidth - 9 - 4 - 2;
-  const table = newTable(['status', 'check', 'detail'], opts.color, { colWidths: [9, idWidth, detailWidth], wordWrap: true, wrapOnWordBoundary: true });
+  const detailWidth = Math.max(12, width - idWidth - 9 - 4);
+  const table = newTable(['status', 'check', 'detail'], opts.color, opts.wide ? {} : { colWidths: [9, idWidth, detailWidth], wordWrap: true, wrapOnWordBoundary: true });
   const groups = new Map<string, CheckResult[]>();
   for (const c of report.checks) groups.set(c.resource, [...(groups.get(c.resource) ?? []), c]);
   for (const [resource, checks] of groups) {
@@ -49,21 +55,33 @@ export function renderTable(report: AuditReport, opts: RenderOptions): string {
   const summary =
     `${report.checks.length} checks: ${paint.pass(`${n.pass} pass`)}, ${paint.fail(`${n.fail} fail`)}, ${paint.unknown(`${n.unknown} unknown`)}` +
     ` (account ${neutralize(report.account)}, regions ${neutralize(report.regions.join(', ') || '-')})`;
-  return `${table.toString()}\n${summary}\n${report.replay ? renderReplay(report.replay, chalk) : ''}`;
+  return `${table.toString()}\n${summary}\n${report.replay ? renderReplay(report.replay, chalk, { width, wide: opts.wide === true }, opts.notes) : ''}`;
 }
 
-function renderReplay(r: ReplayReport, chalk: ChalkInstance): string {
-  const table = newTable(['fired', 'first', 'last', 'kind', 'name', 'where'], chalk.level > 0);
-  for (const p of r.patterns) {
-    table.push([
-      p.error ? chalk.yellow('?') : String(p.fired),
-      p.first ?? '-',
-      p.last ?? '-',
-      p.kind,
-      neutralize(p.name),
-      neutralize(p.error ? `${p.where} (pattern not evaluated: ${p.error})` : p.where),
-    ]);
-  }
+const REPLAY_COLUMNS: FitColumn[] = [
+  { header: 'fired', priority: 1, min: 5 },
+  { header: 'first', priority: 4, min: 20 },
+  { header: 'last', priority: 5, min: 20 },
+  { header: 'kind', priority: 3, min: 13 },
+  { header: 'name', priority: 2, min: 16 },
+  { header: 'where', priority: 6, min: 16 },
+];
+
+function renderReplay(r: ReplayReport, chalk: ChalkInstance, fit: FitOptions, notes?: (line: string) => void): string {
+  const rows = r.patterns.map((p) => [
+    p.error ? '?' : String(p.fired),
+    neutralize(p.first ?? '-'),
+    neutralize(p.last ?? '-'),
+    neutralize(p.kind),
+    neutralize(p.name),
+    neutralize(p.error ? `${p.where} (pattern not evaluated: ${p.error})` : p.where),
+  ]);
+  const paint = (cell: string, column: number): string => (column === 0 && cell === '?' ? chalk.yellow(cell) : cell);
   const span = r.events ? `${r.events} events from ${r.from} to ${r.to}` : 'no events';
-  return `\nReplay over ${span}:\n${r.patterns.length ? table.toString() : '(no metric filters or EventBridge rules found)'}\n`;
+  if (!r.patterns.length) return `\nReplay over ${span}:\n(no metric filters or EventBridge rules found)\n`;
+  const table = new FittedTable(REPLAY_COLUMNS, fit, chalk.level > 0);
+  const text = table.render(rows, paint);
+  const note = table.note();
+  if (note) notes?.(note);
+  return `\nReplay over ${span}:\n${text}`;
 }

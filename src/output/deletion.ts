@@ -1,5 +1,5 @@
 import { neutralize } from './sanitize.js';
-import { newTable } from './table.js';
+import { renderFitted, type FitColumn, type FitOptions } from './fit.js';
 import type { ChainStep, Origin } from '../forensics/attribution.js';
 import type { DeletionResult, FindDeletionReport } from '../forensics/find-deletion.js';
 import { resourceKey, type ResourceRef } from '../forensics/resource.js';
@@ -118,11 +118,24 @@ export function deletionSentences(input: string, report: FindDeletionReport): st
   return sentences;
 }
 
-export function deletionTable(results: DeletionResult[]): string {
+const DELETION_COLUMNS: FitColumn[] = [
+  { header: 'time', priority: 1, min: 20 },
+  { header: 'outcome', priority: 2, min: 9 },
+  { header: 'event', priority: 3, min: 12 },
+  { header: 'resource', priority: 4, min: 12 },
+  { header: 'account', priority: 8, min: 12 },
+  { header: 'region', priority: 9, min: 9 },
+  { header: 'actor', priority: 5, min: 16 },
+  { header: 'source IP', priority: 7, min: 15 },
+  { header: 'origin', priority: 6, min: 16 },
+  { header: 'match', priority: 10, min: 8 },
+];
+
+/** Fitted to the terminal unless `fit` says --wide; `notes` hears what was left out. */
+export function deletionTable(results: DeletionResult[], fit: FitOptions = { width: 80, wide: false }, notes?: (line: string) => void): string {
   // Forensics reports are printed without colour, so they read the same in a terminal and a saved file.
-  const table = newTable(['time', 'outcome', 'event', 'resource', 'account', 'region', 'actor', 'source IP', 'origin', 'match'], false);
-  for (const r of results) {
-    table.push(
+  const rows = results.map(
+    (r) =>
       [
         r.eventTime,
         r.outcome === 'success' ? r.effect : `failed: ${r.errorCode}`,
@@ -135,9 +148,8 @@ export function deletionTable(results: DeletionResult[]): string {
         (r.origin.complete ? originName(r.origin, r.resource.account) : 'unknown') + (r.origin.deferred ? ` (deferred: ${r.origin.deferred.eventName})` : ''),
         r.match,
       ].map((c) => neutralize(String(c))),
-    );
-  }
-  return table.toString();
+  );
+  return renderFitted(DELETION_COLUMNS, rows, fit, false, notes).trimEnd();
 }
 
 /** `IAM user x ─AssumeRole 03:50:00Z→ assumed-role/Jump/x ─AssumeRole 03:55:02Z→ assumed-role/Admin/s`, plus what is missing. */
@@ -156,10 +168,10 @@ export function chainLines(origin: Origin, actorArn: string | undefined, at: str
   return lines.map(neutralize);
 }
 
-export function renderDeletionReport(input: string, report: FindDeletionReport): string {
+export function renderDeletionReport(input: string, report: FindDeletionReport, fit?: FitOptions, notes?: (line: string) => void): string {
   const out: string[] = [...deletionSentences(input, report), ''];
   if (report.results.length === 0) return out.join('\n');
-  out.push(deletionTable(report.results), '');
+  out.push(deletionTable(report.results, fit, notes), '');
   report.results.forEach((r, i) => {
     out.push(neutralize(`#${i + 1} ${r.eventTime} ${r.eventName} ${r.eventID ?? ''} (${r.source})`));
     if (r.parent) out.push(neutralize(`  removed ${r.resource.label} \`${r.resource.name}\` of ${r.parent.label} \`${r.parent.name}\` — not its deletion`));

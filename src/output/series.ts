@@ -3,7 +3,7 @@ import type { Series, TimeSeries } from '../analytics/series.js';
 import { formatDuration, isoTime as iso } from '../cloudtrail/time.js';
 import { csvRow } from './csv.js';
 import { neutralize } from './sanitize.js';
-import { newTable } from './table.js';
+import { renderFitted, type FitColumn, type FitOptions } from './fit.js';
 
 /** What `ctrail count` computed, ready to print in any of its formats. */
 export interface CountView {
@@ -61,11 +61,21 @@ export function* seriesCsv(v: CountView, rows: Row[]): Generator<string> {
   for (const row of rows) yield csvRow(headers.map((h) => (row[h] === null ? '' : String(row[h]))));
 }
 
-export function seriesTable(v: CountView, rows: Row[], color: boolean): string {
+/** The time and the metric matter most, then the --by fields in their order; the alarm's statistic least. */
+function seriesColumns(v: CountView, headers: string[]): FitColumn[] {
+  return headers.map((h, i) => {
+    if (i === 0) return { header: h, priority: 1, min: 20 };
+    if (h === v.metric) return { header: h, priority: 2, min: 5 };
+    if (h === 'state') return { header: h, priority: 3, min: 5 };
+    const by = v.by.indexOf(h);
+    return by >= 0 ? { header: h, priority: 4 + by, min: 12 } : { header: h, priority: 4 + v.by.length, min: 6 };
+  });
+}
+
+export function seriesTable(v: CountView, rows: Row[], color: boolean, fit: FitOptions = { width: 80, wide: false }, notes?: (line: string) => void): string {
   const headers = headersOf(v, rows);
-  const table = newTable(headers, color);
-  for (const row of rows) table.push(headers.map((h) => neutralize(row[h] === null ? '-' : String(row[h]))));
-  return table.toString() + '\n';
+  const cells = rows.map((row) => headers.map((h) => neutralize(row[h] === null ? '-' : String(row[h]))));
+  return renderFitted(seriesColumns(v, headers), cells, fit, color, notes);
 }
 
 export function alarmSummary(v: CountView): string {

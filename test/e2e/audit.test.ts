@@ -281,7 +281,7 @@ test('--replay runs every filter and rule found over history and says how often 
     );
     assert.equal(report.replay!.patterns.length, ALERT_CONTROLS.length + 1);
 
-    const table = await runCli(['audit', '-o', 'table', '--replay', dir, '--start', '2026-03-02T00:00:00Z'], { env: good.env });
+    const table = await runCli(['audit', '-o', 'table', '--wide', '--replay', dir, '--start', '2026-03-02T00:00:00Z'], { env: good.env });
     assert.match(table.stdout, /Replay over 3 events from 2026-03-02T10:00:00Z to 2026-03-03T12:00:00Z:/);
     assert.match(table.stdout, /│ 2 +│ 2026-03-02T10:00:00Z │ 2026-03-03T12:00:00Z │ metric-filter │ CloudTrailChanges/);
   } finally {

@@ -90,7 +90,7 @@ test('format: an Insights log file is read with --category insight; its API is n
   const r = await runCli(['events', file, '--category', 'insight', '--event-name', 'CompleteLifecycleAction', '--event-source', 'autoscaling.amazonaws.com']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(lines(r.stdout)[0]?.eventID, '49dfd327-5991-494b-98bf-6fe1eb3e3732');
-  const table = await runCli(['events', file, '-o', 'table']);
+  const table = await runCli(['events', file, '-o', 'table', '--wide']);
   assert.match(table.stdout, /autoscaling.*CompleteLifecycleAction \(Insight\)/);
   const mgmt = await runCli(['events', file, '--category', 'management']);
   assert.equal(mgmt.stdout, '');
@@ -139,7 +139,7 @@ test('-o json, -o csv, -o table and --fields', async () => {
       '2026-03-14T03:58:40Z,arn:aws:sts::111122223333:assumed-role/ci-deployer/codebuild-4711,AccessDenied\n' +
       '2026-03-14T04:02:11Z,arn:aws:sts::111122223333:assumed-role/Admin/ops-session,\n',
   );
-  const table = await runCli(['events', demo, '--event-name', 'StopLogging', '-o', 'table']);
+  const table = await runCli(['events', demo, '--event-name', 'StopLogging', '-o', 'table', '--wide']);
   assert.match(table.stdout, /time.*account.*region.*source.*event.*principal.*source IP.*error/);
   assert.match(table.stdout, /StopLogging.*assumed-role\/Admin\/ops-session.*203\.0\.113\.77/);
   const projected = await runCli(['events', demo, '--event-name', 'StopLogging', '--fields', 'eventName,userIdentity.sessionContext.sessionIssuer.userName']);
@@ -152,7 +152,7 @@ test('terminal control sequences in log fields are neutralised in tables', async
   };
   const file = join(tmp, 'evil.json');
   writeFileSync(file, JSON.stringify(evil));
-  const r = await runCli(['events', file, '-o', 'table']);
+  const r = await runCli(['events', file, '-o', 'table', '--wide']);
   assert.equal(r.code, 0);
   assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f]/, 'no raw control characters reach the terminal');
   assert.match(r.stdout, /\\x1b\[2J/);

@@ -1,15 +1,47 @@
 import type { CloudTrailEvent } from '../../cloudtrail/event.js';
 import { splitDotted, valueAt } from '../../cloudtrail/json.js';
+import { UsageError } from '../../errors.js';
 
-/** `--fields eventTime,userIdentity.arn,resources.0.ARN`: dotted paths, numeric segments index arrays. */
+/** A dotted path into an event: `userIdentity.arn`, `resources.0.ARN` (numeric segments index arrays). */
 export type FieldPath = string[];
 
-export function parseFields(spec: string): FieldPath[] {
-  return spec
+/** One `--fields` entry: a path, and the name it is printed under when renamed (`who=userIdentity.arn`). */
+export interface Field {
+  path: FieldPath;
+  name?: string;
+}
+
+/** The column header or key a field is printed under. */
+export const fieldName = (f: Field): string => f.name ?? f.path.join('.');
+
+/**
+ * `--fields eventTime,who=userIdentity.arn,resources.0.ARN`: dotted paths, each optionally renamed with
+ * `name=path`. A name printed twice (two renames, or a rename that is also the first segment of a path
+ * kept in shape) is a usage error, so no value silently replaces another.
+ */
+export function parseFields(spec: string): Field[] {
+  const fields = spec
     .split(',')
     .map((f) => f.trim())
     .filter(Boolean)
-    .map(splitDotted);
+    .map((f): Field => {
+      const eq = f.indexOf('=');
+      if (eq < 0) return { path: splitDotted(f) };
+      const name = f.slice(0, eq).trim();
+      const path = f.slice(eq + 1).trim();
+      if (!name || !path) throw new UsageError(`--fields ${f}: expected name=path, e.g. who=userIdentity.arn`);
+      return { name, path: splitDotted(path) };
+    });
+  const taken = new Set<string>();
+  for (const f of fields) {
+    if (f.name === undefined) continue;
+    if (taken.has(f.name)) throw new UsageError(`--fields: the name ${f.name} is given twice`);
+    taken.add(f.name);
+  }
+  for (const f of fields) {
+    if (f.name === undefined && taken.has(f.path[0]!)) throw new UsageError(`--fields: ${f.path.join('.')} would be printed under ${f.path[0]}, a name already given to a renamed field`);
+  }
+  return fields;
 }
 
 export { valueAt as getPath } from '../../cloudtrail/json.js';
@@ -18,12 +50,17 @@ export { valueAt as getPath } from '../../cloudtrail/json.js';
  * Keeps the event's shape for the chosen paths, so `jq '.userIdentity.arn'` works on projected output too.
  * A segment that indexes an array in the event builds an array (`resources.0.ARN` gives
  * `"resources":[{"ARN":…}]`, for `jq '.resources[0].ARN'`), holding the element at the same index.
+ * A renamed field is one top-level key with the value (`"who":"arn:…"`).
  */
-export function project(event: CloudTrailEvent, paths: FieldPath[]): Record<string, unknown> {
+export function project(event: CloudTrailEvent, fields: Field[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const path of paths) {
+  for (const { path, name } of fields) {
     const v = valueAt(event, path);
     if (v === undefined) continue;
+    if (name !== undefined) {
+      put(out, name, v);
+      continue;
+    }
     let node: Record<string, unknown> | unknown[] = out;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i]!;

@@ -1,15 +1,16 @@
 import { isAscii } from 'node:buffer';
 import chalk from 'chalk';
 import { eventNameOf, eventSourceOf, type CloudTrailEvent } from '../../cloudtrail/event.js';
-import { cellText, getPath, project, type FieldPath } from './fields.js';
+import { cellText, fieldName, getPath, project, type Field } from './fields.js';
 import { principalLabel } from '../../cloudtrail/principal.js';
 import { serviceOf } from '../../cloudtrail/arn.js';
 import { neutralize } from '../sanitize.js';
 import type { OutputWriter } from '../writer.js';
 import { csvCell } from '../csv.js';
-import { newTable } from '../table.js';
+import { TimelineSkips, timesketchLine } from '../timesketch.js';
+import { FittedTable, type FitColumn, type FitOptions } from '../fit.js';
 
-export type OutputFormat = 'ndjson' | 'json' | 'csv' | 'table';
+export type OutputFormat = 'ndjson' | 'json' | 'csv' | 'table' | 'timesketch';
 
 export interface PrintedEvent {
   event: CloudTrailEvent;
@@ -20,33 +21,40 @@ export interface PrintedEvent {
 export interface EventPrinter {
   print(hit: PrintedEvent): Promise<void> | undefined;
   end(): Promise<void>;
+  /** After end: one stderr line when events were left out (the run is then incomplete). */
+  leftOut?(): string | undefined;
 }
 
 export interface PrinterOptions {
-  fields?: FieldPath[];
+  fields?: Field[];
   /** Colour and control-character neutralising apply only when a person reads a terminal. */
   color: boolean;
+  /** How the table fits the terminal (default: 80 columns). */
+  fit?: FitOptions;
+  /** Hears the one stderr line that says what the table left out. */
+  notes?: (line: string) => void;
 }
 
-interface Column {
-  header: string;
+interface Column extends FitColumn {
   value(e: CloudTrailEvent): string;
 }
 
+/** Dropped from the right of this list first when the terminal is narrow: when, what, who, did it fail. */
 const DEFAULT_COLUMNS: Column[] = [
-  { header: 'time', value: (e) => e.eventTime },
-  { header: 'account', value: (e) => e.recipientAccountId ?? e.userIdentity?.accountId ?? '' },
-  { header: 'region', value: (e) => e.awsRegion },
-  { header: 'source', value: (e) => serviceOf(eventSourceOf(e)) },
-  { header: 'event', value: (e) => eventNameOf(e) + (e.eventType === 'AwsCloudTrailInsight' ? ' (Insight)' : '') },
-  { header: 'principal', value: principalLabel },
-  { header: 'source IP', value: (e) => e.sourceIPAddress ?? '' },
-  { header: 'error', value: (e) => e.errorCode ?? '' },
+  { header: 'time', priority: 1, min: 20, value: (e) => e.eventTime },
+  { header: 'account', priority: 8, min: 12, value: (e) => e.recipientAccountId ?? e.userIdentity?.accountId ?? '' },
+  { header: 'region', priority: 7, min: 9, value: (e) => e.awsRegion },
+  { header: 'source', priority: 6, min: 10, value: (e) => serviceOf(eventSourceOf(e)) },
+  { header: 'event', priority: 2, min: 12, value: (e) => eventNameOf(e) + (e.eventType === 'AwsCloudTrailInsight' ? ' (Insight)' : '') },
+  { header: 'principal', priority: 3, min: 18, value: principalLabel },
+  { header: 'source IP', priority: 5, min: 15, value: (e) => e.sourceIPAddress ?? '' },
+  { header: 'error', priority: 4, min: 12, value: (e) => e.errorCode ?? '' },
 ];
 
-function columnsFor(fields: FieldPath[] | undefined): Column[] {
+/** With --fields, the columns asked for, in the order asked: the first matters most. */
+function columnsFor(fields: Field[] | undefined): Column[] {
   if (!fields?.length) return DEFAULT_COLUMNS;
-  return fields.map((path) => ({ header: path.join('.'), value: (e) => cellText(getPath(e, path)) }));
+  return fields.map((f, i) => ({ header: fieldName(f), priority: i + 1, value: (e) => cellText(getPath(e, f.path)) }));
 }
 
 export function createPrinter(format: OutputFormat, out: OutputWriter, opts: PrinterOptions): EventPrinter {
@@ -57,12 +65,14 @@ export function createPrinter(format: OutputFormat, out: OutputWriter, opts: Pri
       return new JsonArrayPrinter(out, opts.fields);
     case 'csv':
       return new CsvPrinter(out, columnsFor(opts.fields));
+    case 'timesketch':
+      return new TimesketchPrinter(out, opts.fields);
     case 'table':
-      return new TablePrinter(out, columnsFor(opts.fields), opts.color);
+      return new TablePrinter(out, columnsFor(opts.fields), opts.color, opts.fit ?? { width: 80, wide: false }, opts.notes);
   }
 }
 
-function eventJson(hit: PrintedEvent, fields: FieldPath[] | undefined): string {
+function eventJson(hit: PrintedEvent, fields: Field[] | undefined): string {
   if (fields?.length) return JSON.stringify(project(hit.event, fields));
   // The record's own bytes when we have them: exactly what AWS wrote, and no re-serialising cost.
   // Pure-ASCII bytes (nearly every record) decode several times faster as latin1, to the same string.
@@ -74,7 +84,7 @@ const NEWLINE = Buffer.from('\n');
 class NdjsonPrinter implements EventPrinter {
   constructor(
     private readonly out: OutputWriter,
-    private readonly fields: FieldPath[] | undefined,
+    private readonly fields: Field[] | undefined,
   ) {}
   print(hit: PrintedEvent) {
     // ASCII record bytes are their own UTF-8: written as they are, with no string made (the broad-scan hot path).
@@ -93,7 +103,7 @@ class JsonArrayPrinter implements EventPrinter {
   private first = true;
   constructor(
     private readonly out: OutputWriter,
-    private readonly fields: FieldPath[] | undefined,
+    private readonly fields: Field[] | undefined,
   ) {}
   print(hit: PrintedEvent) {
     const sep = this.first ? '[\n' : ',\n';
@@ -125,18 +135,45 @@ class CsvPrinter implements EventPrinter {
   }
 }
 
+/** Timesketch JSONL: an event whose time cannot be read is left out, and said once at the end. */
+class TimesketchPrinter implements EventPrinter {
+  private readonly skips = new TimelineSkips();
+  constructor(
+    private readonly out: OutputWriter,
+    private readonly fields: Field[] | undefined,
+  ) {}
+  print(hit: PrintedEvent) {
+    const line = timesketchLine(hit.event, this.fields?.length ? { fields: project(hit.event, this.fields) } : {});
+    if (line === undefined) {
+      this.skips.add(hit.event);
+      return undefined;
+    }
+    return this.out.write(line);
+  }
+  async end() {
+    await this.out.end();
+  }
+  leftOut() {
+    return this.skips.line();
+  }
+}
+
 /** Rows are rendered in pages so a long result starts printing early and memory stays bounded. */
 const TABLE_PAGE = 500;
 
 class TablePrinter implements EventPrinter {
   private rows: string[][] = [];
-  private errorColumn: number;
+  private readonly errorColumn: number;
+  private readonly table: FittedTable;
   constructor(
     private readonly out: OutputWriter,
     private readonly columns: Column[],
     private readonly color: boolean,
+    fit: FitOptions,
+    private readonly notes: ((line: string) => void) | undefined,
   ) {
     this.errorColumn = columns.findIndex((c) => c.header === 'error');
+    this.table = new FittedTable(columns, fit, color);
   }
   print(hit: PrintedEvent) {
     this.rows.push(this.columns.map((c) => neutralize(c.value(hit.event))));
@@ -144,20 +181,15 @@ class TablePrinter implements EventPrinter {
     return undefined;
   }
   private flushPage() {
-    const table = newTable(
-      this.columns.map((c) => c.header),
-      this.color,
-    );
-    for (const row of this.rows) {
-      if (this.color && this.errorColumn >= 0 && row[this.errorColumn]) {
-        table.push(row.map((cell, i) => (i === this.errorColumn ? chalk.red(cell) : cell)));
-      } else table.push(row);
-    }
+    const paint = this.color && this.errorColumn >= 0 ? (cell: string, i: number) => (i === this.errorColumn && cell ? chalk.red(cell) : cell) : undefined;
+    const text = this.table.render(this.rows, paint);
     this.rows = [];
-    return this.out.write(table.toString() + '\n');
+    return this.out.write(text);
   }
   async end() {
     if (this.rows.length) await this.flushPage();
+    const note = this.table.note();
+    if (note) this.notes?.(note);
     await this.out.end();
   }
 }

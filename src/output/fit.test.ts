@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { allocateWidths, chooseColumns, displayWidth, fitTable, FittedTable, tableOverhead, terminalWidth, truncateToWidth, type FitColumn } from './fit.js';
+import { neutralize } from './sanitize.js';
+
+const lines = (text: string): string[] => text.split('\n').filter(Boolean);
+
+test('truncateToWidth: display width, not string length; never splits a surrogate pair or a wide character', () => {
+  assert.equal(truncateToWidth('abcdef', 6), 'abcdef');
+  assert.equal(truncateToWidth('abcdef', 5), 'abcd…');
+  assert.equal(truncateToWidth('abcdef', 1), '…');
+  assert.equal(truncateToWidth('abcdef', 0), '');
+  // Each CJK character is two columns: four of them are eight, so a width of 6 keeps two and the ellipsis.
+  assert.equal(truncateToWidth('東京都庁', 6), '東京…');
+  // A width of 4 cannot hold two wide characters and the ellipsis: the second goes whole, not half.
+  assert.equal(truncateToWidth('東京都庁', 4), '東…');
+  const emoji = '😀😀😀😀'; // four surrogate pairs, two columns each
+  for (let w = 0; w <= 8; w++) {
+    const cut = truncateToWidth(emoji, w);
+    assert.ok(displayWidth(cut) <= w, `width ${w}: ${cut}`);
+    assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(cut), `a lone surrogate at width ${w}`);
+  }
+  assert.equal(truncateToWidth('a😀b', 3), 'a…');
+});
+
+const COLUMNS: FitColumn[] = [
+  { header: 'time', priority: 1, min: 20 },
+  { header: 'who', priority: 2, min: 12 },
+  { header: 'agent', priority: 5, min: 12 },
+  { header: 'what', priority: 3, min: 10 },
+  { header: 'ip', priority: 4, min: 15 },
+];
+const ROWS = [
+  ['2026-03-14T03:58:40Z', 'arn:aws:sts::111122223333:assumed-role/a-very-long-role-name/session', 'aws-cli/2.15.0 Python/3.11.6 Linux/6.5.0 exe/x86_64.ubuntu.22 prompt/off command/s3.cp', 'DeleteObjects', '203.0.113.77'],
+  ['2026-03-14T03:59:00Z', '東京のユーザー名がとても長い場合の表示幅', '😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀', 'ConsoleLogin', '2001:db8::1234:5678:9abc:def0'],
+  ['2026-03-14T04:00:00Z', neutralize('evil\u001b[2J\u001b]0;owned\u0007'), neutralize('a\u009b31m\u202eb'), 'x', ''],
+];
+
+test('a fitted table is never wider than the terminal, and shows the most useful columns', () => {
+  for (const width of [40, 60, 80, 120, 200]) {
+    const t = new FittedTable(COLUMNS, { width, wide: false }, false);
+    const text = t.render(ROWS);
+    for (const line of lines(text)) assert.ok(displayWidth(line) <= width, `width ${width}: ${displayWidth(line)} ${line}`);
+    assert.match(text, /│ time/);
+    assert.doesNotMatch(text, /\u001b/, 'no escape sequence from the data reaches the terminal');
+  }
+});
+
+test('the least useful columns go first, and the note names them', () => {
+  const fit = fitTable(COLUMNS, ROWS, { width: 80, wide: false });
+  assert.deepEqual(fit.head, ['time', 'who', 'what', 'ip']);
+  assert.deepEqual(fit.hidden, ['agent']);
+  assert.deepEqual(fitTable(COLUMNS, ROWS, { width: 60, wide: false }).hidden, ['agent', 'ip']);
+  const t = new FittedTable(COLUMNS, { width: 80, wide: false }, false);
+  t.render(ROWS);
+  assert.equal(t.note(), 'ctrail: --wide shows every column whole (hidden here: agent)\n');
+  assert.equal(t.note(), undefined, 'the note is said once');
+});
+
+test('--wide shows every column and every cell whole, still neutralised', () => {
+  const t = new FittedTable(COLUMNS, { width: 60, wide: true }, false);
+  const text = t.render(ROWS);
+  for (const row of ROWS) for (const cell of row) assert.ok(text.includes(cell), cell);
+  assert.doesNotMatch(text, /\u001b/);
+  assert.equal(t.note(), undefined);
+});
+
+test('a paged table keeps the first page’s columns, and later pages still fit', () => {
+  const t = new FittedTable(COLUMNS, { width: 80, wide: false }, false);
+  const first = t.render([ROWS[2]!]);
+  const second = t.render(ROWS);
+  const heads = (text: string): string => lines(text)[1]!;
+  assert.equal(heads(first).replace(/\s+/g, ' '), heads(second).replace(/\s+/g, ' ').replace(/\s+/g, ' '));
+  for (const line of lines(second)) assert.ok(displayWidth(line) <= 80);
+});
+
+test('chooseColumns and allocateWidths: minimums first, the rest to the most useful column', () => {
+  assert.deepEqual(chooseColumns(COLUMNS, [20, 60, 80, 13, 29], 20 + 12 + 10 + tableOverhead(3)), [0, 1, 3]);
+  assert.deepEqual(allocateWidths([20, 60, 13], [20, 12, 10], 50, [0, 1, 2]), [20, 20, 10]);
+  assert.deepEqual(allocateWidths([20, 60, 13], [20, 12, 10], 200, [0, 1, 2]), [20, 60, 13]);
+  // When even the minimums do not fit, every column is cut evenly, none below one column.
+  const even = allocateWidths([20, 60, 13], [20, 12, 10], 21, [0, 1, 2]);
+  assert.ok(even.reduce((a, b) => a + b, 0) <= 21 && even.every((w) => w >= 1));
+});
+
+test('terminalWidth: the terminal, else COLUMNS, else 80', () => {
+  assert.equal(terminalWidth({ isTTY: true, columns: 132 }, { COLUMNS: '90' }), 132);
+  assert.equal(terminalWidth({ isTTY: false }, { COLUMNS: '90' }), 90);
+  assert.equal(terminalWidth({ isTTY: true, columns: 0 }, { COLUMNS: 'wide' }), 80);
+  assert.equal(terminalWidth({}, {}), 80);
+});
