@@ -101,12 +101,16 @@ export function hiveType(t: HiveType): string {
   return `map<${hiveType(t.map[0])},${hiveType(t.map[1])}>`;
 }
 
+export const CREATED_BY = 'created_by';
+
 /** The table properties: partition projection, which lets Athena compute partitions instead of listing them. */
 export function tableParameters(spec: TableSpec): Record<string, string> {
   const { account, region, day } = PARTITION_COLUMNS;
   return {
     EXTERNAL: 'TRUE',
     classification: 'cloudtrail',
+    // How a later `athena setup` knows the table is its own to update, and not someone's hand-made one.
+    [CREATED_BY]: 'ctrail',
     'projection.enabled': 'true',
     [`projection.${account}.type`]: 'enum',
     [`projection.${account}.values`]: spec.accounts.join(','),
