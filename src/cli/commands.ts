@@ -108,6 +108,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     ],
     load: () => import('./validate.js'),
   },
+  athena: {
+    summary: 'Amazon Athena as a second engine: `athena setup` makes the table over a trail bucket, `athena query` runs SQL with progress, cost and Ctrl-C',
+    args: '',
+    load: () => import('./athena.js'),
+  },
   mirror: {
     summary: "copy a trail's digests, log files, signatures and public keys for a window into a folder that `ctrail validate DIR` checks offline",
     args: '<source> <dir>',
