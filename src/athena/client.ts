@@ -83,7 +83,7 @@ const STOP_TIMEOUT_MS = 10_000;
 /** The Athena client, with the timeouts, retries, region and profile every other service client has. */
 export function athenaClient(aws: AwsOptions, region?: string): AthenaClient {
   // Endpoint: AWS_ENDPOINT_URL_ATHENA or AWS_ENDPOINT_URL, resolved by the SDK itself (aws-clients.ts's rule).
-  return new AthenaClient(serviceClientConfig(aws, region));
+  return new AthenaClient(serviceClientConfig('Athena', aws, region));
 }
 
 /**

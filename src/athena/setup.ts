@@ -21,7 +21,7 @@ import { CREATED_BY, PARTITION_COLUMNS, glueTableInput, type GlueTableInput, typ
  */
 export function glueClient(aws: AwsOptions, region?: string): GlueClient {
   // Endpoint: AWS_ENDPOINT_URL_GLUE or AWS_ENDPOINT_URL, as the SDK resolves it.
-  return new GlueClient(serviceClientConfig(aws, region));
+  return new GlueClient(serviceClientConfig('Glue', aws, region));
 }
 
 export function tableSpecFromLayout(layout: TrailLayout, bucket: string, names: { database: string; table: string }, where: string): TableSpec {

@@ -111,6 +111,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   athena: {
     summary: 'Amazon Athena as a second engine: `athena setup` makes the table over a trail bucket, `athena query` runs SQL with progress, cost and Ctrl-C',
     args: '',
+    examples: [
+      'ctrail athena setup s3://my-org-trail-bucket --database cloudtrail --output-location s3://my-athena-results/',
+      "ctrail athena query --database cloudtrail \"SELECT eventname, count(*) FROM cloudtrail GROUP BY 1\"",
+    ],
     load: () => import('./athena.js'),
   },
   mirror: {

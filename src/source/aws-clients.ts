@@ -14,7 +14,7 @@ import { connectTimeoutMs, requestTimeoutMs } from './s3-retry.js';
 const regionFor = regionFromOptions;
 
 /** The services ctrail calls, by the SDK's service id (which names their `AWS_ENDPOINT_URL_<SERVICE>`). */
-export type AwsService = 'S3' | 'CloudTrail' | 'CloudWatch Logs' | 'CloudWatch' | 'SNS' | 'EventBridge' | 'KMS' | 'STS' | 'S3 Control';
+export type AwsService = 'S3' | 'CloudTrail' | 'CloudWatch Logs' | 'CloudWatch' | 'SNS' | 'EventBridge' | 'KMS' | 'STS' | 'S3 Control' | 'Athena' | 'Glue';
 
 /** `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS` for 'CloudWatch Logs', as the SDK and the AWS CLI spell it. */
 export function endpointVariable(service: AwsService): string {
