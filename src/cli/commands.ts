@@ -117,4 +117,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
     ],
     load: () => import('./mirror.js'),
   },
+  completion: {
+    summary: 'print a shell completion script for bash, zsh or fish, generated from these commands and options',
+    args: '<shell>',
+    examples: [
+      "ctrail completion bash > ~/.local/share/bash-completion/completions/ctrail",
+      'ctrail completion zsh > "${fpath[1]}/_ctrail"',
+      "ctrail completion fish > ~/.config/fish/completions/ctrail.fish",
+    ],
+    load: () => import('./completion.js'),
+  },
 };

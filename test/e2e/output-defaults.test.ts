@@ -57,6 +57,7 @@ const CASES: Record<string, Case | 'no -o'> = {
   audit: { args: () => ['audit'], env: () => moto.env, machine: 'json', table: /│/, formats: ['table', 'json'] },
   validate: { args: () => ['validate', mirror], env: () => ({ AWS_ENDPOINT_URL_CLOUDTRAIL: 'http://127.0.0.1:9' }), machine: 'json', table: /Validating log files in /, formats: ['table', 'json', 'text'] },
   mirror: 'no -o',
+  completion: 'no -o',
 };
 
 /** On a pseudo-terminal, stdout and stderr are one stream: the table must be in it, and no JSON. */
