@@ -107,7 +107,7 @@ export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<
   }
 }
 
-function exitCodeFor(err: unknown, io: CliIO, debug: boolean): ExitCode {
+export function exitCodeFor(err: unknown, io: Pick<CliIO, 'stderr'>, debug: boolean): ExitCode {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE; // commander has already printed the message
