@@ -56,7 +56,7 @@ export async function renderManPage(): Promise<string> {
   for (const cmd of program.commands) {
     const entry = COMMANDS[cmd.name()];
     if (!entry) continue;
-    out.push(`.SS ${roff(cmd.name())}`, `.B ${roff(help.commandUsage(cmd))}`, '.PP', roff(entry.summary), ...optionsSection(cmd), ...examples(entry.examples));
+    out.push(`.SS ${roff(cmd.name())}`, `.B ${roff(help.commandUsage(cmd))}`, '.PP', roff(entry.summary), ...optionsSection(cmd), ...examples(entry.examples ?? []));
   }
   out.push('.SH EXIT STATUS');
   for (const family of Object.values(EXIT_TABLE)) {

@@ -25,7 +25,7 @@ test('groff renders the page without a warning, with every command, option and e
   const text = r.stdout.replace(/.\x08/g, '').replace(/\u2010\n\s*/g, '').replace(/\u2212/g, '-').replace(/\s+/g, ' ');
   for (const [name, entry] of Object.entries(COMMANDS)) {
     assert.ok(text.includes(`ctrail ${name} [options]`), `${name}'s usage`);
-    for (const e of entry.examples) assert.ok(text.includes(`$ ${e.replace(/\s+/g, ' ')}`), `example: ${e}`);
+    for (const e of entry.examples ?? []) assert.ok(text.includes(`$ ${e.replace(/\s+/g, ' ')}`), `example: ${e}`);
   }
   for (const option of ['--endpoint-url <url>', '--color <when>', '--debug', '-o, --output <format>', '--event-name <name>']) assert.ok(text.includes(option), option);
 });
