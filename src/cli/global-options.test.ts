@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hoistGlobalOptions } from './global-options.js';
+import { commandNamed, hoistGlobalOptions } from './global-options.js';
 
 const run = (...words: string[]): string[] => hoistGlobalOptions(['node', 'ctrail', ...words]).slice(2);
 
@@ -40,4 +40,24 @@ test('`--`, an unknown option or a missing command ends the move and leaves the 
 
 test('before `help`, the options are dropped: help reads no AWS setting', () => {
   assert.deepEqual(run('--profile', 'p', 'help', 'events'), ['help', 'events']);
+});
+
+test('a command with subcommands gets the options after the whole path', () => {
+  const tree: Record<string, string[]> = { athena: ['setup', 'query'] };
+  const sub = (path: readonly string[]): string[] => tree[path.join(' ')] ?? [];
+  const hoist = (...words: string[]): string[] => hoistGlobalOptions(['node', 'ctrail', ...words], sub).slice(2);
+  assert.deepEqual(hoist('--profile', 'p', 'athena', 'query', 'SELECT 1'), ['athena', 'query', '--profile', 'p', 'SELECT 1']);
+  // A word that is not a subcommand is an argument: the options stop before it.
+  assert.deepEqual(hoist('--profile', 'p', 'athena', 'setup2'), ['athena', '--profile', 'p', 'setup2']);
+  assert.deepEqual(hoist('--profile', 'p', 'events', 'query'), ['events', '--profile', 'p', 'query']);
+});
+
+test('commandNamed skips the global options before the command, and reads through help', () => {
+  const named = (...words: string[]): string | undefined => commandNamed(['node', 'ctrail', ...words]);
+  assert.equal(named('--profile', 'events', 'trace', 'AKIA'), 'trace');
+  assert.equal(named('-ojson', 'events'), 'events');
+  assert.equal(named('help', 'count'), 'count');
+  assert.equal(named('--debug', 'help', 'count'), 'count');
+  assert.equal(named('--help'), '--help');
+  assert.equal(named(), undefined);
 });

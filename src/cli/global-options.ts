@@ -33,29 +33,47 @@ function globalOptionLength(args: readonly string[], i: number): number {
   return 0;
 }
 
+/** Where the run of global options before the command ends, and the command word there (if any). */
+function leadingGlobals(args: readonly string[]): number {
+  let i = 0;
+  while (i < args.length) {
+    const n = globalOptionLength(args, i);
+    if (n === 0) break;
+    i += n;
+  }
+  return i;
+}
+
+/**
+ * The command the user named, global options before it skipped: `ctrail --profile p events …` → events,
+ * `ctrail help trace` → trace. main.ts loads only that command's code.
+ */
+export function commandNamed(argv: readonly string[]): string | undefined {
+  const args = argv.slice(2);
+  const i = leadingGlobals(args);
+  return args[i] === 'help' ? args[i + 1] : args[i];
+}
+
 /**
  * `ctrail --profile p -o json events demo` → `ctrail events --profile p -o json demo`. Only a run of global
  * options directly after the program is moved, and a value is always taken with its option (so
  * `--profile events events` keeps the profile called "events"). Anything else before the command (an
  * unknown option, `--help`, `--`) ends the run, and what follows is left for commander to judge.
- * `argv` is process.argv: node, the script, then the user's words.
+ * `subcommands(path)` names the subcommands of a command path (`athena` → setup, query …): the options go
+ * after the whole path, to the command that defines them. `argv` is process.argv: node, the script, then
+ * the user's words.
  */
-export function hoistGlobalOptions(argv: readonly string[]): string[] {
+export function hoistGlobalOptions(argv: readonly string[], subcommands: (path: readonly string[]) => readonly string[] = () => []): string[] {
   const head = argv.slice(0, 2);
   const args = argv.slice(2);
-  const moved: string[] = [];
-  let i = 0;
-  while (i < args.length) {
-    const n = globalOptionLength(args, i);
-    if (n === 0) break;
-    moved.push(...args.slice(i, i + n));
-    i += n;
-  }
-  if (moved.length === 0 || i >= args.length) return [...argv];
+  const i = leadingGlobals(args);
+  if (i === 0 || i >= args.length) return [...argv];
   const command = args[i]!;
   // Not a command name: an option commander will name, or `--` (positional from here on).
   if (command.startsWith('-')) return [...argv];
   // `ctrail --profile p help events`: help reads no AWS setting, and takes no options of its own.
   if (command === 'help') return [...head, ...args.slice(i)];
-  return [...head, command, ...moved, ...args.slice(i + 1)];
+  let end = i + 1;
+  while (end < args.length && subcommands(args.slice(i, end)).includes(args[end]!)) end++;
+  return [...head, ...args.slice(i, end), ...args.slice(0, i), ...args.slice(end)];
 }

@@ -5,7 +5,7 @@ import { COMMANDS } from './commands.js';
 import { processIO, type CliIO } from './io.js';
 import { EXIT, errorExit, type ExitCode } from './exit.js';
 import { applyColor, COLOR_CHOICES, colorWanted, type ColorWhen } from './color.js';
-import { hoistGlobalOptions } from './global-options.js';
+import { commandNamed, hoistGlobalOptions } from './global-options.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -58,7 +58,7 @@ export async function buildProgram(io: CliIO, load: LoadChoice, done: (c: ExitCo
       if (entry.args) cmd.arguments(entry.args);
       cmd.addOption(new Option('--options').hideHelp());
     }
-    cmd.addHelpText('after', examplesHelp(entry.examples));
+    cmd.addHelpText('after', examplesHelp(entry.examples ?? []));
   }
   return program;
 }
@@ -69,16 +69,16 @@ export async function buildProgram(io: CliIO, load: LoadChoice, done: (c: ExitCo
  * only with --debug.
  */
 export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<void> {
-  // `ctrail --profile p events …` as the AWS CLI takes it: the command parses its own options.
-  const argv = hoistGlobalOptions(rawArgv);
   let code: ExitCode = EXIT.OK;
   // Only the command named (`ctrail X …` or `ctrail help X`) loads its code: --help, --version and a
   // misspelt name list the others from the light table in commands.ts.
-  const named = argv[2] === 'help' ? argv[3] : argv[2];
+  const named = commandNamed(rawArgv);
   const loadedCommand = named !== undefined && Object.hasOwn(COMMANDS, named);
   const program = await buildProgram(io, { kind: 'named', name: named }, (c) => {
     code = c;
   });
+  // `ctrail --profile p events …` as the AWS CLI takes it: the command (or subcommand) parses its own options.
+  const argv = hoistGlobalOptions(rawArgv, (path) => subcommandsOf(program, path));
 
   program.hook('preAction', async (_program, action) => {
     const opts = program.opts<ProgramOptions>();
@@ -107,7 +107,14 @@ export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<
   }
 }
 
-function exitCodeFor(err: unknown, io: CliIO, debug: boolean): ExitCode {
+/** The names of the subcommands under a command path, from the tree built for this run. */
+function subcommandsOf(program: Command, path: readonly string[]): string[] {
+  let cmd: Command | undefined = program;
+  for (const name of path) cmd = cmd?.commands.find((c) => c.name() === name || c.aliases().includes(name));
+  return cmd ? cmd.commands.flatMap((c) => [c.name(), ...c.aliases()]) : [];
+}
+
+export function exitCodeFor(err: unknown, io: Pick<CliIO, 'stderr'>, debug: boolean): ExitCode {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE; // commander has already printed the message

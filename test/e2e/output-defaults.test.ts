@@ -41,22 +41,22 @@ interface Case {
   machine: Machine;
   /** What the table form starts with or holds. */
   table: RegExp;
-  formats: string[];
   /** The demo has nothing for it to print in a machine format (insights: its rates are steady). */
   emptyMachine?: boolean;
 }
 
 const CASES: Record<string, Case | 'no -o'> = {
-  events: { args: () => ['events', demo, '--event-name', 'DeleteTable'], machine: 'ndjson', table: /│ time +│ account/, formats: ['table', 'ndjson', 'json', 'csv'] },
-  'find-deletion': { args: () => ['find-deletion', 'orders', demo], machine: 'ndjson', table: /│ time +│ outcome/, formats: ['table', 'ndjson', 'json'] },
-  trace: { args: () => ['trace', 'ASIAZ7ADMINSESSION01', demo], machine: 'ndjson', table: /ASIAZ7ADMINSESSION01 as assumed-role/, formats: ['table', 'ndjson', 'json'] },
-  activity: { args: () => ['activity', 'ASIAZ7ADMINSESSION01', demo], machine: 'ndjson', table: /^Sessions:\r?$/m, formats: ['table', 'ndjson', 'json'] },
-  count: { args: () => ['count', demo, '--interval', '1d'], machine: 'ndjson', table: /│ time +│ count/, formats: ['table', 'ndjson', 'csv', 'chart'] },
-  insights: { args: () => ['insights', demo, '--baseline', '15m'], machine: 'ndjson', table: /baseline .* insights/, formats: ['table', 'ndjson', 'cloudtrail'], emptyMachine: true },
-  hunt: { args: () => ['hunt', '--rules', 'fixtures/sigma/rules', 'fixtures/sigma/records.ndjson'], machine: 'ndjson', table: /│ time +│ level +│ rule/, formats: ['table', 'ndjson'] },
-  audit: { args: () => ['audit'], env: () => moto.env, machine: 'json', table: /│/, formats: ['table', 'json'] },
-  validate: { args: () => ['validate', mirror], env: () => ({ AWS_ENDPOINT_URL_CLOUDTRAIL: 'http://127.0.0.1:9' }), machine: 'json', table: /Validating log files in /, formats: ['table', 'json', 'text'] },
+  events: { args: () => ['events', demo, '--event-name', 'DeleteTable'], machine: 'ndjson', table: /│ time +│ account/ },
+  'find-deletion': { args: () => ['find-deletion', 'orders', demo], machine: 'ndjson', table: /│ time +│ outcome/ },
+  trace: { args: () => ['trace', 'ASIAZ7ADMINSESSION01', demo], machine: 'ndjson', table: /ASIAZ7ADMINSESSION01 as assumed-role/ },
+  activity: { args: () => ['activity', 'ASIAZ7ADMINSESSION01', demo], machine: 'ndjson', table: /^Sessions:\r?$/m },
+  count: { args: () => ['count', demo, '--interval', '1d'], machine: 'ndjson', table: /│ time +│ count/ },
+  insights: { args: () => ['insights', demo, '--baseline', '15m'], machine: 'ndjson', table: /baseline .* insights/, emptyMachine: true },
+  hunt: { args: () => ['hunt', '--rules', 'fixtures/sigma/rules', 'fixtures/sigma/records.ndjson'], machine: 'ndjson', table: /│ time +│ level +│ rule/ },
+  audit: { args: () => ['audit'], env: () => moto.env, machine: 'json', table: /│/ },
+  validate: { args: () => ['validate', mirror], env: () => ({ AWS_ENDPOINT_URL_CLOUDTRAIL: 'http://127.0.0.1:9' }), machine: 'json', table: /Validating log files in / },
   mirror: 'no -o',
+  completion: 'no -o',
 };
 
 /** On a pseudo-terminal, stdout and stderr are one stream: the table must be in it, and no JSON. */
@@ -86,17 +86,21 @@ test('the table of cases names every command', () => {
 });
 
 test('every command: -o choices from one vocabulary, named in its --help', async () => {
-  const vocabulary = new Set(['table', 'ndjson', 'json', 'csv', 'chart', 'cloudtrail', 'text']);
+  // The shared words, plus the command-specific forms (count's chart, insights' cloudtrail, validate's old
+  // name text, the Timesketch timeline).
+  const vocabulary = new Set(['table', 'ndjson', 'json', 'csv', 'chart', 'cloudtrail', 'text', 'timesketch']);
   for (const [name, c] of Object.entries(CASES)) {
     const help = (await runCli([name, '--help'])).stdout;
     if (c === 'no -o') {
       assert.doesNotMatch(help, /--output/, `${name} has no -o`);
       continue;
     }
-    assert.ok(c.formats.includes('table'), `${name} has a table form`);
-    assert.ok(c.formats.includes(c.machine), `${name} has its machine format`);
-    for (const f of c.formats) assert.ok(vocabulary.has(f), `${name}: ${f}`);
-    assert.match(help.replace(/\s+/g, ' '), new RegExp(`\\(choices: ${c.formats.map((f) => `"${f}"`).join(', ')}\\)`), `${name} --help`);
+    const choices = /-o, --output <format> [^()]*(?:\([^)]*\)[^()]*)*?\(choices: ([^)]*)\)/.exec(help.replace(/\s+/g, ' '))?.[1];
+    assert.ok(choices, `${name} --help names its -o choices`);
+    const formats = choices.split(', ').map((f) => JSON.parse(f) as string);
+    assert.ok(formats.includes('table'), `${name} has a table form`);
+    assert.ok(formats.includes(c.machine), `${name} has its machine format`);
+    for (const f of formats) assert.ok(vocabulary.has(f), `${name}: -o ${f} is not in the vocabulary`);
     assert.match(help.replace(/\s+/g, ' '), new RegExp(`default: table on a terminal, ${c.machine} otherwise`), `${name} --help names the defaults`);
   }
 });

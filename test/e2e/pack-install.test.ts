@@ -41,6 +41,7 @@ test('npm pack, then a global install of the tarball: only the runtime ships, an
   assert.ok(files.includes('dist/src/cli/main.js'));
   assert.ok(files.includes('LICENSE') && files.includes('README.md') && files.includes('docs/install.md'));
   assert.ok(files.some((f) => f.startsWith('fixtures/demo/AWSLogs/')));
+  assert.ok(files.includes('man/ctrail.1'), 'the man page ships');
   const unwanted = files.filter(
     (f) => f.endsWith('.test.js') || f.endsWith('.map') || f.endsWith('.ts') || f.includes('stale-removed-module') || /^(dist\/(test|bench|scripts)|src|test|bench)\//.test(f),
   );
@@ -59,4 +60,8 @@ test('npm pack, then a global install of the tarball: only the runtime ships, an
   assert.equal(query.stderr, '');
   const events = query.stdout.trim().split('\n').map((l) => JSON.parse(l) as { eventName: string; errorCode?: string });
   assert.deepEqual(events.map((e) => [e.eventName, e.errorCode ?? null]), [['DeleteTable', 'AccessDenied'], ['DeleteTable', null]]);
+
+  // The "man" field of package.json: a global install links the page where `man ctrail` finds it.
+  const manPage = join(prefix, 'share', 'man', 'man1', 'ctrail.1');
+  assert.equal(readFileSync(manPage, 'utf8'), readFileSync(join(repoRoot, 'man', 'ctrail.1'), 'utf8'));
 });

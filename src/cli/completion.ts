@@ -1,0 +1,95 @@
+import type { Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { writeReport } from '../output/writer.js';
+import { EXIT } from './exit.js';
+import type { Register } from './register.js';
+import { bashScript, fishScript, zshScript } from './completion-scripts.js';
+
+/** One option as a completer needs it, read from the commander tree. */
+export interface CompletionOption {
+  short?: string;
+  long?: string;
+  description: string;
+  /** Whether the next word is the option's value. */
+  takesValue: boolean;
+  /** The values to offer (`-o`'s formats, `--color`'s when). */
+  choices?: readonly string[];
+}
+
+export interface CompletionCommand {
+  name: string;
+  summary: string;
+  options: CompletionOption[];
+  /** Whether the command takes positional arguments (sources, folders): then files are offered. */
+  takesFiles: boolean;
+}
+
+export interface CompletionModel {
+  program: string;
+  /** The program's own options and the global ones typed before a command. */
+  globalOptions: CompletionOption[];
+  commands: CompletionCommand[];
+}
+
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type Shell = (typeof SHELLS)[number];
+
+function optionOf(o: Option): CompletionOption {
+  const c: CompletionOption = { description: o.description, takesValue: o.required || o.optional };
+  if (o.short) c.short = o.short;
+  if (o.long) c.long = o.long;
+  if (o.argChoices?.length) c.choices = o.argChoices;
+  return c;
+}
+
+const HELP: CompletionOption = { short: '-h', long: '--help', description: 'display help for command', takesValue: false };
+
+/**
+ * The completer's view of the whole tree. Options that a command defines and that may also come before the
+ * command (global-options.ts) are offered there too, taken from the first command that has them.
+ */
+export function completionModel(program: Command, globalLongs: readonly string[]): CompletionModel {
+  const commands = program.commands
+    .filter((c) => c.name() !== 'help')
+    .map((c) => ({
+      name: c.name(),
+      summary: c.description(),
+      options: [...c.options.filter((o) => !o.hidden).map(optionOf), HELP],
+      takesFiles: c.registeredArguments.length > 0,
+    }));
+  const globalOptions = program.options.filter((o) => !o.hidden).map(optionOf);
+  for (const long of globalLongs) {
+    if (globalOptions.some((o) => o.long === long)) continue;
+    const found = commands.flatMap((c) => c.options).find((o) => o.long === long);
+    // `-o` has different formats in each command: before the command, any of them.
+    if (found) {
+      const all = [...new Set(commands.flatMap((c) => c.options.filter((o) => o.long === long).flatMap((o) => o.choices ?? [])))];
+      globalOptions.push({ ...found, ...(all.length ? { choices: all } : {}) });
+    }
+  }
+  globalOptions.push(HELP);
+  return { program: program.name(), globalOptions, commands };
+}
+
+export function completionScript(shell: Shell, model: CompletionModel): string {
+  switch (shell) {
+    case 'bash':
+      return bashScript(model);
+    case 'zsh':
+      return zshScript(model);
+    case 'fish':
+      return fishScript(model);
+  }
+}
+
+export const register: Register = (cmd, io, done) => {
+  cmd.argument('<shell>', `${SHELLS.join(', ')}`).action(async (shell: string) => {
+    if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`completion ${shell}: expected ${SHELLS.join(', ')}`);
+    // The whole tree, every command's real options: the same one a run parses and the man page shows.
+    const [{ buildProgram }, { GLOBAL_OPTIONS }] = await Promise.all([import('./main.js'), import('./global-options.js')]);
+    const program = await buildProgram(io, { kind: 'all' });
+    const model = completionModel(program, GLOBAL_OPTIONS.map((o) => o.long));
+    await writeReport(io.stdout, completionScript(shell as Shell, model));
+    done(EXIT.OK);
+  });
+};

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError } from '../errors.js';
+import { exitCodeFor } from './main.js';
+import type { CliIO } from './io.js';
+
+function stderr(): { io: Pick<CliIO, 'stderr'>; text: () => string } {
+  let text = '';
+  const io = { stderr: { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WriteStream };
+  return { io, text: () => text };
+}
+
+test('an internal error is one line; --debug adds its stack', () => {
+  const saved = process.env.CTRAIL_DEBUG;
+  delete process.env.CTRAIL_DEBUG;
+  try {
+    const bug = new TypeError('x is undefined');
+    const quiet = stderr();
+    exitCodeFor(bug, quiet.io, false);
+    assert.equal(quiet.text(), 'ctrail: internal error: TypeError: x is undefined (run with --debug for details, and please report it)\n');
+    const loud = stderr();
+    exitCodeFor(bug, loud.io, true);
+    assert.ok(loud.text().startsWith(quiet.text()));
+    assert.ok(loud.text().includes(bug.stack!), 'the stack follows under --debug');
+  } finally {
+    if (saved !== undefined) process.env.CTRAIL_DEBUG = saved;
+  }
+});
+
+test('a usage or configuration error never has a stack, even under --debug', () => {
+  const out = stderr();
+  assert.equal(exitCodeFor(new ConfigError('no AWS credentials found'), out.io, true), 2);
+  assert.equal(out.text(), 'ctrail: no AWS credentials found\n');
+});
