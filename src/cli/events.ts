@@ -53,11 +53,11 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
     }
     plan.stopProgress();
     await printer.end();
-    notes.flush();
   } finally {
     plan.stopProgress();
   }
   if (writer.closed) return EXIT.OK; // the reader went away (`| head`): it took what it wanted
+  notes.flush();
   const leftOut = printer.leftOut?.();
   if (leftOut) io.stderr.write(leftOut);
   return searchExit(found, plan.finish() || leftOut !== undefined);
