@@ -6,7 +6,7 @@ import { checkExit, type ExitCode } from './exit.js';
 import type { CliIO } from './io.js';
 import { collectList, outputFormatFrom, outputOption, type RawScanOptions } from './options.js';
 import { requireRegionFlag } from '../source/regions.js';
-import { addWideOption, fitFrom, notesTo } from './table-fit.js';
+import { addWideOption, fitFrom, TableNotes } from './table-fit.js';
 
 interface RawAuditOptions {
   trail?: string[];
@@ -74,7 +74,9 @@ export async function runAuditCommand(io: CliIO, raw: RawAuditOptions): Promise<
     skipped = plan.finish();
   }
   const format = outputFormatFrom(raw.output, io.stdoutIsTTY, 'json');
-  await writeReport(io.stdout, format === 'json' ? renderJson(report) : renderTable(report, { color: io.color, ...fitFrom(io, raw), notes: notesTo(io) }));
+  const notes = new TableNotes(io);
+  await writeReport(io.stdout, format === 'json' ? renderJson(report) : renderTable(report, { color: io.color, ...fitFrom(io, raw), notes: notes.add }));
+  notes.flush();
   // A failed check is definite; an undecided one (`unknown`: an API call refused or failed) or an
   // unreadable replay input leaves the audit incomplete.
   return checkExit(

@@ -12,7 +12,7 @@ import { recipeOf } from '../filter/recipe.js';
 import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
-import { addWideOption, fitFrom, notesTo } from './table-fit.js';
+import { addWideOption, fitFrom, TableNotes } from './table-fit.js';
 
 interface RawCountOptions extends RawScanOptions, RawRuleOptions {
   by?: string;
@@ -80,6 +80,7 @@ export async function runCount(io: CliIO, sourceArgs: string[], raw: RawCountOpt
     ...(alarm ? { alarm, results: series.map((s) => evaluateAlarm(alarm, ts.periods, s, ts.intervalMs)) } : {}),
   };
   const rows = seriesRows(view);
+  const notes = new TableNotes(io);
   if (format === 'ndjson') {
     for (const line of seriesNdjson(view, rows)) await writer.write(line);
   } else if (format === 'csv') {
@@ -87,11 +88,12 @@ export async function runCount(io: CliIO, sourceArgs: string[], raw: RawCountOpt
     // The alarm verdicts go to stderr so the CSV stays one table.
     if (alarm) io.stderr.write(alarmSummary(view));
   } else {
-    await writer.write(format === 'table' ? seriesTable(view, rows, io.color, fitFrom(io, raw), notesTo(io)) : seriesChart(view));
+    await writer.write(format === 'table' ? seriesTable(view, rows, io.color, fitFrom(io, raw), notes.add) : seriesChart(view));
     if (alarm) await writer.write(alarmSummary(view));
   }
   await writer.end();
   if (writer.closed) return EXIT.OK;
+  notes.flush();
   if (ts.uncounted > 0) io.stderr.write(`ctrail: ${ts.uncounted} matching event${ts.uncounted === 1 ? '' : 's'} not counted (no usable eventTime${raw.value ? ` or no number in ${raw.value}` : ''})\n`);
   return searchExit(ts.series.length > 0, plan.finish());
 }

@@ -9,7 +9,7 @@ import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
-import { addWideOption, fitFrom, notesTo } from './table-fit.js';
+import { addWideOption, fitFrom, TableNotes } from './table-fit.js';
 
 export const register: Register = (cmd, io, done) => {
   addWideOption(addRuleOptions(addScanOptions(cmd.argument('[source...]', SOURCES_HELP)))).action(async (sources: string[], raw: RawScanOptions & RawRuleOptions) =>
@@ -22,7 +22,8 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
   const plan = new ScanPlan(io, raw, sourceArgs);
   const format = outputFormatFrom<OutputFormat>(raw.output, io.stdoutIsTTY, 'ndjson');
   const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
-  const printerOpts = { ...(raw.fields ? { fields: parseFields(raw.fields) } : {}), color: io.color, fit: fitFrom(io, raw), notes: notesTo(io) };
+  const notes = new TableNotes(io);
+  const printerOpts = { ...(raw.fields ? { fields: parseFields(raw.fields) } : {}), color: io.color, fit: fitFrom(io, raw), notes: notes.add };
   const printer = createPrinter(format, writer, printerOpts);
   const sorted: PrintedEvent[] | undefined = raw.sort === 'time' ? [] : undefined;
   let found = false;
@@ -56,6 +57,7 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
     plan.stopProgress();
   }
   if (writer.closed) return EXIT.OK; // the reader went away (`| head`): it took what it wanted
+  notes.flush();
   const leftOut = printer.leftOut?.();
   if (leftOut) io.stderr.write(leftOut);
   return searchExit(found, plan.finish() || leftOut !== undefined);

@@ -7,7 +7,7 @@ import type { CliIO } from './io.js';
 import type { ExitCode } from './exit.js';
 import { SOURCES_HELP } from './options.js';
 import { finishReport } from './report.js';
-import { addWideOption, fitFrom, notesTo } from './table-fit.js';
+import { addWideOption, fitFrom, TableNotes } from './table-fit.js';
 import { addForensicsOptions, forensicsScan, type RawForensicsOptions } from './forensics-scan.js';
 
 interface RawFindDeletionOptions extends RawForensicsOptions {
@@ -28,10 +28,13 @@ export async function runFindDeletion(io: CliIO, resource: string, sourceArgs: s
   const query = parseResourceQuery(resource, raw.type);
   const scan = forensicsScan(io, sourceArgs, raw);
   const report = await findDeletions(query, scan.main(findDeletionPart.recipe(query), deletionPushdown(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs, ...(scan.evidence ? { evidence: scan.evidence } : {}) }, scan.identity());
+  const notes = new TableNotes(io);
   // Related calls alone (a role's policies removed, the role still there) are not a deletion found.
-  return finishReport(io, raw.output, scan.plan, report.results.some((r) => r.match !== 'related'), {
-    table: () => renderDeletionReport(resource, report, fitFrom(io, raw), notesTo(io)),
+  const code = await finishReport(io, raw.output, scan.plan, report.results.some((r) => r.match !== 'related'), {
+    table: () => renderDeletionReport(resource, report, fitFrom(io, raw), notes.add),
     json: () => report.results,
     rows: () => report.results,
   });
+  notes.flush();
+  return code;
 }

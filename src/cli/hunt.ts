@@ -72,10 +72,10 @@ export async function runHunt(io: CliIO, sourceArgs: string[], raw: RawHuntOptio
       if (writer.closed) break;
       await writer.write(page);
     }
-    const note = table.note();
-    if (note && !writer.closed) io.stderr.write(note);
   }
   await writer.end();
+  const note = table?.note();
+  if (note && !writer.closed) io.stderr.write(note);
   if (writer.closed) return EXIT.OK;
   const leftOut = skips.line();
   if (leftOut) io.stderr.write(leftOut);

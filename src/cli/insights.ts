@@ -11,7 +11,7 @@ import { isoTime as iso } from '../cloudtrail/time.js';
 import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
-import { addWideOption, fitFrom, notesTo } from './table-fit.js';
+import { addWideOption, fitFrom, TableNotes } from './table-fit.js';
 
 interface RawInsightsOptions extends RawScanOptions {
   baseline: string;
@@ -95,14 +95,16 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
         `and it needs ${formatDuration(neededMs)} of events before the first minute it analyses (read older logs, or pass a shorter --baseline)`,
     );
   }
+  const notes = new TableNotes(io);
   if (format === 'ndjson') {
     for (const i of report.insights) await writer.write(JSON.stringify(insightSummary(i)) + '\n');
   } else if (format === 'cloudtrail') {
     for (const i of report.insights) for (const e of toInsightsEvents(i)) await writer.write(JSON.stringify(e) + '\n');
   } else {
-    await writer.write(insightsTable(report, raw.perPrincipal === true, io.color, fitFrom(io, raw), notesTo(io)));
+    await writer.write(insightsTable(report, raw.perPrincipal === true, io.color, fitFrom(io, raw), notes.add));
   }
   await writer.end();
   if (writer.closed) return EXIT.OK;
+  notes.flush();
   return searchExit(report.insights.length > 0, plan.finish());
 }

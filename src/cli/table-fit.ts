@@ -12,9 +12,19 @@ export function fitFrom(io: CliIO, raw: { wide?: boolean }): FitOptions {
   return { width: terminalWidth(io.stdout), wide: raw.wide === true };
 }
 
-/** Where a fitted table's one note goes: stderr, with the scan's other notes. */
-export const notesTo =
-  (io: CliIO) =>
-  (line: string): void => {
-    io.stderr.write(line);
+/**
+ * A fitted table's note (what it left out), held until the table itself is out: stdout is buffered, so a
+ * line written to stderr at once would come before the table on a terminal.
+ */
+export class TableNotes {
+  private lines: string[] = [];
+  constructor(private readonly io: CliIO) {}
+  readonly add = (line: string): void => {
+    this.lines.push(line);
   };
+  /** Writes the held lines; call after the output has ended. */
+  flush(): void {
+    for (const line of this.lines) this.io.stderr.write(line);
+    this.lines = [];
+  }
+}

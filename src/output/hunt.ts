@@ -79,7 +79,11 @@ export class HuntTable {
   private readonly byRule = new Map<SigmaRule, RuleCount>();
   private readonly summary: FittedTable;
   private readonly hits: FittedTable;
-  constructor(color: boolean, fit: FitOptions) {
+  constructor(
+    color: boolean,
+    fit: FitOptions,
+    private readonly limit = HUNT_TABLE_LIMIT,
+  ) {
     this.summary = new FittedTable(SUMMARY_COLUMNS, fit, color);
     this.hits = new FittedTable(HIT_COLUMNS, fit, color);
   }
@@ -88,7 +92,7 @@ export class HuntTable {
     const count = this.byRule.get(rule) ?? { rule, hits: 0, order: this.byRule.size };
     count.hits++;
     this.byRule.set(rule, count);
-    if (this.rows.length >= HUNT_TABLE_LIMIT) {
+    if (this.rows.length >= this.limit) {
       this.more++;
       return;
     }

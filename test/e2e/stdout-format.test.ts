@@ -18,6 +18,9 @@ const cases: { args: string[]; format: Format; nonEmpty: boolean }[] = [
   { args: ['events', DEMO, '-o', 'json'], format: 'json', nonEmpty: true },
   { args: ['events', DEMO, '-o', 'csv'], format: 'csv', nonEmpty: true },
   { args: ['events', DEMO, '-o', 'table'], format: 'text', nonEmpty: true },
+  { args: ['events', DEMO, '-o', 'timesketch'], format: 'ndjson', nonEmpty: true },
+  { args: ['activity', 'ops-admin', DEMO, '-o', 'timesketch'], format: 'ndjson', nonEmpty: true },
+  { args: ['hunt', '--rules', 'fixtures/sigma/rules', DEMO, '-o', 'timesketch'], format: 'ndjson', nonEmpty: true },
   ...(['ndjson', 'json', 'table'] as const).flatMap((o) => [
     { args: ['find-deletion', 'orders', DEMO, '-o', o], format: o === 'table' ? ('text' as const) : o, nonEmpty: true },
     { args: ['trace', 'ASIAZ7ADMINSESSION01', DEMO, '-o', o], format: o === 'table' ? ('text' as const) : o, nonEmpty: true },

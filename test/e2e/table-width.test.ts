@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { cliPath, repoRoot, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 import { apiCallAt, perMinute } from '../helpers/events.js';
 import { displayWidth } from '../../src/output/fit.js';
@@ -93,4 +94,19 @@ test('hunt on a terminal leads with its hits by rule, the most severe level firs
   assert.equal(tableLines(r.stdout.slice(r.stdout.indexOf('\n\n'))).filter((l) => /^│ \d{4}-/.test(l)).length, 88);
   const ndjson = await runCli(['hunt', '--rules', 'fixtures/sigma/rules', demo, '-q']);
   assert.equal(ndjson.stdout.split('\n').filter(Boolean).length, 88, 'NDJSON is unchanged: one line per hit, no summary');
+});
+
+test('on a terminal, its own width wins over COLUMNS, and the note follows the table', () => {
+  const quoted = [process.execPath, cliPath, 'events', demo, '--event-name', 'DeleteTable'].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = spawnSync('script', ['-qec', `stty cols 70; ${quoted}`, '/dev/null'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm-256color', COLUMNS: '200' },
+  });
+  assert.equal(r.status, 0, r.stdout);
+  const out = r.stdout.replace(/\r/g, '');
+  const lines = tableLines(out);
+  assert.ok(lines.length >= 5);
+  for (const line of lines) assert.ok(displayWidth(line) <= 70, `${displayWidth(line)}: ${line}`);
+  assert.ok(out.lastIndexOf('┘') < out.indexOf('ctrail: --wide shows every column whole'), 'the note comes after the table');
 });
