@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { CorpusKind } from './corpus-common.js';
@@ -10,6 +11,8 @@ export interface RunResult {
   cpuMs?: number;
   peakRssKb?: number;
   stdout: string;
+  /** md5 of the bytes written to stdout (when it was not redirected). */
+  stdoutMd5?: string;
   stderr: string;
   code: number;
   timedOut: boolean;
@@ -57,9 +60,11 @@ export function run(cmd: string, opts: { stdoutTo?: string; timeoutMs?: number }
         cpuMs = (Number(m[2]) + Number(m[3])) * 1000;
         stderr = stderr.slice(0, m.index);
       }
+      const bytes = Buffer.concat(out);
       resolveRun({
         wallMs,
-        stdout: Buffer.concat(out).toString(),
+        stdout: bytes.toString(),
+        ...(outFd === undefined ? { stdoutMd5: createHash('md5').update(bytes).digest('hex') } : {}),
         stderr,
         code: code ?? 1,
         timedOut,
@@ -91,6 +96,8 @@ export interface CaseResult {
   note: string;
   /** The answer in a canonical form, to compare tools with each other. */
   answer?: string;
+  /** md5 of the first run's output: ctrail's bytes must not change with its speed. */
+  outputMd5?: string;
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -114,6 +121,7 @@ export async function timeCase(corpus: CorpusKind, c: CaseSpec, runs: number, ti
   let rss = 0;
   let problem: string | undefined;
   let answer: string | undefined;
+  let outputMd5: string | undefined;
   let timedOut = false;
   const load = loadavg()[0]!;
   for (let i = 0; i < runs; i++) {
@@ -126,6 +134,7 @@ export async function timeCase(corpus: CorpusKind, c: CaseSpec, runs: number, ti
     walls.push(r.wallMs);
     if (r.cpuMs !== undefined) cpus.push(r.cpuMs);
     rss = Math.max(rss, r.peakRssKb ?? 0);
+    outputMd5 ??= r.stdoutMd5;
     if (r.code !== 0) problem = `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`;
     else if (!problem) {
       const v = c.check(r);
@@ -151,5 +160,6 @@ export async function timeCase(corpus: CorpusKind, c: CaseSpec, runs: number, ti
     timedOut,
     note: timedOut ? `timed out after ${(timeoutMs / 1000).toFixed(0)} s` : (problem ?? ''),
     ...(answer !== undefined ? { answer } : {}),
+    ...(outputMd5 !== undefined ? { outputMd5 } : {}),
   };
 }

@@ -124,9 +124,23 @@ export function renderRun(info: RunInfo, results: CaseResult[]): { markdown: str
       '',
       `${c.m.files.length.toLocaleString('en-US')} files, ${c.m.events.toLocaleString('en-US')} events (${(c.m.events / c.m.files.length).toFixed(0)} a file), ` +
         `${(c.m.uncompressedBytes / 1e6).toFixed(0)} MB uncompressed, ${(c.m.compressedBytes / 1e6).toFixed(1)} MB gzip (${(c.m.uncompressedBytes / c.m.compressedBytes).toFixed(1)}:1); ` +
-        `planted: ${c.m.deletions.length} deletions of the table behind 1–4 AssumeRole hops, a closure of ${c.m.closure.sessions.toLocaleString('en-US')} sessions ${c.m.closure.depth} levels deep (fan-out ${c.m.closure.fanOut}, ${c.m.closure.eventIds.length.toLocaleString('en-US')} events).`,
+        `planted: ${c.m.deletions.length} deletions of \`orders-prod\` behind ${c.m.deletions.map((d) => d.chain.length).join(', ')} AssumeRole hops, a closure of ${c.m.closure.sessions.toLocaleString('en-US')} sessions ${c.m.closure.depth} levels deep (fan-out ${c.m.closure.fanOut}, ${c.m.closure.eventIds.length.toLocaleString('en-US')} events).`,
       '',
       ...corpusTable(c.results, c.m),
+      '',
+    );
+  }
+  const digests = results.filter((r) => r.name.startsWith('ctrail') && r.outputMd5);
+  if (digests.length) {
+    out.push(
+      '## Output digests',
+      '',
+      'md5 of each ctrail case\'s standard output, to show that a change made ctrail faster without changing a byte of what it prints. ' +
+        '`events` prints the records as they are; `find-deletion`, `activity` and `validate` also name files, so their digests compare only between runs from the same checkout folder.',
+      '',
+      '| corpus | case | md5 |',
+      '|---|---|---|',
+      ...digests.map((r) => `| ${r.corpus} | ${cell(r.name)} | \`${r.outputMd5}\` |`),
       '',
     );
   }

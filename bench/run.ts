@@ -114,13 +114,21 @@ async function measureCorpus(args: Args, kind: CorpusKind): Promise<{ m: CorpusM
     const r = await timeCase(kind, c, args.runs, args.caseTimeoutS * 1000, log);
     results.push(r);
     if (c.id === 'broad' && r.ok) {
-      // The broad scan's answer, checked once outside the timing.
-      const counted = await run(`${c.cmd} | wc -l`, { timeoutMs: args.caseTimeoutS * 1000 });
-      if (Number(counted.stdout.trim()) !== m.writeEvents) {
+      // The broad scan's answer (and its output's digest), taken once outside the timing.
+      const counted = await run(`${c.cmd} | node ${join(here, 'digest.js')}`, { timeoutMs: args.caseTimeoutS * 1000 });
+      const [lines, md5] = counted.stdout.trim().split(' ');
+      if (md5) r.outputMd5 = md5;
+      if (Number(lines) !== m.writeEvents) {
         r.ok = false;
-        r.note = `printed ${counted.stdout.trim()} write events, corpus has ${m.writeEvents}`;
+        r.note = `printed ${lines} write events, corpus has ${m.writeEvents}`;
       }
     }
+  }
+  // Output is the same bytes whatever the thread count.
+  const [one, many] = [results.find((r) => r.id === 'needle-1'), results.find((r) => r.id === 'needle')];
+  if (one?.ok && many?.outputMd5 && one.outputMd5 !== many.outputMd5) {
+    one.ok = false;
+    one.note = 'printed other bytes than with the default threads';
   }
   crossCheck(results, 'fd', 'duck-fd');
   crossCheck(results, 'activity', 'duck-activity');
