@@ -100,6 +100,17 @@ export interface CaseResult {
   outputMd5?: string;
 }
 
+/** A small-input case: CPU per run (GNU time), the output's digest of the first run. */
+export interface SmallResult {
+  id: 'node' | 'version' | 'help' | 'demo' | 'demo-1';
+  name: string;
+  cpuMs: number[];
+  wallMs: number[];
+  md5?: string;
+  ok: boolean;
+  note: string;
+}
+
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export interface CaseSpec {
