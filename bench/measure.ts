@@ -19,6 +19,22 @@ export interface RunResult {
 }
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Process groups of the cases running now: an interrupted bench ends them too (they are not in its group). */
+const running = new Set<number>();
+const killGroup = (pid: number) => {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const pid of running) killGroup(pid);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 export const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
@@ -34,14 +50,11 @@ export function run(cmd: string, opts: { stdoutTo?: string; timeoutMs?: number }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    if (child.pid !== undefined) running.add(child.pid);
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
-          try {
-            process.kill(-child.pid!, 'SIGKILL');
-          } catch {
-            // already gone
-          }
+          killGroup(child.pid!);
         }, opts.timeoutMs)
       : undefined;
     child.stdout?.on('data', (d: Buffer) => out.push(d));
@@ -49,6 +62,7 @@ export function run(cmd: string, opts: { stdoutTo?: string; timeoutMs?: number }
     child.on('error', reject);
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       const wallMs = performance.now() - t0;
       if (outFd !== undefined) closeSync(outFd);
       let stderr = Buffer.concat(err).toString();
