@@ -1,7 +1,7 @@
 import type { CloudTrailEvent, JsonObject, UserIdentity } from '../src/cloudtrail/event.js';
 import { stsExpiration } from '../test/helpers/scenario.js';
 import { assumedRole, iamUser, makeEvent, roleId } from '../test/helpers/trail-builder.js';
-import { ensureCorpusOf, isoSeconds, pick, rng, SLOT_MS, type CorpusManifest, type CorpusSpec, type GenerateOptions } from './corpus-common.js';
+import { CORPUS_START, ensureCorpusOf, isoSeconds, pick, rng, SLOT_MS, type CorpusManifest, type CorpusSpec, type GenerateOptions } from './corpus-common.js';
 
 /**
  * The realistic bench corpus: as hard to read as a real trail. Real trails measured for issue #19 (3,373 files,
@@ -88,13 +88,12 @@ function pools() {
       next: 0,
     };
     // Sessions issued before the corpus begins: used, but their issuing call is not in the trail (as in any window).
-    for (let s = 0; s < 300; s++) addSession(r, account, CORPUS_EPOCH - int(r, 3_000_000));
+    for (let s = 0; s < 300; s++) addSession(r, account, CORPUS_START - int(r, 3_000_000));
     return account;
   });
   return { ips, agents, accounts };
 }
 
-const CORPUS_EPOCH = Date.parse('2026-03-01T00:00:00Z');
 
 function sessionName(r: () => number): string {
   const k = int(r, 5);

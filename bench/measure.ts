@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { CorpusKind } from './corpus-common.js';
@@ -10,12 +11,30 @@ export interface RunResult {
   cpuMs?: number;
   peakRssKb?: number;
   stdout: string;
+  /** md5 of the bytes written to stdout (when it was not redirected). */
+  stdoutMd5?: string;
   stderr: string;
   code: number;
   timedOut: boolean;
 }
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Process groups of the cases running now: an interrupted bench ends them too (they are not in its group). */
+const running = new Set<number>();
+const killGroup = (pid: number) => {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const pid of running) killGroup(pid);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 export const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
@@ -31,14 +50,11 @@ export function run(cmd: string, opts: { stdoutTo?: string; timeoutMs?: number }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    if (child.pid !== undefined) running.add(child.pid);
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
-          try {
-            process.kill(-child.pid!, 'SIGKILL');
-          } catch {
-            // already gone
-          }
+          killGroup(child.pid!);
         }, opts.timeoutMs)
       : undefined;
     child.stdout?.on('data', (d: Buffer) => out.push(d));
@@ -46,6 +62,7 @@ export function run(cmd: string, opts: { stdoutTo?: string; timeoutMs?: number }
     child.on('error', reject);
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       const wallMs = performance.now() - t0;
       if (outFd !== undefined) closeSync(outFd);
       let stderr = Buffer.concat(err).toString();
@@ -57,9 +74,11 @@ export function run(cmd: string, opts: { stdoutTo?: string; timeoutMs?: number }
         cpuMs = (Number(m[2]) + Number(m[3])) * 1000;
         stderr = stderr.slice(0, m.index);
       }
+      const bytes = Buffer.concat(out);
       resolveRun({
         wallMs,
-        stdout: Buffer.concat(out).toString(),
+        stdout: bytes.toString(),
+        ...(outFd === undefined ? { stdoutMd5: createHash('md5').update(bytes).digest('hex') } : {}),
         stderr,
         code: code ?? 1,
         timedOut,
@@ -91,6 +110,19 @@ export interface CaseResult {
   note: string;
   /** The answer in a canonical form, to compare tools with each other. */
   answer?: string;
+  /** md5 of the first run's output: ctrail's bytes must not change with its speed. */
+  outputMd5?: string;
+}
+
+/** A small-input case: CPU per run (GNU time), the output's digest of the first run. */
+export interface SmallResult {
+  id: 'node' | 'version' | 'help' | 'demo' | 'demo-1';
+  name: string;
+  cpuMs: number[];
+  wallMs: number[];
+  md5?: string;
+  ok: boolean;
+  note: string;
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -114,6 +146,7 @@ export async function timeCase(corpus: CorpusKind, c: CaseSpec, runs: number, ti
   let rss = 0;
   let problem: string | undefined;
   let answer: string | undefined;
+  let outputMd5: string | undefined;
   let timedOut = false;
   const load = loadavg()[0]!;
   for (let i = 0; i < runs; i++) {
@@ -126,6 +159,7 @@ export async function timeCase(corpus: CorpusKind, c: CaseSpec, runs: number, ti
     walls.push(r.wallMs);
     if (r.cpuMs !== undefined) cpus.push(r.cpuMs);
     rss = Math.max(rss, r.peakRssKb ?? 0);
+    outputMd5 ??= r.stdoutMd5;
     if (r.code !== 0) problem = `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`;
     else if (!problem) {
       const v = c.check(r);
@@ -151,5 +185,6 @@ export async function timeCase(corpus: CorpusKind, c: CaseSpec, runs: number, ti
     timedOut,
     note: timedOut ? `timed out after ${(timeoutMs / 1000).toFixed(0)} s` : (problem ?? ''),
     ...(answer !== undefined ? { answer } : {}),
+    ...(outputMd5 !== undefined ? { outputMd5 } : {}),
   };
 }

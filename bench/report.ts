@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import type { CorpusKind, CorpusManifest } from './corpus-common.js';
-import { median, type CaseResult } from './measure.js';
+import { median, type CaseResult, type SmallResult } from './measure.js';
 
 /**
  * The bench's report: a table per corpus, the issue's targets for both corpora side by side, and the index
@@ -98,7 +98,7 @@ function targetRows(byCorpus: Array<{ kind: CorpusKind; m: CorpusManifest; resul
   return lines;
 }
 
-export function renderRun(info: RunInfo, results: CaseResult[]): { markdown: string; terminal: string } {
+export function renderRun(info: RunInfo, results: CaseResult[], small: SmallResult[] = []): { markdown: string; terminal: string } {
   const byCorpus = info.corpora.map((c) => ({ ...c, results: results.filter((r) => r.corpus === c.kind) }));
   const cores = availableParallelism();
   const busy = isBusy(info.load[0]);
@@ -124,15 +124,61 @@ export function renderRun(info: RunInfo, results: CaseResult[]): { markdown: str
       '',
       `${c.m.files.length.toLocaleString('en-US')} files, ${c.m.events.toLocaleString('en-US')} events (${(c.m.events / c.m.files.length).toFixed(0)} a file), ` +
         `${(c.m.uncompressedBytes / 1e6).toFixed(0)} MB uncompressed, ${(c.m.compressedBytes / 1e6).toFixed(1)} MB gzip (${(c.m.uncompressedBytes / c.m.compressedBytes).toFixed(1)}:1); ` +
-        `planted: ${c.m.deletions.length} deletions of the table behind 1–4 AssumeRole hops, a closure of ${c.m.closure.sessions.toLocaleString('en-US')} sessions ${c.m.closure.depth} levels deep (fan-out ${c.m.closure.fanOut}, ${c.m.closure.eventIds.length.toLocaleString('en-US')} events).`,
+        `planted: ${c.m.deletions.length} deletions of \`orders-prod\` behind ${c.m.deletions.map((d) => d.chain.length).join(', ')} AssumeRole hops, a closure of ${c.m.closure.sessions.toLocaleString('en-US')} sessions ${c.m.closure.depth} levels deep (fan-out ${c.m.closure.fanOut}, ${c.m.closure.eventIds.length.toLocaleString('en-US')} events).`,
       '',
       ...corpusTable(c.results, c.m),
       '',
     );
   }
+  const smallLines = smallTable(small);
+  if (smallLines.length) out.push('## Small inputs', '', ...smallLines, '');
+  const digests = results.filter((r) => r.name.startsWith('ctrail') && r.outputMd5);
+  if (digests.length) {
+    out.push(
+      '## Output digests',
+      '',
+      'md5 of each ctrail case\'s standard output, to show that a change made ctrail faster without changing a byte of what it prints. ' +
+        '`events` prints the records as they are; `find-deletion`, `activity` and `validate` also name files, so their digests compare only between runs from the same checkout folder.',
+      '',
+      '| corpus | case | md5 |',
+      '|---|---|---|',
+      ...digests.map((r) => `| ${r.corpus} | ${cell(r.name)} | \`${r.outputMd5}\` |`),
+      '',
+    );
+  }
   out.push('Where the time goes, what was tried and what stands in the way of the unmet targets: [`bench/PROFILE.md`](../PROFILE.md).', '');
-  const terminal = byCorpus.map((c) => [`${c.kind}:`, ...corpusTable(c.results, c.m)].join('\n')).join('\n\n') + '\n\n' + targetRows(byCorpus).join('\n');
+  const terminal = [...byCorpus.map((c) => [`${c.kind}:`, ...corpusTable(c.results, c.m)].join('\n')), targetRows(byCorpus).join('\n'), smallLines.join('\n')].join('\n\n');
   return { markdown: out.join('\n'), terminal };
+}
+
+/**
+ * Issue #19's small-input targets, as read here: with default threads the demo trail costs at most its
+ * one-thread CPU plus 0.3 × a bare Node start (so one small file never pays for spawning workers), and
+ * `--version` / `--help` at most 1.3 × a bare Node start (they load no command code).
+ */
+function smallTable(small: SmallResult[]): string[] {
+  if (!small.length) return [];
+  const cpu = (id: SmallResult['id']) => {
+    const r = small.find((x) => x.id === id);
+    return r?.ok && r.cpuMs.length ? median(r.cpuMs) : undefined;
+  };
+  const lines = ['| command | median CPU (user+sys) | median wall | runs | answer |', '|---|---:|---:|---:|---|'];
+  for (const r of small) {
+    lines.push(`| ${r.name} | ${r.cpuMs.length ? fmtS(median(r.cpuMs)) : '–'} | ${r.wallMs.length ? fmtS(median(r.wallMs)) : '–'} | ${r.wallMs.length} | ${r.ok ? (r.id === 'demo-1' ? 'same bytes as default threads' : 'ran') : `**WRONG**: ${r.note}`} |`);
+  }
+  const node = cpu('node');
+  const verdict = (x: number | undefined, bound: number | undefined, what: string) =>
+    x === undefined || bound === undefined ? `- ${what}: not measured` : `- ${what}: ${fmtS(x)} against ${fmtS(bound)} → ${x <= bound ? '**met**' : '**not met**'}`;
+  const demo1 = cpu('demo-1');
+  lines.push(
+    '',
+    verdict(cpu('demo'), demo1 !== undefined && node !== undefined ? demo1 + 0.3 * node : undefined, 'demo trail, default threads ≤ its --threads 1 CPU + 0.3 × node -e 0'),
+    verdict(cpu('version'), node !== undefined ? 1.3 * node : undefined, '--version ≤ 1.3 × node -e 0'),
+    verdict(cpu('help'), node !== undefined ? 1.3 * node : undefined, '--help ≤ 1.3 × node -e 0'),
+    '',
+    'CPU comes from GNU time in 10 ms steps: on a busy machine these few-hundred-millisecond figures are coarse.',
+  );
+  return lines;
 }
 
 /** `bench/runs/<YYYY-MM-DD>-<size>.md`; a second run of the same size on the same day gets its time too. */

@@ -8,7 +8,7 @@ import { ensureCorpus } from './corpus.js';
 import { CORPUS_KINDS, trailDir, type CorpusKind, type CorpusManifest } from './corpus-common.js';
 import { ensureRealisticCorpus } from './corpus-real.js';
 import { ensureDuckdb } from './duckdb-pkg.js';
-import { run, timeCase, type CaseResult, type CaseSpec } from './measure.js';
+import { median, run, timeCase, type CaseResult, type CaseSpec, type SmallResult } from './measure.js';
 import { isBusy, renderRun, runFilePath, writeResultsIndex } from './report.js';
 import { ensureSignedCopy } from './signed.js';
 
@@ -114,13 +114,21 @@ async function measureCorpus(args: Args, kind: CorpusKind): Promise<{ m: CorpusM
     const r = await timeCase(kind, c, args.runs, args.caseTimeoutS * 1000, log);
     results.push(r);
     if (c.id === 'broad' && r.ok) {
-      // The broad scan's answer, checked once outside the timing.
-      const counted = await run(`${c.cmd} | wc -l`, { timeoutMs: args.caseTimeoutS * 1000 });
-      if (Number(counted.stdout.trim()) !== m.writeEvents) {
+      // The broad scan's answer (and its output's digest), taken once outside the timing.
+      const counted = await run(`${c.cmd} | node ${join(here, 'digest.js')}`, { timeoutMs: args.caseTimeoutS * 1000 });
+      const [lines, md5] = counted.stdout.trim().split(' ');
+      if (md5) r.outputMd5 = md5;
+      if (Number(lines) !== m.writeEvents) {
         r.ok = false;
-        r.note = `printed ${counted.stdout.trim()} write events, corpus has ${m.writeEvents}`;
+        r.note = `printed ${lines} write events, corpus has ${m.writeEvents}`;
       }
     }
+  }
+  // Output is the same bytes whatever the thread count.
+  const [one, many] = [results.find((r) => r.id === 'needle-1'), results.find((r) => r.id === 'needle')];
+  if (one?.ok && many?.outputMd5 && one.outputMd5 !== many.outputMd5) {
+    one.ok = false;
+    one.note = 'printed other bytes than with the default threads';
   }
   crossCheck(results, 'fd', 'duck-fd');
   crossCheck(results, 'activity', 'duck-activity');
@@ -185,6 +193,44 @@ function singleBigFile(m: CorpusManifest, trail: string, bytes: number): Buffer 
   return gzipSync(Buffer.concat(parts), { level: 1 });
 }
 
+/**
+ * Small inputs (issue #19): what one small file costs against a bare Node start. CPU, not wall time, because
+ * spawning idle worker threads costs CPU first. The demo trail's output must be the same bytes on one thread.
+ */
+async function measureSmall(args: Args): Promise<SmallResult[]> {
+  const demo = join(repo, 'fixtures', 'demo');
+  const cmds: Array<[SmallResult['id'], string, string]> = [
+    ['node', 'node -e 0', 'node -e 0'],
+    ['version', 'ctrail --version', `node ${ctrail} --version`],
+    ['help', 'ctrail --help', `node ${ctrail} --help`],
+    ['demo', 'ctrail events fixtures/demo -o ndjson', `node ${ctrail} events ${demo} -o ndjson`],
+    ['demo-1', 'ctrail events fixtures/demo -o ndjson --threads 1', `node ${ctrail} events ${demo} -o ndjson --threads 1`],
+  ];
+  const out: SmallResult[] = [];
+  for (const [id, name, cmd] of cmds) {
+    const r: SmallResult = { id, name, cpuMs: [], wallMs: [], ok: true, note: '' };
+    for (let i = 0; i < (args.quick ? 3 : 10); i++) {
+      const x = await run(cmd, { timeoutMs: args.caseTimeoutS * 1000 });
+      if (x.timedOut || x.code !== 0) {
+        r.ok = false;
+        r.note = x.timedOut ? 'timed out' : `exit ${x.code}`;
+        break;
+      }
+      r.wallMs.push(x.wallMs);
+      if (x.cpuMs !== undefined) r.cpuMs.push(x.cpuMs);
+      r.md5 ??= x.stdoutMd5;
+    }
+    log(`  small inputs: ${name}: ${r.ok ? `${r.cpuMs.length ? (median(r.cpuMs) / 1000).toFixed(2) : '?'} s CPU` : r.note}`);
+    out.push(r);
+  }
+  const [demo1, demoN] = [out.find((r) => r.id === 'demo-1'), out.find((r) => r.id === 'demo')];
+  if (demo1?.ok && demoN?.ok && demo1.md5 !== demoN.md5) {
+    demo1.ok = false;
+    demo1.note = 'printed other bytes than with the default threads';
+  }
+  return out;
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const loadAtStart = loadavg()[0]!;
@@ -196,7 +242,8 @@ async function main(): Promise<number> {
     corpora.push({ kind, m: c.m });
     results.push(...c.results);
   }
-  const report = renderRun({ sizeLabel: args.sizeLabel, runs: args.runs, caseTimeoutS: args.caseTimeoutS, load: [loadAtStart, loadavg()[0]!], corpora }, results);
+  const small = await measureSmall(args);
+  const report = renderRun({ sizeLabel: args.sizeLabel, runs: args.runs, caseTimeoutS: args.caseTimeoutS, load: [loadAtStart, loadavg()[0]!], corpora }, results, small);
   process.stdout.write(report.terminal + '\n');
   let out = args.out;
   if (!out && args.quick) out = join(benchDir, '.work', 'RESULTS-quick.md');
@@ -207,9 +254,10 @@ async function main(): Promise<number> {
   writeFileSync(out, report.markdown);
   log(`bench: wrote ${out}`);
   if (!args.out && !args.quick) log(`bench: wrote ${writeResultsIndex(benchDir)}`);
-  const wrong = results.filter((r) => !r.ok && !r.timedOut);
+  for (const w of small.filter((r) => !r.ok)) log(`bench: WRONG: small inputs: ${w.name}: ${w.note}`);
+  const wrong = [...results.filter((r) => !r.ok && !r.timedOut), ...small.filter((r) => !r.ok)];
   const timedOut = results.filter((r) => r.timedOut);
-  for (const w of wrong) log(`bench: WRONG ANSWER: ${w.corpus}: ${w.name}: ${w.note}`);
+  for (const w of results.filter((r) => !r.ok && !r.timedOut)) log(`bench: WRONG ANSWER: ${w.corpus}: ${w.name}: ${w.note}`);
   for (const t of timedOut) log(`bench: TIMED OUT: ${t.corpus}: ${t.name}: ${t.note}${args.quick ? ' (its answer is unchecked)' : ''}`);
   // In the quick run (CI) a timed-out case is an unchecked answer; in a full run it is a reported figure.
   return wrong.length || (args.quick && timedOut.length) ? 1 : 0;
