@@ -212,7 +212,7 @@ export class ScanPlan {
         dedup: request.dedup ?? this.raw.dedup !== false,
         ...(offload ? { offload } : {}),
       },
-      { problem: this.reportProblem, skipped: this.skipped, empty: this.empty, progress: this.progress },
+      { problem: this.reportProblem, skipped: this.skipped, empty: this.empty, notice: this.notice, progress: this.progress },
       this.controller.signal,
     );
     if (this.raw.verbose) this.reportThreads(request.label, this.progress.unitsDone - before.done, this.progress.unitsHere - before.here, offload);
