@@ -56,7 +56,7 @@ export function addAwsOptions(cmd: Command): Command {
 export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('-j, --jobs <n>', 'inputs read at once (default: 4 per core, at least 512 per worker thread for local files, 16 otherwise)')
-    .option('--threads <n>', 'worker threads that decompress and search (default: one per core; 1 searches on the main thread)')
+    .option('--threads <n>', 'worker threads that decompress and search (default: one per core, or the main thread alone for local inputs of at most 4 MiB; 1 searches on the main thread)')
     .option('-v, --verbose', 'say which inputs were skipped on purpose (digests, other products), and how many each thread searched')
     .option('-q, --quiet', 'no progress line');
 }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { setMaxListeners } from 'node:events';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError, type InputProblem } from '../errors.js';
 import { compileRecipe, type MatcherRecipe } from '../filter/recipe.js';
 import { offloadDepth, workerOffload, type WorkerOffload } from '../workers/offload.js';
@@ -14,6 +16,42 @@ import { ApiProgressBoard } from '../output/api-progress.js';
 import type { ScanScope, Source } from '../source/types.js';
 import { awsOptionsFrom, filterSpecFrom, jobsFrom, threadsFrom, type RawScanOptions } from './options.js';
 import { formatProblem, type CliIO } from './io.js';
+
+/**
+ * Below this many bytes of input as stored (compressed), a scan without --threads runs on the main thread:
+ * starting worker threads (each loads the modules and compiles the recipe) costs more CPU than they save,
+ * and on small inputs more time too. The crossover was measured on 2 cores (bench/PROFILE.md, section 7).
+ */
+export const SMALL_INPUT_BYTES = 4 * 1024 * 1024;
+/** Entries and depth looked at to size a local source before giving up (it then counts as large). */
+const SIZING_ENTRIES = 4096;
+const SIZING_DEPTH = 32;
+
+/** Whether a source argument names a local path (not stdin, S3, an API scheme; a Windows drive is local). */
+const isLocalArg = (a: string) => a !== '-' && (!/^[a-z][a-z0-9+-]*:/i.test(a) || /^[a-z]:[\\/]/i.test(a));
+
+/**
+ * Bytes stored under a local path, counted until they pass `limit`; Infinity past the limit, past the
+ * entry or depth budget, or when the path cannot be read as it is (a glob, a missing file: the scan
+ * reports those itself). Bounded whatever the folder holds, so sizing never costs more than a listing.
+ */
+export function localInputBytes(path: string, limit: number): number {
+  let total = 0;
+  let entries = 0;
+  const visit = (p: string, depth: number): boolean => {
+    if (++entries > SIZING_ENTRIES || depth > SIZING_DEPTH) return false;
+    try {
+      const st = statSync(p);
+      if (st.isFile()) return (total += st.size) <= limit;
+      if (!st.isDirectory()) return true;
+      for (const name of readdirSync(p)) if (!visit(join(p, name), depth + 1)) return false;
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return visit(path, 0) ? total : Infinity;
+}
 
 /**
  * One scan: what to look for, as the plain data every thread compiles the same way, and where. Sources and
@@ -46,6 +84,8 @@ export class ScanPlan {
   private progressLine: ProgressLine | undefined;
   private readonly jobs: number;
   private readonly threads: number;
+  /** Bytes each source holds as stored, when it is local and small enough to count (else Infinity). */
+  private readonly storedBytes = new Map<Source, number>();
   private readonly resolveCtx: ResolveContext;
   private readonly apiBoard = new ApiProgressBoard();
   private readonly noticed = new Set<string>();
@@ -70,14 +110,31 @@ export class ScanPlan {
       if (io.stdinIsTTY) throw new UsageError('no sources given (a path, s3://bucket/prefix, history:, logs:, or - for stdin)');
       sourceArgs = ['-'];
     }
-    this.sources = sourceArgs.map((a) => resolveSource(a, this.resolveCtx));
-    this.localOnly = sourceArgs.every((a) => a !== '-' && (!/^[a-z][a-z0-9+-]*:/i.test(a) || /^[a-z]:[\\/]/i.test(a)));
+    this.sources = this.resolveAll(sourceArgs);
+    this.localOnly = sourceArgs.every(isLocalArg);
     this.scope = scopeFrom(this.spec);
   }
 
   /** Sources given to a secondary option (e.g. --identity-source), resolved the same way. */
   resolveExtra(args: string[]): Source[] {
-    return args.map((a) => resolveSource(a, this.resolveCtx));
+    return this.resolveAll(args);
+  }
+
+  private resolveAll(args: string[]): Source[] {
+    return args.map((a) => {
+      const source = resolveSource(a, this.resolveCtx);
+      // Only without --threads: the count is needed to choose the threads, not otherwise.
+      if (this.raw.threads === undefined) this.storedBytes.set(source, isLocalArg(a) ? localInputBytes(a, SMALL_INPUT_BYTES) : Infinity);
+      return source;
+    });
+  }
+
+  /** Threads for a scan of these sources: --threads when given, else one for small local inputs, else one per core. */
+  private threadsFor(sources: readonly Source[]): number {
+    if (this.raw.threads !== undefined) return this.threads;
+    let total = 0;
+    for (const s of sources) total += this.storedBytes.get(s) ?? Infinity;
+    return total <= SMALL_INPUT_BYTES ? 1 : this.threads;
   }
 
   private readonly reported = new Set<string>();
@@ -142,7 +199,8 @@ export class ScanPlan {
       this.progressLine = new ProgressLine(this.progress, this.io.stderr, 250, () => this.apiBoard.summary());
       this.progressLine.start();
     }
-    const offload = this.threads > 1 ? workerOffload({ threads: this.threads, recipe: request.recipe }) : undefined;
+    const threads = this.threadsFor(request.sources ?? this.sources);
+    const offload = threads > 1 ? workerOffload({ threads, recipe: request.recipe }) : undefined;
     const ownLocal = request.sources === undefined && this.localOnly;
     const before = { done: this.progress.unitsDone, here: this.progress.unitsHere };
     yield* run(
@@ -150,11 +208,11 @@ export class ScanPlan {
         sources: request.sources ?? this.sources,
         scope: request.scope ?? this.scope,
         matcher,
-        jobs: offload && this.raw.jobs === undefined ? Math.max(this.jobs, offloadDepth(this.threads, ownLocal)) : this.jobs,
+        jobs: offload && this.raw.jobs === undefined ? Math.max(this.jobs, offloadDepth(threads, ownLocal)) : this.jobs,
         dedup: request.dedup ?? this.raw.dedup !== false,
         ...(offload ? { offload } : {}),
       },
-      { problem: this.reportProblem, skipped: this.skipped, empty: this.empty, progress: this.progress },
+      { problem: this.reportProblem, skipped: this.skipped, empty: this.empty, notice: this.notice, progress: this.progress },
       this.controller.signal,
     );
     if (this.raw.verbose) this.reportThreads(request.label, this.progress.unitsDone - before.done, this.progress.unitsHere - before.here, offload);

@@ -31,3 +31,39 @@ test('IDs that differ in one bit of any word are different', () => {
   }
   assert.equal(ids.add(base), false);
 });
+
+test('memory is bounded: two generations; a repeat within one generation of IDs is always dropped, one further back is let through and counted', () => {
+  const generation = 100;
+  const ids = new EventIdSet(generation);
+  const pool = Array.from({ length: 1000 }, (_, i) => (i % 7 === 0 ? `other-${i}` : randomUUID()));
+  for (const id of pool) assert.equal(ids.add(id), true);
+  assert.ok(ids.size <= 2 * generation, `${ids.size} held`);
+  assert.equal(ids.forgotten + ids.size, pool.length);
+  // The last `generation` IDs are always held, whatever their shape.
+  for (const id of pool.slice(-generation)) assert.equal(ids.add(id), false, id);
+  // The first ones were forgotten: a repeat is printed again (and remembered anew).
+  assert.equal(ids.add(pool[0]!), true);
+  assert.equal(ids.add(pool[0]!), false);
+  assert.equal(ids.add(pool[7]!), true, 'a forgotten non-UUID ID too');
+});
+
+test('with repeats never further apart than a generation, the bounded set answers exactly as an unbounded Set', () => {
+  const generation = 64;
+  const ids = new EventIdSet(generation);
+  const reference = new Set<string>();
+  const recent: string[] = [];
+  let seed = 5;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x80000000);
+  for (let i = 0; i < 20_000; i++) {
+    // A repeat of one of the last `generation` distinct IDs, or a new one.
+    const id = recent.length && rand() < 0.3 ? recent[Math.floor(rand() * recent.length)]! : rand() < 0.1 ? `id-${i}` : randomUUID();
+    const fresh = !reference.has(id);
+    reference.add(id);
+    assert.equal(ids.add(id), fresh, `${i}: ${id}`);
+    if (fresh) {
+      recent.push(id);
+      if (recent.length > generation) recent.shift();
+    }
+  }
+  assert.ok(ids.forgotten > 0);
+});

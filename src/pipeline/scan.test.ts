@@ -93,6 +93,26 @@ test('dedup keeps the first delivery of an eventID across inputs; records withou
   assert.equal(all.hits.length, 5);
 });
 
+test('dedup memory is bounded: a repeat beyond a generation of IDs is printed again, and one notice says how many were forgotten', async () => {
+  const id = (i: number) => `0000000${i % 10}-aaaa-4bbb-8ccc-${String(i).padStart(12, '0')}`;
+  // Inputs of 4 events each; the second delivery of input 0 comes 20 IDs later, that of input 4 right after it.
+  const body = (k: number) => file(...[0, 1, 2, 3].map((j) => event('PutItem', id(k * 4 + j))));
+  const items = [0, 1, 2, 3, 4, 4, 0].map((k, n) => ({ unit: unit(`i${n}-${k}`, body(k)) }));
+  const notices: string[] = [];
+  const hits: ScanHit[] = [];
+  const scan = resolved([source('s', items)], { dedup: true, dedupGeneration: 8, jobs: 1 });
+  for await (const hit of scanEvents(scan, { problem: () => assert.fail('no problem'), notice: (m) => notices.push(m) })) hits.push(hit);
+  const sources = hits.map((h) => h.source);
+  assert.equal(sources.filter((s) => s === 'i5-4').length, 0, 'a close repeat is dropped');
+  assert.equal(sources.filter((s) => s === 'i6-0').length, 4, 'a repeat 20 IDs back is printed again');
+  assert.equal(notices.length, 1);
+  assert.match(notices[0]!, /^deduplication memory exceeded: \d+ of the oldest eventIDs were forgotten/);
+  // Without the bound being reached, no notice.
+  const quiet: string[] = [];
+  for await (const _ of scanEvents(resolved([source('s', items.slice(0, 2))], { dedup: true, dedupGeneration: 8 }), { problem: () => undefined, notice: (m) => quiet.push(m) })) void _;
+  assert.deepEqual(quiet, []);
+});
+
 test('a broken input is one problem naming what was read before it; the other inputs are unaffected', async () => {
   const many = Array.from({ length: 400 }, (_, i) => event('PutItem', `p${i}`));
   const broken = Buffer.from(JSON.stringify({ Records: many }));

@@ -21,6 +21,8 @@ export interface ResolvedScan {
   jobs: number;
   /** Drop repeated deliveries of the same eventID among matched events. */
   dedup: boolean;
+  /** IDs per generation of the dedup memory (EventIdSet; tests make it small). */
+  dedupGeneration?: number;
   /**
    * Where inputs may be searched instead of this thread (worker threads). It must search with a matcher
    * equal to `matcher`; the pipeline closes it when the scan ends.
@@ -74,6 +76,8 @@ export interface ScanHooks {
   progress?: ScanProgress;
   /** A source listed no input at all: `detail` says what was looked at, e.g. "listed 3 prefixes". */
   empty?(source: string, detail: string): void;
+  /** Something the user should know that is no problem with an input (the exit code does not change). */
+  notice?(message: string): void;
 }
 
 export function newProgress(): ScanProgress {
@@ -126,12 +130,16 @@ export async function* scanEventBatches(scan: ResolvedScan, hooks: ScanHooks, si
     progress.listingDone = true;
   }
 
-  const seen = scan.dedup ? new EventIdSet() : undefined;
+  const seen = scan.dedup ? new EventIdSet(scan.dedupGeneration) : undefined;
   try {
     for await (const batch of orderedMerge(producers(), Math.max(1, scan.jobs), { highWater: 64, weigh: batchBytes, maxBuffered: MAX_BUFFERED_HIT_BYTES })) {
       const kept = seen ? batch.filter((hit) => firstDelivery(hit, seen)) : batch;
       progress.matched += kept.length;
       if (kept.length) yield kept;
+    }
+    if (seen?.forgotten) {
+      const n = seen.forgotten.toLocaleString('en-US');
+      hooks.notice?.(`deduplication memory exceeded: ${n} of the oldest eventIDs were forgotten, so a repeated delivery of one of them, if any came later, was printed again (README, "Reliability")`);
     }
   } finally {
     await scan.offload?.close();

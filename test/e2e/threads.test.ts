@@ -175,3 +175,14 @@ test('--threads rejects nonsense', async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--threads 0: expected a whole number/);
 });
+
+test('threads follow the input size: a small input is searched on the main thread unless --threads says otherwise', async () => {
+  // The demo trail is 17 small files: starting worker threads would cost more than the whole search.
+  const demo = await runCli(['events', 'fixtures/demo', '--verbose', '-q', '-o', 'ndjson']);
+  assert.deepEqual(threadLines(demo.stderr), [{ label: '', inputs: 17, workers: [], here: 17 }]);
+  const forced = await runCli(['events', 'fixtures/demo', '--threads', '2', '--verbose', '-q', '-o', 'ndjson']);
+  const [line] = threadLines(forced.stderr);
+  assert.equal(line!.here, 0);
+  assert.equal(line!.workers.length, 2);
+  assert.equal(forced.stdout, demo.stdout);
+});
