@@ -1,10 +1,15 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { loadDuckdb } from '../../bench/duckdb-pkg.js';
 import { parseLogKey } from '../../src/cloudtrail/layout.js';
 import type { TrailFile } from '../helpers/trail-builder.js';
+import { folderSource } from '../../src/source/local.js';
+import { scanEvents } from '../../src/pipeline/scan.js';
+import type { RecordMatcher } from '../../src/records/matcher.js';
+import type { ScanScope } from '../../src/source/types.js';
 
 /**
  * A DuckDB stand-in for the Athena CloudTrail table: the documented columns (structs, arrays, JSON text),
@@ -153,3 +158,18 @@ export async function openCorpus(files: readonly TrailFile[], copyFrom: readonly
     (await conn.runAndReadAll(sql)).getRowObjects().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
   return { dir, size: lines.length, query, pathOf, close: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** `path|eventid` of every event a local scan with this matcher and scope finds. */
+export async function localHits(c: Corpus, matcher: RecordMatcher, scope: ScanScope): Promise<Set<string>> {
+  const out = new Set<string>();
+  for await (const hit of scanEvents({ sources: [folderSource(c.dir)], scope, matcher, jobs: 4, dedup: false }, { problem: (p) => assert.fail(`${p.source}: ${p.problem}`) })) {
+    out.add(`${c.pathOf(resolve(hit.source.split('/').join(sep)))}|${String(hit.event.eventID)}`);
+  }
+  return out;
+}
+
+export async function candidates(c: Corpus, sql: string): Promise<Set<string>> {
+  const rows = await c.query(sql);
+  return new Set(rows.map((r) => `${String(r.path)}|${String(r.eventid)}`));
+}
+

@@ -1,17 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve, sep } from 'node:path';
-import { openCorpus, type Corpus } from './duckdb-corpus.js';
+import { candidates, localHits, openCorpus, type Corpus } from './duckdb-corpus.js';
 import { corpusFiles, DEMO_TRAIL } from './corpus-files.js';
 import { eventsPass } from '../../src/athena/passes.js';
 import { filterSpecFrom, type RawScanOptions } from '../../src/cli/options.js';
 import { scopeFrom } from '../../src/cli/scan-plan.js';
 import { compileFilters } from '../../src/filter/flags.js';
-import { folderSource } from '../../src/source/local.js';
-import { scanEvents } from '../../src/pipeline/scan.js';
 import type { FilterSpec } from '../../src/filter/spec.js';
-import type { RecordMatcher } from '../../src/records/matcher.js';
-import type { ScanScope } from '../../src/source/types.js';
 
 /**
  * The generated SQL's meaning, tested by running it: on DuckDB over a table with the Athena CloudTrail
@@ -26,20 +21,6 @@ before(async () => {
   corpus = await openCorpus(corpusFiles(), [DEMO_TRAIL]);
 });
 after(() => corpus?.close());
-
-/** `path|eventid` of every event a local scan with this matcher and scope finds. */
-export async function localHits(c: Corpus, matcher: RecordMatcher, scope: ScanScope): Promise<Set<string>> {
-  const out = new Set<string>();
-  for await (const hit of scanEvents({ sources: [folderSource(c.dir)], scope, matcher, jobs: 4, dedup: false }, { problem: (p) => assert.fail(`${p.source}: ${p.problem}`) })) {
-    out.add(`${c.pathOf(resolve(hit.source.split('/').join(sep)))}|${String(hit.event.eventID)}`);
-  }
-  return out;
-}
-
-export async function candidates(c: Corpus, sql: string): Promise<Set<string>> {
-  const rows = await c.query(sql);
-  return new Set(rows.map((r) => `${String(r.path)}|${String(r.eventid)}`));
-}
 
 function missing(local: Set<string>, cands: Set<string>): string[] {
   return [...local].filter((k) => !cands.has(k));
