@@ -54,7 +54,7 @@ async function issuingHolds(times: string[], scope: ForensicScope): Promise<void
   assert.ok(cands.size < corpus.size);
 }
 
-for (const [resource, type] of [['orders', undefined], ['i-0oddshape', undefined], ["odd/it's-bucket", 's3:bucket'], ['arn:aws:dynamodb:us-east-1:444455556666:table/orders', undefined]] as const) {
+for (const [resource, type] of [['orders', undefined], ['i-0oddshape', undefined], ["odd/it's-bucket", 's3:bucket'], ['arn:aws:dynamodb:us-east-1:444455556666:table/orders', undefined], ['arn:aws:backup:us-east-1:111122223333:recovery-point:db-nightly-2026-03-13', undefined]] as const) {
   test(`find-deletion ${resource}: pass 1 holds every deletion a local scan finds, pass 2 every issuing call it needs`, async () => {
     const query = parseResourceQuery(resource, type);
     const scope: ForensicScope = { start: new Date('2026-03-13T00:00:00Z'), end: new Date('2026-03-15T00:00:00Z') };
