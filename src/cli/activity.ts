@@ -47,7 +47,7 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
   const indexRecipe = activityIndexPart.recipe(target);
   const report = await collectActivity(
     target,
-    kept ? keptMatching(kept, indexRecipe) : sourced(scan.plan.scan({ recipe: indexRecipe, scope: indexScope, dedup: false })),
+    kept ? keptMatching(kept, indexRecipe) : scan.index(indexRecipe, indexScope),
     (recipe) => (kept ? keptMatching(kept, recipe) : scan.main(recipe)),
     {
       accept: scan.accept,
@@ -64,10 +64,6 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
     json: () => report.summary,
     rows: () => report.events,
   });
-}
-
-async function* sourced(hits: AsyncIterable<ScanHit>): AsyncIterable<SourcedEvent> {
-  for await (const hit of hits) yield { event: hit.event, source: hit.source };
 }
 
 /** The kept stdin records that a recipe's matcher accepts (the same matcher a scan would compile). */
