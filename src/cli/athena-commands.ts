@@ -7,8 +7,11 @@ import { activityEventPart, activityIndexPart, PERSISTENCE_EVENTS, type Activity
 import { parseActivityTarget, targetValue } from '../forensics/activity/target.js';
 import { parseResourceQuery } from '../forensics/resource.js';
 import { parseTraceTarget } from '../forensics/trace.js';
-import type { AthenaNarrowing } from './athena-engine.js';
-import type { Narrow } from './forensics-scan.js';
+import { athenaEngineFor, type AthenaNarrowing, type RawEngineOptions } from './athena-engine.js';
+import { parseLookBack, type Narrow, type RawForensicsOptions } from './forensics-scan.js';
+import type { RawScanOptions } from './options.js';
+import type { ScanPlan } from './scan-plan.js';
+import type { CliIO } from './io.js';
 
 /**
  * Each command's passes, from its own subject (the resource, the credential, <WHO>) and the same scope its
@@ -96,4 +99,21 @@ export function plannedPasses(command: AthenaCommand, subject: string | undefine
   }
   const issuing = issuingPass(ISSUING_EVENT_NAMES, widened, widened, o);
   return [firstPass(command, subject!, type, widened, o), { ...issuing, label: `${issuing.label} (shown over the whole window; at run time, only the look-back before pass 1's times, and skipped when pass 1 is empty)` }];
+}
+
+/**
+ * events and count: `{}` for a local run; with `--engine athena`, the objects the one query names, as the
+ * sources of the scan (a ScanRequest's `sources`).
+ */
+export async function scanSourcesFor(io: CliIO, raw: RawScanOptions & RawEngineOptions, sourceArgs: string[], plan: ScanPlan): Promise<{ sources?: Source[] }> {
+  const athena = athenaEngineFor(io, raw, sourceArgs, plan.controller.signal);
+  return athena ? { sources: await eventsSources(athena.engine, plan.spec, { table: athena.settings.table }) } : {};
+}
+
+/** find-deletion, trace and activity: for a plan, undefined for a local run, else the narrowing of its scans. */
+export const forensicNarrowFor = (io: CliIO, raw: RawForensicsOptions & RawEngineOptions, sourceArgs: string[], command: 'find-deletion' | 'trace' | 'activity', subject: string, type?: string) => (plan: ScanPlan): Narrow | undefined => {
+  const athena = athenaEngineFor(io, raw, sourceArgs, plan.controller.signal);
+  if (!athena) return undefined;
+  const o = { table: athena.settings.table };
+  return command === 'activity' ? activityNarrow(athena.engine, subject, o) : forensicNarrow(athena.engine, command, subject, type, parseLookBack(raw.lookBack), o);
 }

@@ -9,6 +9,7 @@ import type { Pass } from '../athena/passes.js';
 import type { TableRef } from '../athena/sql.js';
 import { awsOptionsFrom, type RawScanOptions } from './options.js';
 import type { CliIO } from './io.js';
+import { athenaClient, formatBytes, runAthenaQuery, type AthenaProgress } from '../athena/client.js';
 
 /**
  * `--engine athena` on events, count, find-deletion, trace and activity: the options, the checks, and the
@@ -137,11 +138,21 @@ export class AthenaNarrowing {
   }
 
   async pass(p: Pass, onRow?: (row: string[]) => void): Promise<number> {
+    // Ctrl-C during a query stops it on Athena too (the client stops what it started when its signal aborts).
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    this.signal.addEventListener('abort', abort);
+    process.once('SIGINT', abort);
     let rows = 0;
-    for await (const row of this.run(p.sql, this.signal)) {
-      rows++;
-      if (row[0] !== undefined) this.objects.add(row[0]);
-      onRow?.(row);
+    try {
+      for await (const row of this.run(`-- ctrail: ${p.label}\n${p.sql}`, stop.signal)) {
+        rows++;
+        if (row[0] !== undefined) this.objects.add(row[0]);
+        onRow?.(row);
+      }
+    } finally {
+      process.removeListener('SIGINT', abort);
+      this.signal.removeEventListener('abort', abort);
     }
     return rows;
   }
@@ -154,4 +165,37 @@ export class AthenaNarrowing {
     if (this.objects.count === 0) this.io.stderr.write(`ctrail: athena: no candidate events in ${neutralize('the table')}\n`);
     return this.objects.sources();
   }
+}
+
+/**
+ * The engine of a command run: undefined for `--engine local`; for `--engine athena`, the request is
+ * checked (one line and exit 2 for what Athena cannot serve) and queries run through the Athena client,
+ * with their state, data scanned and cost on stderr.
+ */
+export function athenaEngineFor(io: CliIO, raw: RawScanOptions & RawEngineOptions, sourceArgs: readonly string[], signal: AbortSignal): { engine: AthenaNarrowing; settings: EngineSettings } | undefined {
+  if ((raw.engine ?? 'local') === 'local') {
+    for (const flag of ['database', 'table', 'workgroup', 'outputLocation', 'maxScanGb'] as const) {
+      if (raw[flag] !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to --engine athena only`);
+    }
+    return undefined;
+  }
+  checkAthenaRequest(sourceArgs, raw);
+  const settings = engineSettingsFrom(raw);
+  const aws = awsOptionsFrom(raw);
+  let client: ReturnType<typeof athenaClient> | undefined;
+  const run: QueryRunner = (sql, querySignal) => {
+    client ??= athenaClient(aws);
+    let last = '';
+    const onProgress = (p: AthenaProgress) => {
+      if (raw.quiet || p.state === last) return;
+      last = p.state;
+      io.stderr.write(`ctrail: athena: ${neutralize(p.state)}, ${formatBytes(p.bytesScanned)} scanned ($${p.costUsd.toFixed(4)})\n`);
+    };
+    return runAthenaQuery(
+      client,
+      { sql, database: settings.table.database, ...(settings.workgroup ? { workgroup: settings.workgroup } : {}), ...(settings.outputLocation ? { outputLocation: settings.outputLocation } : {}), maxScanBytes: settings.maxScanBytes },
+      { signal: querySignal, onProgress },
+    );
+  };
+  return { engine: new AthenaNarrowing(io, run, sourceArgs, raw, signal), settings };
 }

@@ -58,6 +58,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     args: '[source]',
     load: () => import('./validate.js'),
   },
+  athena: {
+    summary: 'Amazon Athena as a second engine: `athena sql COMMAND …` prints the SQL that --engine athena runs',
+    args: '<subcommand>',
+    load: () => import('./athena.js'),
+  },
   mirror: {
     summary: "copy a trail's digests, log files, signatures and public keys for a window into a folder that `ctrail validate DIR` checks offline",
     args: '<source> <dir>',

@@ -12,6 +12,7 @@ import { PlaceEvidenceReader } from './evidence-reader.js';
 import type { CliIO } from './io.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, collectEach, outputOption, type RawScanOptions } from './options.js';
 import { ScanPlan } from './scan-plan.js';
+import { addEngineOptions } from './athena-engine.js';
 import { parseDuration } from './time.js';
 
 /** Options shared by find-deletion and trace, on top of every source, window, scope and filter option of `events`. */
@@ -21,7 +22,7 @@ export interface RawForensicsOptions extends RawScanOptions {
 }
 
 export function addForensicsOptions(cmd: Command): Command {
-  addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))));
+  addEngineOptions(addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd)))));
   return cmd
     .option('--identity-source <source>', "also read credential-issuing events (AssumeRole…) from this source: evidence kept outside the sources (another bucket, a management account's trail); repeatable", collectEach)
     .option('--look-back <duration>', 'how long before an action its issuing event may lie (e.g. 12h, 36h, 2d)', '36h')
@@ -61,9 +62,10 @@ export interface ForensicsScan {
  * incomplete chains name them (`evidence`). Duplicate deliveries are handled by the engines, which know
  * real logs reuse eventIDs.
  */
-export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensicsOptions, narrow?: Narrow): ForensicsScan {
+export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensicsOptions, narrowFor?: (plan: ScanPlan) => Narrow | undefined): ForensicsScan {
   const lookBackMs = parseLookBack(raw.lookBack);
   const plan = new ScanPlan(io, raw, sourceArgs);
+  const narrow = narrowFor?.(plan);
   const identitySources = raw.identitySource?.length ? plan.resolveExtra(raw.identitySource) : undefined;
   const flags = compileFilters(plan.spec);
   // The flags apply to the candidates only, never to issuing events: their hints cannot be pushed down.
