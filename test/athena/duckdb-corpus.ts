@@ -91,6 +91,8 @@ export interface CorpusRow {
 export interface Corpus {
   /** The trail on disk, for a local scan of the same objects. */
   dir: string;
+  /** Every log file under dir, with its key. */
+  files(): Array<{ key: string; path: string }>;
   /** Rows in the table. */
   size: number;
   /** Runs SQL and returns its rows as objects. */
@@ -114,7 +116,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** Writes `files` (and copies of `copyFrom` trails) into a temp trail and loads every record into DuckDB. */
-export async function openCorpus(files: readonly TrailFile[], copyFrom: readonly string[] = []): Promise<Corpus> {
+export async function openCorpus(files: readonly TrailFile[], copyFrom: readonly string[] = [], bucket = CORPUS_BUCKET): Promise<Corpus> {
   const dir = mkdtempSync(join(tmpdir(), 'ctrail-athena-'));
   for (const f of files) {
     const p = join(dir, ...f.key.split('/'));
@@ -128,7 +130,7 @@ export async function openCorpus(files: readonly TrailFile[], copyFrom: readonly
       writeFileSync(p, readFileSync(file));
     }
   }
-  const pathOf = (file: string) => `s3://${CORPUS_BUCKET}/${relative(dir, file).split(sep).join('/')}`;
+  const pathOf = (file: string) => `s3://${bucket}/${relative(dir, file).split(sep).join('/')}`;
   const lines: string[] = [];
   for (const file of filesUnder(dir)) {
     const key = relative(dir, file).split(sep).join('/');
@@ -156,7 +158,7 @@ export async function openCorpus(files: readonly TrailFile[], copyFrom: readonly
   rmSync(ndjson);
   const query = async (sql: string) =>
     (await conn.runAndReadAll(sql)).getRowObjects().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
-  return { dir, size: lines.length, query, pathOf, close: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, files: () => filesUnder(dir).map((path) => ({ path, key: relative(dir, path).split(sep).join('/') })), size: lines.length, query, pathOf, close: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** `path|eventid` of every event a local scan with this matcher and scope finds. */
