@@ -70,9 +70,13 @@ test('polls through QUEUED and RUNNING, then streams every row page by page with
   proxy.script({ steps: [{ state: 'QUEUED' }, { state: 'RUNNING', bytes: 1_000_000 }, { state: 'RUNNING', bytes: 2_500_000 }, { state: 'SUCCEEDED', bytes: 3_000_000 }] });
   proxy.pageSize = 3;
   const progress: AthenaProgress[] = [];
+  let columns: string[] = [];
   try {
-    const got = await collect(runAthenaQuery(client, query({ workgroup: 'with-output' }), { pollMs: 2, pageSize: 1000, onProgress: (p) => progress.push(p) }));
+    const got = await collect(
+      runAthenaQuery(client, query({ workgroup: 'with-output' }), { pollMs: 2, pageSize: 1000, onProgress: (p) => progress.push(p), onColumns: (c) => (columns = c) }),
+    );
     assert.deepEqual(got, rows);
+    assert.deepEqual(columns, ['path', 'eventid']);
   } finally {
     proxy.pageSize = 1000;
   }

@@ -41,6 +41,8 @@ export interface RunOptions {
   pollMs?: number;
   /** Rows asked for per GetQueryResults page (Athena's ceiling is 1000). */
   pageSize?: number;
+  /** Receives the column names (the header row), before the first data row. */
+  onColumns?: (names: string[]) => void;
 }
 
 /** Why a query gave no (or no whole) answer. Each kind is one line at the CLI edge, and exit 2. */
@@ -94,7 +96,10 @@ export async function* runAthenaQuery(client: AthenaClient, q: AthenaQuery, opts
   const started = Date.now();
   const signal = opts.signal;
   if (signal?.aborted) throw new AthenaQueryError('interrupted', 'Athena query not started: interrupted');
-  if (!q.outputLocation) await requireOutputLocation(client, q.workgroup, signal);
+  if (!q.outputLocation) {
+    const missing = await checkResultLocation(client, q.workgroup, undefined, signal);
+    if (missing) throw new AthenaQueryError('no-output-location', missing);
+  }
   let queryId: string;
   try {
     const out = await client.send(
@@ -189,6 +194,7 @@ async function* pages(client: AthenaClient, queryId: string, opts: RunOptions): 
     }
     const rows = page.ResultSet?.Rows ?? [];
     // For a SELECT, the first row of the first page holds the column names, not data.
+    if (first && rows[0]) opts.onColumns?.((rows[0].Data ?? []).map((d) => d.VarCharValue ?? ''));
     for (let i = first ? 1 : 0; i < rows.length; i++) {
       // NULL arrives as a datum without VarCharValue; the SQL ctrail writes never selects one where it matters.
       yield (rows[i]!.Data ?? []).map((d) => d.VarCharValue ?? '');
@@ -199,20 +205,28 @@ async function* pages(client: AthenaClient, queryId: string, opts: RunOptions): 
   } while (token);
 }
 
-async function requireOutputLocation(client: AthenaClient, workgroup: string | undefined, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Whether queries in this workgroup have somewhere to put their results: `--output-location`, the
+ * workgroup's own location, or results Athena manages. Undefined when they do; otherwise the sentence to say.
+ * A workgroup that does not exist is an error (AthenaQueryError), whatever else was given.
+ */
+export async function checkResultLocation(
+  client: AthenaClient,
+  workgroup: string | undefined,
+  outputLocation: string | undefined,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   const name = workgroup ?? 'primary';
   let config;
   try {
     const out = await client.send(new GetWorkGroupCommand({ WorkGroup: name }), signal ? { abortSignal: signal } : {});
-    config = out.WorkGroup?.Configuration;
+    if (!out.WorkGroup) throw new AthenaQueryError('api', `Athena workgroup ${oneLine(name)} does not exist`);
+    config = out.WorkGroup.Configuration;
   } catch (err) {
     throw apiError(err, 'GetWorkGroup', signal);
   }
-  if (config?.ResultConfiguration?.OutputLocation || config?.ManagedQueryResultsConfiguration?.Enabled) return;
-  throw new AthenaQueryError(
-    'no-output-location',
-    `Athena workgroup ${name} has no query result location: pass --output-location s3://BUCKET/PREFIX/ or set one on the workgroup`,
-  );
+  if (outputLocation || config?.ResultConfiguration?.OutputLocation || config?.ManagedQueryResultsConfiguration?.Enabled) return undefined;
+  return `Athena workgroup ${oneLine(name)} has no query result location: pass --output-location s3://BUCKET/PREFIX/ or set one on the workgroup`;
 }
 
 async function stopAndThrow(client: AthenaClient, queryId: string, kind: AthenaFailure, why: string, bytes: number): Promise<never> {

@@ -106,13 +106,13 @@ export function plannedPasses(command: AthenaCommand, subject: string | undefine
  * sources of the scan (a ScanRequest's `sources`).
  */
 export async function scanSourcesFor(io: CliIO, raw: RawScanOptions & RawEngineOptions, sourceArgs: string[], plan: ScanPlan): Promise<{ sources?: Source[] }> {
-  const athena = athenaEngineFor(io, raw, sourceArgs, plan.controller.signal);
+  const athena = athenaEngineFor(io, raw, sourceArgs);
   return athena ? { sources: await eventsSources(athena.engine, plan.spec, { table: athena.settings.table }) } : {};
 }
 
-/** find-deletion, trace and activity: for a plan, undefined for a local run, else the narrowing of its scans. */
-export const forensicNarrowFor = (io: CliIO, raw: RawForensicsOptions & RawEngineOptions, sourceArgs: string[], command: 'find-deletion' | 'trace' | 'activity', subject: string, type?: string) => (plan: ScanPlan): Narrow | undefined => {
-  const athena = athenaEngineFor(io, raw, sourceArgs, plan.controller.signal);
+/** find-deletion, trace and activity: undefined for a local run, else the narrowing of the command's scans. */
+export function forensicNarrowFor(io: CliIO, raw: RawForensicsOptions & RawEngineOptions, sourceArgs: string[], command: 'find-deletion' | 'trace' | 'activity', subject: string, type?: string): Narrow | undefined {
+  const athena = athenaEngineFor(io, raw, sourceArgs);
   if (!athena) return undefined;
   const o = { table: athena.settings.table };
   return command === 'activity' ? activityNarrow(athena.engine, subject, o) : forensicNarrow(athena.engine, command, subject, type, parseLookBack(raw.lookBack), o);

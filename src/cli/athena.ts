@@ -1,7 +1,15 @@
 import type { Register } from './register.js';
+import { registerSetup } from './athena-setup.js';
+import { registerQuery } from './athena-query.js';
 import { registerSql } from './athena-sql.js';
 
-/** `ctrail athena …`: Amazon Athena as a second engine (docs/athena.md). */
+/**
+ * `ctrail athena …`: Amazon Athena as a second engine over the same trail bucket. One file per
+ * subcommand; this one only names them. None loads the SDK until it runs.
+ */
 export const register: Register = (cmd, io, done) => {
+  cmd.description('Amazon Athena as a second engine: set up the table over a trail bucket, run queries on it');
+  registerSetup(cmd.command('setup'), io, done);
+  registerQuery(cmd.command('query'), io, done);
   registerSql(cmd, io, done);
 };

@@ -48,6 +48,7 @@ const REMOTE = /^(?:s3:\/\/|history:|logs:)/;
 function talksToAws(cmd: Command): boolean {
   const name = cmd.name();
   if (name === 'audit' || name === 'mirror') return true;
+  if (cmd.parent?.name() === 'athena' && (name === 'setup' || name === 'query')) return true;
   if (name === 'validate' && cmd.args.length === 0) return true;
   const values = [...cmd.args, ...Object.values(cmd.opts()).flat()];
   return values.some((v) => typeof v === 'string' && REMOTE.test(v));

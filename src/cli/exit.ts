@@ -17,7 +17,7 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-export type CommandFamily = 'search' | 'forensics' | 'check' | 'copy';
+export type CommandFamily = 'search' | 'forensics' | 'check' | 'copy' | 'athena';
 
 /** What each code means for each family of commands; `undefined` means the family never returns it. */
 export const EXIT_TABLE: Record<CommandFamily, { commands: readonly string[]; meaning: Partial<Record<ExitCode, string>> }> = {
@@ -54,6 +54,16 @@ export const EXIT_TABLE: Record<CommandFamily, { commands: readonly string[]; me
       0: 'the window was copied',
       2: 'nothing was copied',
       3: 'the copy is incomplete: each object not copied, or the write error, is named on stderr; a re-run resumes',
+    },
+  },
+  athena: {
+    commands: ['athena setup', 'athena query'],
+    meaning: {
+      0: 'the table was created, updated or already up to date; the query printed rows',
+      1: 'the query returned no rows',
+      // Ctrl-C is 2, not 130: the query was stopped on Athena and nothing was answered, which is what 2 says.
+      2: 'nothing was changed or answered: a bad flag, an Athena or Glue refusal, a table that is not ctrail\'s, a query that FAILED, was CANCELLED, or was stopped by Ctrl-C or --max-scan-gb',
+      3: 'setup: the bucket could not be listed whole, so nothing was changed; query: a result page was lost after rows were printed',
     },
   },
 };

@@ -62,3 +62,17 @@ test('year and month folders are pruned by the padded window', () => {
   assert.equal(folderInWindow(w, 2026, 4, 2), false);
   assert.equal(folderInWindow(undefined, 1999), true);
 });
+
+test('the Athena location template and the folder names discovery trusts', async () => {
+  const { accountsFolder, logDayFolderTemplate, dateFolderNumber, dayFolderName, REGION_FOLDER_RE } = await import('./layout.js');
+  assert.equal(accountsFolder('p/', 'o-aa11bb22cc'), 'p/AWSLogs/o-aa11bb22cc/');
+  assert.equal(accountsFolder('', undefined), 'AWSLogs/');
+  assert.equal(logDayFolderTemplate('p/', 'o-aa11bb22cc'), 'p/AWSLogs/o-aa11bb22cc/${account}/CloudTrail/${region}/${day}');
+  assert.equal(logDayFolderTemplate('', undefined), 'AWSLogs/${account}/CloudTrail/${region}/${day}');
+  assert.equal(dateFolderNumber('2024', 'year'), 2024);
+  assert.equal(dateFolderNumber('13', 'month'), undefined);
+  assert.equal(dateFolderNumber('1', 'day'), undefined);
+  assert.equal(dayFolderName(2024, 2, 9), '2024/02/09');
+  for (const ok of ['us-east-1', 'ap-southeast-7', 'us-gov-west-1', 'eu-central-2']) assert.ok(REGION_FOLDER_RE.test(ok), ok);
+  for (const bad of ['us-east-1,x', 'US-EAST-1', 'global', "us-east-1'", 'us-east-1/..']) assert.ok(!REGION_FOLDER_RE.test(bad), bad);
+});

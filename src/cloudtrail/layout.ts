@@ -186,3 +186,37 @@ export function regionFolders(regions: readonly string[] | undefined): Set<strin
   if (!regions?.length || regions.some((r) => GLOBAL_EVENT_REGIONS.has(r))) return undefined;
   return new Set(regions);
 }
+
+/** The folder of log files below an account folder (beside `CloudTrail-Digest` and `CloudTrail-Insight`). */
+export const LOG_PRODUCT = 'CloudTrail';
+
+/** A region folder's name, as CloudTrail spells regions; nothing else may reach a table property or a key. */
+export const REGION_FOLDER_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+
+/** `<P>AWSLogs/[<org>/]`: where a trail's account folders sit. */
+export function accountsFolder(prefix: string, orgId?: string): string {
+  return `${prefix}AWSLogs/${orgId ? `${orgId}/` : ''}`;
+}
+
+/**
+ * A log day folder's key with `${account}`, `${region}` and `${day}` (`YYYY/MM/DD`) left as placeholders:
+ * Athena's partition projection (`storage.location.template`) fills them in.
+ */
+export function logDayFolderTemplate(prefix: string, orgId?: string): string {
+  return `${logFolder({ prefix, ...(orgId ? { orgId } : {}), account: '${account}', region: '${region}' })}\${day}`;
+}
+
+/** A year, month or day folder's name, as a number, or undefined when the folder is not one. */
+export function dateFolderNumber(name: string, part: 'year' | 'month' | 'day'): number | undefined {
+  const re = part === 'year' ? /^\d{4}$/ : /^\d{2}$/;
+  if (!re.test(name)) return undefined;
+  const n = Number(name);
+  if (part === 'month' && (n < 1 || n > 12)) return undefined;
+  if (part === 'day' && (n < 1 || n > 31)) return undefined;
+  return n;
+}
+
+/** `YYYY/MM/DD`, as day folders (and Athena's `yyyy/MM/dd` projection) spell a day. */
+export function dayFolderName(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')}`;
+}

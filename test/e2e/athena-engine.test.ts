@@ -30,7 +30,7 @@ before(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: 'results' }));
   for (const f of corpus.files()) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: f.key, Body: readFileSync(f.path) }));
   s3.destroy();
-  env = { ...dummyAwsEnv, AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_ATHENA: athena.endpoint, AWS_ENDPOINT_URL_GLUE: moto.endpoint };
+  env = { ...dummyAwsEnv, AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_ATHENA: athena.endpoint, AWS_ENDPOINT_URL_GLUE: moto.endpoint, CTRAIL_ATHENA_POLL_MS: '5' };
 });
 
 after(async () => {
@@ -94,7 +94,7 @@ test('what --engine athena cannot serve is refused in one line, exit 2', async (
     [['events', '--engine', 'athena', DEMO_TRAIL], /only S3 trail locations/],
     [['events', '--engine', 'athena', '--category', 'insight', `s3://${BUCKET}/`], /Insights events are not in the CloudTrail table/],
     [['events', '--table', 'x', `s3://${BUCKET}/`], /applies to --engine athena only/],
-    [['events', '--engine', 'athena', '--max-scan-gb', '0', `s3://${BUCKET}/`], /--max-scan-gb 0/],
+    [['events', '--engine', 'athena', '--max-scan-gb', '0', `s3://${BUCKET}/`], /--max-scan-gb "0"/],
   ] as const) {
     const r = await runCli([...args], { env });
     assert.equal(r.code, 2, r.stderr);
