@@ -11,6 +11,7 @@ import {
 import { CtrailError, describeError } from '../errors.js';
 import type { AwsOptions } from '../source/aws.js';
 import { serviceClientConfig } from '../source/aws-clients.js';
+import { oneLine } from './text.js';
 
 export type { AthenaClient } from '@aws-sdk/client-athena';
 
@@ -112,7 +113,10 @@ export async function* runAthenaQuery(client: AthenaClient, q: AthenaQuery, opts
       // Not aborted mid-flight: a start whose answer we dropped could leave a query running that we cannot
       // name to stop. The poll loop sees the abort right after and stops it.
     );
-    if (!out.QueryExecutionId) throw new AthenaQueryError('api', 'Athena StartQueryExecution returned no query id');
+    // The id goes into every message and into the next calls: a UUID, or the answer is not Athena's.
+    if (!out.QueryExecutionId || !/^[A-Za-z0-9-]{1,128}$/.test(out.QueryExecutionId)) {
+      throw new AthenaQueryError('api', `Athena StartQueryExecution returned no usable query id (${oneLine(String(out.QueryExecutionId), 80)})`);
+    }
     queryId = out.QueryExecutionId;
   } catch (err) {
     throw apiError(err, 'StartQueryExecution', signal);
@@ -258,13 +262,6 @@ function apiError(err: unknown, call: string, signal?: AbortSignal, queryId?: st
     return new AthenaQueryError('no-output-location', `Athena ${call}: ${message}; pass --output-location s3://BUCKET/PREFIX/`, queryId);
   }
   return new AthenaQueryError('api', `Athena ${call}: ${oneLine(describeError(err))}`, queryId);
-}
-
-/** Messages come from the service (and a failed query's reason may quote the SQL): one line, bounded. */
-function oneLine(text: string): string {
-  // Control characters are dropped here, not escaped: this floor is below output/sanitize.ts.
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > 500 ? flat.slice(0, 500) + '…' : flat;
 }
 
 export function formatBytes(bytes: number): string {

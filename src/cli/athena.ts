@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { Register } from './register.js';
 import { registerSetup } from './athena-setup.js';
 import { registerQuery } from './athena-query.js';
@@ -12,4 +13,9 @@ export const register: Register = (cmd, io, done) => {
   registerSetup(cmd.command('setup'), io, done);
   registerQuery(cmd.command('query'), io, done);
   registerSql(cmd, io, done);
+  // Without this, a bare `ctrail athena` prints help and exits 0, as if something had been done.
+  cmd.action(() => {
+    const names = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
+    throw new UsageError(`athena: name a subcommand: ${names.join(', ')} (ctrail athena --help)`);
+  });
 };

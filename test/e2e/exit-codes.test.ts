@@ -167,6 +167,14 @@ describe('copy: mirror', () => {
   });
 });
 
+describe('athena: athena setup, athena query (0, 1, 3, and 2 for a stopped query, against moto in athena.test.ts)', () => {
+  test('2 a usage error changes and answers nothing', async () => {
+    code(await runCli(['athena', 'setup', empty]), 2, 'athena setup reads from S3 only');
+    code(await runCli(['athena', 'query', 'SELECT 1', '--max-scan-gb', '0']), 2, 'a scan limit of nothing');
+    code(await runCli(['athena']), 2, 'athena without a subcommand does nothing');
+  });
+});
+
 test('--help and --version exit 0; an unknown command exits 2', async () => {
   code(await runCli(['--help']), 0, '--help');
   code(await runCli(['--version']), 0, '--version');
