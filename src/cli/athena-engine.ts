@@ -4,7 +4,6 @@ import { parseS3Uri } from '../source/object-store.js';
 import { LazyS3Store, lazyS3Client } from '../source/store.js';
 import { KeyListSource } from '../source/key-list.js';
 import type { Source } from '../source/types.js';
-import { neutralize } from '../output/sanitize.js';
 import type { Pass } from '../athena/passes.js';
 import type { TableRef } from '../athena/sql.js';
 import { awsOptionsFrom, type RawScanOptions } from './options.js';
@@ -110,8 +109,9 @@ export class CandidateObjects {
     return this.perSource.reduce((n, s) => n + s.keys.size, 0);
   }
 
+  /** A key list per source that holds candidates (a source without any has nothing to read, and is not "empty"). */
   sources(): Source[] {
-    return this.perSource.map((s) => new KeyListSource(s.store, s.keys, s.label));
+    return this.perSource.filter((s) => s.keys.size > 0).map((s) => new KeyListSource(s.store, s.keys, s.label));
   }
 }
 
@@ -144,7 +144,7 @@ export class AthenaNarrowing {
     if (this.objects.outside > 0) {
       this.io.stderr.write(`ctrail: athena: ${this.objects.outside} candidate row${this.objects.outside === 1 ? '' : 's'} named objects outside the sources given; not read\n`);
     }
-    if (this.objects.count === 0) this.io.stderr.write(`ctrail: athena: no candidate events in ${neutralize('the table')}\n`);
+    if (this.objects.count === 0) this.io.stderr.write('ctrail: athena: no candidate events in the table; nothing to read\n');
     return this.objects.sources();
   }
 }
