@@ -111,3 +111,13 @@ test('ctrail athena sql prints each pass, labelled, and runs nothing', async () 
   assert.match(r.stdout, /-- pass 2: credential-issuing calls/);
   assert.equal(athena.queries.length, n);
 });
+
+test('a query Athena refuses ends the run in one line, exit 2, with nothing printed', async () => {
+  for (const command of [['events', '--event-name', 'X'], ['find-deletion', 'orders'], ['activity', 'AKIAALICEEXAMPLEKEY1']]) {
+    const r = await runCli([...command, '--threads', '1', '--engine', 'athena', '--database', 'main', '--table', 'no_such_table', '--output-location', 's3://results/q/', '-q', `s3://${BUCKET}/`], { env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^ctrail: .*Athena/i);
+  }
+});
