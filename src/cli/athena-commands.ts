@@ -7,11 +7,8 @@ import { activityEventPart, activityIndexPart, PERSISTENCE_EVENTS, type Activity
 import { parseActivityTarget, targetValue } from '../forensics/activity/target.js';
 import { parseResourceQuery } from '../forensics/resource.js';
 import { parseTraceTarget } from '../forensics/trace.js';
-import { athenaEngineFor, type AthenaNarrowing, type RawEngineOptions } from './athena-engine.js';
-import { parseLookBack, type Narrow, type RawForensicsOptions } from './forensics-scan.js';
-import type { RawScanOptions } from './options.js';
-import type { ScanPlan } from './scan-plan.js';
-import type { CliIO } from './io.js';
+import type { AthenaNarrowing } from './athena-engine.js';
+import { parseLookBack, type Narrow } from './forensics-scan.js';
 
 /**
  * Each command's passes, from its own subject (the resource, the credential, <WHO>) and the same scope its
@@ -101,19 +98,4 @@ export function plannedPasses(command: AthenaCommand, subject: string | undefine
   return [firstPass(command, subject!, type, widened, o), { ...issuing, label: `${issuing.label} (shown over the whole window; at run time, only the look-back before pass 1's times, and skipped when pass 1 is empty)` }];
 }
 
-/**
- * events and count: `{}` for a local run; with `--engine athena`, the objects the one query names, as the
- * sources of the scan (a ScanRequest's `sources`).
- */
-export async function scanSourcesFor(io: CliIO, raw: RawScanOptions & RawEngineOptions, sourceArgs: string[], plan: ScanPlan): Promise<{ sources?: Source[] }> {
-  const athena = athenaEngineFor(io, raw, sourceArgs);
-  return athena ? { sources: await eventsSources(athena.engine, plan.spec, { table: athena.settings.table }) } : {};
-}
-
-/** find-deletion, trace and activity: undefined for a local run, else the narrowing of the command's scans. */
-export function forensicNarrowFor(io: CliIO, raw: RawForensicsOptions & RawEngineOptions, sourceArgs: string[], command: 'find-deletion' | 'trace' | 'activity', subject: string, type?: string): Narrow | undefined {
-  const athena = athenaEngineFor(io, raw, sourceArgs);
-  if (!athena) return undefined;
-  const o = { table: athena.settings.table };
-  return command === 'activity' ? activityNarrow(athena.engine, subject, o) : forensicNarrow(athena.engine, command, subject, type, parseLookBack(raw.lookBack), o);
-}
+export const lookBackOf = (text: string | undefined): number => parseLookBack(text);

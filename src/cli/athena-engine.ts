@@ -5,6 +5,8 @@ import { LazyS3Store, lazyS3Client } from '../source/store.js';
 import { KeyListSource } from '../source/key-list.js';
 import type { Source } from '../source/types.js';
 import type { Pass } from '../athena/passes.js';
+import type { FilterSpec } from '../filter/spec.js';
+import type { Narrow } from './forensics-scan.js';
 import type { TableRef } from '../athena/sql.js';
 import { awsOptionsFrom, type RawScanOptions } from './options.js';
 import type { CliIO } from './io.js';
@@ -167,4 +169,34 @@ export function athenaEngineFor(io: CliIO, raw: RawScanOptions & RawEngineOption
   const aws = awsOptionsFrom(raw);
   const run: QueryRunner = (sql, onRow) => runAthenaFromCli(io, aws, athenaQueryFrom(sql, flags), { ...(raw.quiet ? { quiet: true } : {}) }, onRow);
   return { engine: new AthenaNarrowing(io, run, sourceArgs, raw), settings };
+}
+
+/**
+ * events and count: `{}` for a local run; with `--engine athena`, the objects the one query names, as the
+ * scan's sources. The passes' code (and the forensics it names) loads only for an Athena run.
+ */
+export async function scanSourcesFor(io: CliIO, raw: RawScanOptions & RawEngineOptions, sourceArgs: string[], spec: FilterSpec): Promise<{ sources?: Source[] }> {
+  const athena = athenaEngineFor(io, raw, sourceArgs);
+  if (!athena) return {};
+  const { eventsSources } = await import('./athena-commands.js');
+  return { sources: await eventsSources(athena.engine, spec, { table: athena.settings.table }) };
+}
+
+/** find-deletion, trace and activity: undefined for a local run, else the narrowing of the command's scans. */
+export function forensicNarrowFor(
+  io: CliIO,
+  raw: RawScanOptions & RawEngineOptions & { lookBack?: string },
+  sourceArgs: string[],
+  command: 'find-deletion' | 'trace' | 'activity',
+  subject: string,
+  type?: string,
+): Narrow | undefined {
+  const athena = athenaEngineFor(io, raw, sourceArgs);
+  if (!athena) return undefined;
+  const o = { table: athena.settings.table };
+  return async (recipe, scope) => {
+    const m = await import('./athena-commands.js');
+    const narrow = command === 'activity' ? m.activityNarrow(athena.engine, subject, o) : m.forensicNarrow(athena.engine, command, subject, type, m.lookBackOf(raw.lookBack), o);
+    return narrow(recipe, scope);
+  };
 }

@@ -12,8 +12,7 @@ import { recipeOf } from '../filter/recipe.js';
 import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
-import { addEngineOptions, type RawEngineOptions } from './athena-engine.js';
-import { scanSourcesFor } from './athena-commands.js';
+import { addEngineOptions, scanSourcesFor, type RawEngineOptions } from './athena-engine.js';
 
 interface RawCountOptions extends RawScanOptions, RawRuleOptions, RawEngineOptions {
   by?: string;
@@ -54,7 +53,7 @@ export async function runCount(io: CliIO, sourceArgs: string[], raw: RawCountOpt
   const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
 
   async function* events(): AsyncGenerator<CloudTrailEvent> {
-    const sources = await scanSourcesFor(io, raw, sourceArgs, plan);
+    const sources = await scanSourcesFor(io, raw, sourceArgs, plan.spec);
     for await (const hit of plan.scan({ recipe: recipeOf(plan.flags, rules), ...sources })) yield hit.event;
   }
   let ts: TimeSeries;

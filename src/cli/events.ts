@@ -9,8 +9,7 @@ import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
-import { addEngineOptions, type RawEngineOptions } from './athena-engine.js';
-import { scanSourcesFor } from './athena-commands.js';
+import { addEngineOptions, scanSourcesFor, type RawEngineOptions } from './athena-engine.js';
 
 export const register: Register = (cmd, io, done) => {
   addEngineOptions(addRuleOptions(addScanOptions(cmd.argument('[source...]', SOURCES_HELP)))).action(async (sources: string[], raw: RawScanOptions & RawRuleOptions & RawEngineOptions) =>
@@ -28,7 +27,7 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
   const sorted: PrintedEvent[] | undefined = raw.sort === 'time' ? [] : undefined;
   let found = false;
   try {
-    const sources = await scanSourcesFor(io, raw, sourceArgs, plan);
+    const sources = await scanSourcesFor(io, raw, sourceArgs, plan.spec);
     scan: for await (const batch of plan.scanBatches({ recipe: recipeOf(plan.flags, rules), ...sources })) {
       for (const hit of batch) {
         if (writer.closed) break scan;

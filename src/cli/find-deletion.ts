@@ -7,8 +7,7 @@ import type { CliIO } from './io.js';
 import type { ExitCode } from './exit.js';
 import { SOURCES_HELP } from './options.js';
 import { finishReport } from './report.js';
-import { forensicNarrowFor } from './athena-commands.js';
-import type { RawEngineOptions } from './athena-engine.js';
+import { forensicNarrowFor, type RawEngineOptions } from './athena-engine.js';
 import { addForensicsOptions, forensicsScan, type RawForensicsOptions } from './forensics-scan.js';
 
 interface RawFindDeletionOptions extends RawForensicsOptions, RawEngineOptions {
