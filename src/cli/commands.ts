@@ -59,8 +59,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: () => import('./validate.js'),
   },
   athena: {
-    summary: 'Amazon Athena as a second engine: `athena setup` makes the table over a trail bucket, `athena query` runs SQL with progress, cost and Ctrl-C',
-    args: '',
+    summary: 'Amazon Athena as a second engine: `athena setup` makes the table over a trail bucket, `athena query` runs SQL with progress, cost and Ctrl-C, `athena sql COMMAND …` prints the SQL that --engine athena runs',
+    args: '<subcommand>',
     load: () => import('./athena.js'),
   },
   mirror: {

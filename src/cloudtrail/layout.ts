@@ -108,8 +108,8 @@ export function logFolder(s: FolderScope): string {
   return `${accountRoot(s)}CloudTrail/${s.region}/`;
 }
 
-/** `YYYY/MM/DD` of a UTC day. */
-function datePath(t: number | Date): string {
+/** `YYYY/MM/DD` of a UTC day: a day folder's name, and the `day` partition value of an Athena table over the trail. */
+export function datePath(t: number | Date): string {
   return isoTime(t, 's').slice(0, 10).replace(/-/g, '/');
 }
 
@@ -209,4 +209,14 @@ export function dateFolderNumber(name: string, part: 'year' | 'month' | 'day'): 
 /** `YYYY/MM/DD`, as day folders (and Athena's `yyyy/MM/dd` projection) spell a day. */
 export function dayFolderName(year: number, month: number, day: number): string {
   return `${String(year).padStart(4, '0')}/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')}`;
+}
+
+/**
+ * The region folders a region scope must open; undefined for all of them. A global-service event carries
+ * us-east-1 (or its partition's global region) but lies in the trail's home-region folder, which the keys
+ * do not name: asking for that region opens every region folder of the account.
+ */
+export function regionFolders(regions: readonly string[] | undefined): Set<string> | undefined {
+  if (!regions?.length || regions.some((r) => GLOBAL_EVENT_REGIONS.has(r))) return undefined;
+  return new Set(regions);
 }

@@ -1,0 +1,201 @@
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { parseS3Uri } from '../source/object-store.js';
+import { LazyS3Store, lazyS3Client } from '../source/store.js';
+import { KeyListSource } from '../source/key-list.js';
+import type { Source } from '../source/types.js';
+import { neutralize } from '../output/sanitize.js';
+import type { Pass } from '../athena/passes.js';
+import type { TableRef } from '../athena/sql.js';
+import { awsOptionsFrom, type RawScanOptions } from './options.js';
+import type { CliIO } from './io.js';
+import { athenaClient, formatBytes, runAthenaQuery, type AthenaProgress } from '../athena/client.js';
+
+/**
+ * `--engine athena` on events, count, find-deletion, trace and activity: the options, the checks, and the
+ * narrowing every command shares. Athena narrows; ctrail decides: each pass's rows name the objects that
+ * hold candidates, and the command then reads those objects (and only those) with its own matcher,
+ * attribution and deduplication, so its output is the output of a local scan of the same trail.
+ */
+
+export interface RawEngineOptions {
+  engine?: string;
+  database?: string;
+  table?: string;
+  workgroup?: string;
+  outputLocation?: string;
+  maxScanGb?: string;
+}
+
+export const DEFAULT_DATABASE = 'ctrail';
+export const DEFAULT_TABLE = 'cloudtrail';
+const DEFAULT_MAX_SCAN_GB = 100;
+
+export function addEngineOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--engine <engine>', 'local: read the sources here; athena: let Amazon Athena find the candidate objects first (S3 trail sources only)').choices(['local', 'athena']).default('local'))
+    .option('--database <name>', `with --engine athena: the Glue database of the table (default: ${DEFAULT_DATABASE})`)
+    .option('--table <name>', `with --engine athena: the table made by \`ctrail athena setup\` (default: ${DEFAULT_TABLE})`)
+    .option('--workgroup <name>', 'with --engine athena: the Athena workgroup (default: primary)')
+    .option('--output-location <s3-uri>', "with --engine athena: where Athena writes results, when the workgroup sets none")
+    .option('--max-scan-gb <n>', `with --engine athena: stop a query that scans more than this (default: ${DEFAULT_MAX_SCAN_GB})`);
+}
+
+/** One Athena query, as the client runs it: rows stream in, each an array of column values. */
+export type QueryRunner = (sql: string, signal: AbortSignal) => AsyncIterable<string[]>;
+
+export interface EngineSettings {
+  table: TableRef;
+  workgroup?: string;
+  outputLocation?: string;
+  maxScanBytes: number;
+}
+
+export function engineSettingsFrom(raw: RawEngineOptions): EngineSettings {
+  let gb = DEFAULT_MAX_SCAN_GB;
+  if (raw.maxScanGb !== undefined) {
+    gb = Number(raw.maxScanGb);
+    if (!Number.isFinite(gb) || gb <= 0) throw new UsageError(`--max-scan-gb ${raw.maxScanGb}: expected a positive number`);
+  }
+  return {
+    table: { database: raw.database ?? DEFAULT_DATABASE, table: raw.table ?? DEFAULT_TABLE },
+    ...(raw.workgroup ? { workgroup: raw.workgroup } : {}),
+    ...(raw.outputLocation ? { outputLocation: raw.outputLocation } : {}),
+    maxScanBytes: Math.round(gb * 1e9),
+  };
+}
+
+/**
+ * What `--engine athena` cannot serve, refused before anything runs: sources that are not S3 trail
+ * locations (the table covers one trail bucket), and Insights events (they lie outside the table).
+ */
+export function checkAthenaRequest(sourceArgs: readonly string[], raw: RawScanOptions): void {
+  if (sourceArgs.length === 0) throw new UsageError('--engine athena: name the trail as s3://bucket[/prefix] (the location the table reads)');
+  for (const a of sourceArgs) if (!a.startsWith('s3://')) throw new UsageError(`--engine athena: ${a}: only S3 trail locations (s3://bucket[/prefix]) can be narrowed by Athena`);
+  if (raw.category?.includes('insight')) throw new UsageError('--engine athena: --category insight: Insights events are not in the CloudTrail table; use --engine local');
+}
+
+/** The objects the rows of several passes named, kept per source (an object outside every source is ignored). */
+export class CandidateObjects {
+  private readonly perSource: Array<{ store: LazyS3Store; label: string; keys: Set<string> }>;
+  outside = 0;
+
+  constructor(sourceArgs: readonly string[], stores: (arg: string) => LazyS3Store) {
+    this.perSource = sourceArgs.map((arg) => ({ store: stores(arg), label: arg, keys: new Set<string>() }));
+  }
+
+  /** Adds one row's `"$path"` to every source whose bucket and prefix hold it; false when none does. */
+  add(path: string): boolean {
+    let bucket: string;
+    let key: string;
+    try {
+      ({ bucket, prefix: key } = parseS3Uri(path));
+    } catch {
+      this.outside++;
+      return false;
+    }
+    let held = false;
+    for (const s of this.perSource) {
+      if (s.store.bucket !== bucket || !key.startsWith(s.store.rootPrefix) || key.split('/').some((seg) => seg === '..' || seg === '.')) continue;
+      s.keys.add(key);
+      held = true;
+    }
+    if (!held) this.outside++;
+    return held;
+  }
+
+  /** Forgets the objects gathered so far (a command's next scan needs only its own pass). */
+  clear(): void {
+    for (const s of this.perSource) s.keys.clear();
+    this.outside = 0;
+  }
+
+  get count(): number {
+    return this.perSource.reduce((n, s) => n + s.keys.size, 0);
+  }
+
+  sources(): Source[] {
+    return this.perSource.map((s) => new KeyListSource(s.store, s.keys, s.label));
+  }
+}
+
+/**
+ * Runs passes on Athena for one command run and gathers the objects they name. `onRow` sees each row
+ * (path, eventid, then the pass's own columns) as it streams in; nothing but the object keys is kept.
+ */
+export class AthenaNarrowing {
+  readonly objects: CandidateObjects;
+
+  constructor(
+    private readonly io: CliIO,
+    private readonly run: QueryRunner,
+    sourceArgs: readonly string[],
+    raw: RawScanOptions,
+    private readonly signal: AbortSignal,
+  ) {
+    const client = lazyS3Client(awsOptionsFrom(raw));
+    this.objects = new CandidateObjects(sourceArgs, (arg) => new LazyS3Store(arg, client));
+  }
+
+  async pass(p: Pass, onRow?: (row: string[]) => void): Promise<number> {
+    // Ctrl-C during a query stops it on Athena too (the client stops what it started when its signal aborts).
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    this.signal.addEventListener('abort', abort);
+    process.once('SIGINT', abort);
+    let rows = 0;
+    try {
+      for await (const row of this.run(`-- ctrail: ${p.label}\n${p.sql}`, stop.signal)) {
+        rows++;
+        if (row[0] !== undefined) this.objects.add(row[0]);
+        onRow?.(row);
+      }
+    } finally {
+      process.removeListener('SIGINT', abort);
+      this.signal.removeEventListener('abort', abort);
+    }
+    return rows;
+  }
+
+  /** The sources of the second, exact reading: one key list per trail source. */
+  sources(): Source[] {
+    if (this.objects.outside > 0) {
+      this.io.stderr.write(`ctrail: athena: ${this.objects.outside} candidate row${this.objects.outside === 1 ? '' : 's'} named objects outside the sources given; not read\n`);
+    }
+    if (this.objects.count === 0) this.io.stderr.write(`ctrail: athena: no candidate events in ${neutralize('the table')}\n`);
+    return this.objects.sources();
+  }
+}
+
+/**
+ * The engine of a command run: undefined for `--engine local`; for `--engine athena`, the request is
+ * checked (one line and exit 2 for what Athena cannot serve) and queries run through the Athena client,
+ * with their state, data scanned and cost on stderr.
+ */
+export function athenaEngineFor(io: CliIO, raw: RawScanOptions & RawEngineOptions, sourceArgs: readonly string[], signal: AbortSignal): { engine: AthenaNarrowing; settings: EngineSettings } | undefined {
+  if ((raw.engine ?? 'local') === 'local') {
+    for (const flag of ['database', 'table', 'workgroup', 'outputLocation', 'maxScanGb'] as const) {
+      if (raw[flag] !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to --engine athena only`);
+    }
+    return undefined;
+  }
+  checkAthenaRequest(sourceArgs, raw);
+  const settings = engineSettingsFrom(raw);
+  const aws = awsOptionsFrom(raw);
+  let client: ReturnType<typeof athenaClient> | undefined;
+  const run: QueryRunner = (sql, querySignal) => {
+    client ??= athenaClient(aws);
+    let last = '';
+    const onProgress = (p: AthenaProgress) => {
+      if (raw.quiet || p.state === last) return;
+      last = p.state;
+      io.stderr.write(`ctrail: athena: ${neutralize(p.state)}, ${formatBytes(p.bytesScanned)} scanned ($${p.costUsd.toFixed(4)})\n`);
+    };
+    return runAthenaQuery(
+      client,
+      { sql, database: settings.table.database, ...(settings.workgroup ? { workgroup: settings.workgroup } : {}), ...(settings.outputLocation ? { outputLocation: settings.outputLocation } : {}), maxScanBytes: settings.maxScanBytes },
+      { signal: querySignal, onProgress },
+    );
+  };
+  return { engine: new AthenaNarrowing(io, run, sourceArgs, raw, signal), settings };
+}
