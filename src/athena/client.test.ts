@@ -1,14 +1,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AthenaClient, CreateWorkGroupCommand, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { athenaClient, AthenaQueryError, costUsd, runAthenaQuery, type AthenaProgress, type AthenaQuery } from './client.js';
+import { athenaClient, AthenaQueryError, type AthenaClient as LazyClient, costUsd, runAthenaQuery, type AthenaProgress, type AthenaQuery } from './client.js';
 import { startMoto, type MotoServer } from '../../test/helpers/moto.js';
 import { setMotoAthenaResult, startAthenaProxy, type AthenaProxy } from '../../test/helpers/athena-proxy.js';
 import { dummyAwsEnv } from '../../test/helpers/aws-env.js';
 
 let moto: MotoServer;
 let proxy: AthenaProxy;
-let client: AthenaClient;
+let client: LazyClient;
 /** Straight to moto, around the proxy: what Athena itself holds. */
 let direct: AthenaClient;
 
