@@ -9,7 +9,8 @@ import type { Pass } from '../athena/passes.js';
 import type { TableRef } from '../athena/sql.js';
 import { awsOptionsFrom, type RawScanOptions } from './options.js';
 import type { CliIO } from './io.js';
-import { athenaClient, formatBytes, runAthenaQuery, type AthenaProgress } from '../athena/client.js';
+import { athenaClient, runAthenaQuery } from '../athena/client.js';
+import { AthenaProgressLine, withProgress } from '../output/athena-progress.js';
 
 /**
  * `--engine athena` on events, count, find-deletion, trace and activity: the options, the checks, and the
@@ -185,17 +186,14 @@ export function athenaEngineFor(io: CliIO, raw: RawScanOptions & RawEngineOption
   let client: ReturnType<typeof athenaClient> | undefined;
   const run: QueryRunner = (sql, querySignal) => {
     client ??= athenaClient(aws);
-    let last = '';
-    const onProgress = (p: AthenaProgress) => {
-      if (raw.quiet || p.state === last) return;
-      last = p.state;
-      io.stderr.write(`ctrail: athena: ${neutralize(p.state)}, ${formatBytes(p.bytesScanned)} scanned ($${p.costUsd.toFixed(4)})\n`);
-    };
-    return runAthenaQuery(
+    // One progress line per query (output/athena-progress.ts): redrawn on a terminal, else one final line.
+    const progress = new AthenaProgressLine(io.stderr, io.stderrIsTTY, Boolean(raw.quiet));
+    const rows = runAthenaQuery(
       client,
       { sql, database: settings.table.database, ...(settings.workgroup ? { workgroup: settings.workgroup } : {}), ...(settings.outputLocation ? { outputLocation: settings.outputLocation } : {}), maxScanBytes: settings.maxScanBytes },
-      { signal: querySignal, onProgress },
+      { signal: querySignal, onProgress: progress.update },
     );
+    return withProgress(rows, progress);
   };
   return { engine: new AthenaNarrowing(io, run, sourceArgs, raw, signal), settings };
 }
