@@ -135,6 +135,18 @@ test('a page that cannot be read after the first says how many rows came before 
   assert.equal(rows.length, 2);
 });
 
+test('a page token that does not move ends the rows instead of paging for ever', async () => {
+  await setMotoAthenaResult(moto.endpoint, ['path', 'eventid'], [['p', 'e']]);
+  proxy.stuckToken = true;
+  try {
+    const err = await failure(runAthenaQuery(client, query(), { pollMs: 1 }));
+    assert.equal(err.kind, 'results-lost');
+    assert.match(err.message, /repeated its page token after 3 rows/);
+  } finally {
+    proxy.stuckToken = false;
+  }
+});
+
 test('a query that scans more than the limit is stopped on Athena, and the error gives the figure', async () => {
   const from = proxy.calls.length;
   proxy.script({ steps: [{ state: 'RUNNING', bytes: 1e9 }, { state: 'RUNNING', bytes: 250e9 }] });

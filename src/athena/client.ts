@@ -172,10 +172,15 @@ async function pollUntilDone(
       await stopQuietly(client, queryId);
       throw apiError(err, 'GetQueryExecution', undefined, queryId);
     }
-    const state = execution?.Status?.State ?? 'UNKNOWN';
-    const bytes = execution?.Statistics?.DataScannedInBytes ?? 0;
+    const state = execution?.Status?.State;
+    if (!execution || !state) {
+      // Polling an answer without a state would go on for ever.
+      await stopQuietly(client, queryId);
+      throw new AthenaQueryError('api', `Athena GetQueryExecution: no state for query ${queryId}`, queryId);
+    }
+    const bytes = execution.Statistics?.DataScannedInBytes ?? 0;
     report(state, bytes);
-    if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') return execution!;
+    if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') return execution;
     if (bytes > maxScanBytes) {
       await stopAndThrow(client, queryId, 'scan-limit', `scanned ${formatBytes(bytes)}, more than the limit of ${formatBytes(maxScanBytes)} (--max-scan-gb)`, bytes);
     }
@@ -215,7 +220,12 @@ async function* pages(client: AthenaClient, queryId: string, opts: RunOptions): 
       delivered++;
     }
     first = false;
-    token = page.NextToken || undefined;
+    const next = page.NextToken || undefined;
+    // A token that does not move would page the same rows for ever.
+    if (next !== undefined && next === token) {
+      throw new AthenaQueryError('results-lost', `Athena query ${queryId}: GetQueryResults repeated its page token after ${delivered} rows`, queryId);
+    }
+    token = next;
   } while (token);
 }
 
