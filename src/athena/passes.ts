@@ -89,26 +89,40 @@ export function usesPass(target: { kind: 'key'; accessKeyId: string } | { kind: 
 }
 
 /**
- * The second pass of find-deletion and trace: the credential-issuing calls in the look-back before the
- * actions pass 1 found, up to the last of them (within the scanned window). Undefined when pass 1 found
- * nothing, so no second query runs.
+ * The times of pass 1's actions, folded as the rows stream in (never held): the second pass of find-deletion
+ * and trace covers the look-back before the first of them up to the last, within the scanned window.
  */
-export function issuingWindow(actionTimes: Iterable<string>, lookBackMs: number, scope: ForensicScope): Window | undefined {
-  let min = Infinity;
-  let max = -Infinity;
-  let any = false;
-  for (const text of actionTimes) {
-    any = true;
+export class ActionTimes {
+  private min = Infinity;
+  private max = -Infinity;
+  private any = false;
+  private unplaced = false;
+
+  add(text: string): void {
+    this.any = true;
     const t = eventTimeMs(text);
-    // A time ctrail cannot place leaves the pass the whole scanned window.
-    if (t === undefined) return { ...(scope.start ? { start: scope.start } : {}), ...(scope.end ? { end: scope.end } : {}) };
-    min = Math.min(min, t);
-    max = Math.max(max, t);
+    if (t === undefined) this.unplaced = true;
+    else {
+      this.min = Math.min(this.min, t);
+      this.max = Math.max(this.max, t);
+    }
   }
-  if (!any) return undefined;
-  const start = Math.max(min - lookBackMs, scope.start?.getTime() ?? -Infinity);
-  const end = Math.min(max, scope.end?.getTime() ?? Infinity);
-  return { start: new Date(start), end: new Date(Math.max(start, end)) };
+
+  /** Undefined when pass 1 found nothing, so no second query runs. */
+  window(lookBackMs: number, scope: Window): Window | undefined {
+    if (!this.any) return undefined;
+    // A time ctrail cannot place leaves the pass the whole scanned window.
+    if (this.unplaced) return { ...(scope.start ? { start: scope.start } : {}), ...(scope.end ? { end: scope.end } : {}) };
+    const start = Math.max(this.min - lookBackMs, scope.start?.getTime() ?? -Infinity);
+    const end = Math.min(this.max, scope.end?.getTime() ?? Infinity);
+    return { start: new Date(start), end: new Date(Math.max(start, end)) };
+  }
+}
+
+export function issuingWindow(actionTimes: Iterable<string>, lookBackMs: number, scope: Window): Window | undefined {
+  const times = new ActionTimes();
+  for (const t of actionTimes) times.add(t);
+  return times.window(lookBackMs, scope);
 }
 
 export function issuingPass(issuingNames: readonly string[], window: Window, scope: ForensicScope, o: PassOptions): Pass {

@@ -1,7 +1,7 @@
 import type { FilterSpec } from '../filter/spec.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
 import type { ScanScope, Source } from '../source/types.js';
-import { activityEventPass, activityIndexPass, deletionPass, eventsPass, issuingPass, issuingWindow, usesPass, type ForensicScope, type Pass, type PassOptions } from '../athena/passes.js';
+import { ActionTimes, activityEventPass, activityIndexPass, deletionPass, eventsPass, issuingPass, usesPass, type ForensicScope, type Pass, type PassOptions } from '../athena/passes.js';
 import { ISSUING_EVENT_NAMES } from '../forensics/issued-credential.js';
 import { activityEventPart, activityIndexPart, PERSISTENCE_EVENTS, type ActivitySelection } from '../forensics/activity/matchers.js';
 import { parseActivityTarget, targetValue } from '../forensics/activity/target.js';
@@ -48,9 +48,9 @@ export async function eventsSources(engine: AthenaNarrowing, spec: FilterSpec, o
 export function forensicNarrow(engine: AthenaNarrowing, command: 'find-deletion' | 'trace', subject: string, type: string | undefined, lookBackMs: number, o: PassOptions): Narrow {
   return async (_recipe, scanScope) => {
     const scope = forensicScope(scanScope);
-    const times: string[] = [];
-    await engine.pass(firstPass(command, subject, type, scope, o), (row) => times.push(row[2] ?? ''));
-    const window = issuingWindow(times, lookBackMs, scope);
+    const times = new ActionTimes();
+    await engine.pass(firstPass(command, subject, type, scope, o), (row) => times.add(row[2] ?? ''));
+    const window = times.window(lookBackMs, scope);
     if (window) await engine.pass(issuingPass(ISSUING_EVENT_NAMES, window, scope, o));
     return engine.sources();
   };
@@ -106,13 +106,13 @@ export function plannedPasses(command: AthenaCommand, subject: string | undefine
  * sources of the scan (a ScanRequest's `sources`).
  */
 export async function scanSourcesFor(io: CliIO, raw: RawScanOptions & RawEngineOptions, sourceArgs: string[], plan: ScanPlan): Promise<{ sources?: Source[] }> {
-  const athena = athenaEngineFor(io, raw, sourceArgs, plan.controller.signal);
+  const athena = athenaEngineFor(io, raw, sourceArgs);
   return athena ? { sources: await eventsSources(athena.engine, plan.spec, { table: athena.settings.table }) } : {};
 }
 
-/** find-deletion, trace and activity: for a plan, undefined for a local run, else the narrowing of its scans. */
-export const forensicNarrowFor = (io: CliIO, raw: RawForensicsOptions & RawEngineOptions, sourceArgs: string[], command: 'find-deletion' | 'trace' | 'activity', subject: string, type?: string) => (plan: ScanPlan): Narrow | undefined => {
-  const athena = athenaEngineFor(io, raw, sourceArgs, plan.controller.signal);
+/** find-deletion, trace and activity: undefined for a local run, else the narrowing of the command's scans. */
+export function forensicNarrowFor(io: CliIO, raw: RawForensicsOptions & RawEngineOptions, sourceArgs: string[], command: 'find-deletion' | 'trace' | 'activity', subject: string, type?: string): Narrow | undefined {
+  const athena = athenaEngineFor(io, raw, sourceArgs);
   if (!athena) return undefined;
   const o = { table: athena.settings.table };
   return command === 'activity' ? activityNarrow(athena.engine, subject, o) : forensicNarrow(athena.engine, command, subject, type, parseLookBack(raw.lookBack), o);

@@ -4,13 +4,11 @@ import { parseS3Uri } from '../source/object-store.js';
 import { LazyS3Store, lazyS3Client } from '../source/store.js';
 import { KeyListSource } from '../source/key-list.js';
 import type { Source } from '../source/types.js';
-import { neutralize } from '../output/sanitize.js';
 import type { Pass } from '../athena/passes.js';
 import type { TableRef } from '../athena/sql.js';
 import { awsOptionsFrom, type RawScanOptions } from './options.js';
 import type { CliIO } from './io.js';
-import { athenaClient, runAthenaQuery } from '../athena/client.js';
-import { AthenaProgressLine, withProgress } from '../output/athena-progress.js';
+import { athenaNames, athenaQueryFrom, DEFAULT_DATABASE, DEFAULT_TABLE, runAthenaFromCli, type AthenaFlags } from './athena-run.js';
 
 /**
  * `--engine athena` on events, count, find-deletion, trace and activity: the options, the checks, and the
@@ -28,41 +26,37 @@ export interface RawEngineOptions {
   maxScanGb?: string;
 }
 
-export const DEFAULT_DATABASE = 'ctrail';
-export const DEFAULT_TABLE = 'cloudtrail';
-const DEFAULT_MAX_SCAN_GB = 100;
-
 export function addEngineOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--engine <engine>', 'local: read the sources here; athena: let Amazon Athena find the candidate objects first (S3 trail sources only)').choices(['local', 'athena']).default('local'))
-    .option('--database <name>', `with --engine athena: the Glue database of the table (default: ${DEFAULT_DATABASE})`)
-    .option('--table <name>', `with --engine athena: the table made by \`ctrail athena setup\` (default: ${DEFAULT_TABLE})`)
+    .addOption(new Option('--engine <engine>', 'local: read the sources here; athena: let Amazon Athena find the objects that hold candidates first (S3 trail sources only; docs/athena.md)').choices(['local', 'athena']).default('local'))
+    .option('--database <name>', `with --engine athena: the database of the table (default: ${DEFAULT_DATABASE})`)
+    .option('--table <name>', `with --engine athena: the table \`ctrail athena setup\` made (default: ${DEFAULT_TABLE})`)
     .option('--workgroup <name>', 'with --engine athena: the Athena workgroup (default: primary)')
-    .option('--output-location <s3-uri>', "with --engine athena: where Athena writes results, when the workgroup sets none")
-    .option('--max-scan-gb <n>', `with --engine athena: stop a query that scans more than this (default: ${DEFAULT_MAX_SCAN_GB})`);
+    .option('--output-location <s3-uri>', "with --engine athena: where Athena writes results (default: the workgroup's)")
+    .option('--max-scan-gb <n>', 'with --engine athena: stop a query on Athena once it has scanned more than this many GB (default: 100)');
 }
 
-/** One Athena query, as the client runs it: rows stream in, each an array of column values. */
-export type QueryRunner = (sql: string, signal: AbortSignal) => AsyncIterable<string[]>;
+/** One Athena query: each row (path, eventid, then the pass's own columns) goes to `onRow` as it arrives. */
+export type QueryRunner = (sql: string, onRow: (row: string[]) => void) => Promise<unknown>;
 
 export interface EngineSettings {
   table: TableRef;
-  workgroup?: string;
-  outputLocation?: string;
-  maxScanBytes: number;
 }
 
+/** The table and the query settings, checked (names, location, workgroup, scan limit) before anything runs. */
 export function engineSettingsFrom(raw: RawEngineOptions): EngineSettings {
-  let gb = DEFAULT_MAX_SCAN_GB;
-  if (raw.maxScanGb !== undefined) {
-    gb = Number(raw.maxScanGb);
-    if (!Number.isFinite(gb) || gb <= 0) throw new UsageError(`--max-scan-gb ${raw.maxScanGb}: expected a positive number`);
-  }
+  const flags = athenaFlags(raw);
+  athenaQueryFrom('', flags);
+  return { table: athenaNames(flags) };
+}
+
+function athenaFlags(raw: RawEngineOptions): AthenaFlags {
   return {
-    table: { database: raw.database ?? DEFAULT_DATABASE, table: raw.table ?? DEFAULT_TABLE },
-    ...(raw.workgroup ? { workgroup: raw.workgroup } : {}),
-    ...(raw.outputLocation ? { outputLocation: raw.outputLocation } : {}),
-    maxScanBytes: Math.round(gb * 1e9),
+    ...(raw.database !== undefined ? { database: raw.database } : {}),
+    ...(raw.table !== undefined ? { table: raw.table } : {}),
+    ...(raw.workgroup !== undefined ? { workgroup: raw.workgroup } : {}),
+    ...(raw.outputLocation !== undefined ? { outputLocation: raw.outputLocation } : {}),
+    ...(raw.maxScanGb !== undefined ? { maxScanGb: raw.maxScanGb } : {}),
   };
 }
 
@@ -115,8 +109,9 @@ export class CandidateObjects {
     return this.perSource.reduce((n, s) => n + s.keys.size, 0);
   }
 
+  /** A key list per source that holds candidates (a source without any has nothing to read, and is not "empty"). */
   sources(): Source[] {
-    return this.perSource.map((s) => new KeyListSource(s.store, s.keys, s.label));
+    return this.perSource.filter((s) => s.keys.size > 0).map((s) => new KeyListSource(s.store, s.keys, s.label));
   }
 }
 
@@ -132,30 +127,16 @@ export class AthenaNarrowing {
     private readonly run: QueryRunner,
     sourceArgs: readonly string[],
     raw: RawScanOptions,
-    private readonly signal: AbortSignal,
   ) {
     const client = lazyS3Client(awsOptionsFrom(raw));
     this.objects = new CandidateObjects(sourceArgs, (arg) => new LazyS3Store(arg, client));
   }
 
-  async pass(p: Pass, onRow?: (row: string[]) => void): Promise<number> {
-    // Ctrl-C during a query stops it on Athena too (the client stops what it started when its signal aborts).
-    const stop = new AbortController();
-    const abort = () => stop.abort();
-    this.signal.addEventListener('abort', abort);
-    process.once('SIGINT', abort);
-    let rows = 0;
-    try {
-      for await (const row of this.run(`-- ctrail: ${p.label}\n${p.sql}`, stop.signal)) {
-        rows++;
-        if (row[0] !== undefined) this.objects.add(row[0]);
-        onRow?.(row);
-      }
-    } finally {
-      process.removeListener('SIGINT', abort);
-      this.signal.removeEventListener('abort', abort);
-    }
-    return rows;
+  async pass(p: Pass, onRow?: (row: string[]) => void): Promise<void> {
+    await this.run(`-- ctrail: ${p.label}\n${p.sql}`, (row) => {
+      if (row[0] !== undefined) this.objects.add(row[0]);
+      onRow?.(row);
+    });
   }
 
   /** The sources of the second, exact reading: one key list per trail source. */
@@ -163,17 +144,17 @@ export class AthenaNarrowing {
     if (this.objects.outside > 0) {
       this.io.stderr.write(`ctrail: athena: ${this.objects.outside} candidate row${this.objects.outside === 1 ? '' : 's'} named objects outside the sources given; not read\n`);
     }
-    if (this.objects.count === 0) this.io.stderr.write(`ctrail: athena: no candidate events in ${neutralize('the table')}\n`);
+    if (this.objects.count === 0) this.io.stderr.write('ctrail: athena: no candidate events in the table; nothing to read\n');
     return this.objects.sources();
   }
 }
 
 /**
  * The engine of a command run: undefined for `--engine local`; for `--engine athena`, the request is
- * checked (one line and exit 2 for what Athena cannot serve) and queries run through the Athena client,
- * with their state, data scanned and cost on stderr.
+ * checked (one line and exit 2 for what Athena cannot serve) and each query runs as `athena query` runs
+ * one: state, data scanned and cost on stderr, Ctrl-C stops it on Athena, --max-scan-gb stops it there.
  */
-export function athenaEngineFor(io: CliIO, raw: RawScanOptions & RawEngineOptions, sourceArgs: readonly string[], signal: AbortSignal): { engine: AthenaNarrowing; settings: EngineSettings } | undefined {
+export function athenaEngineFor(io: CliIO, raw: RawScanOptions & RawEngineOptions, sourceArgs: readonly string[]): { engine: AthenaNarrowing; settings: EngineSettings } | undefined {
   if ((raw.engine ?? 'local') === 'local') {
     for (const flag of ['database', 'table', 'workgroup', 'outputLocation', 'maxScanGb'] as const) {
       if (raw[flag] !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to --engine athena only`);
@@ -182,18 +163,8 @@ export function athenaEngineFor(io: CliIO, raw: RawScanOptions & RawEngineOption
   }
   checkAthenaRequest(sourceArgs, raw);
   const settings = engineSettingsFrom(raw);
+  const flags = athenaFlags(raw);
   const aws = awsOptionsFrom(raw);
-  let client: ReturnType<typeof athenaClient> | undefined;
-  const run: QueryRunner = (sql, querySignal) => {
-    client ??= athenaClient(aws);
-    // One progress line per query (output/athena-progress.ts): redrawn on a terminal, else one final line.
-    const progress = new AthenaProgressLine(io.stderr, io.stderrIsTTY, Boolean(raw.quiet));
-    const rows = runAthenaQuery(
-      client,
-      { sql, database: settings.table.database, ...(settings.workgroup ? { workgroup: settings.workgroup } : {}), ...(settings.outputLocation ? { outputLocation: settings.outputLocation } : {}), maxScanBytes: settings.maxScanBytes },
-      { signal: querySignal, onProgress: progress.update },
-    );
-    return withProgress(rows, progress);
-  };
-  return { engine: new AthenaNarrowing(io, run, sourceArgs, raw, signal), settings };
+  const run: QueryRunner = (sql, onRow) => runAthenaFromCli(io, aws, athenaQueryFrom(sql, flags), { ...(raw.quiet ? { quiet: true } : {}) }, onRow);
+  return { engine: new AthenaNarrowing(io, run, sourceArgs, raw), settings };
 }

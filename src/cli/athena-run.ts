@@ -6,8 +6,6 @@ import { requireRegionFlag } from '../source/regions.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { CliIO } from './io.js';
 import { NAME_RE } from '../athena/table.js';
-// One home for the defaults that --engine athena, athena query and athena setup share.
-import { DEFAULT_DATABASE, DEFAULT_TABLE } from './athena-engine.js';
 
 /** The flags every command that runs an Athena query takes (`athena query`, and `--engine athena`). */
 export interface AthenaFlags {
@@ -20,6 +18,8 @@ export interface AthenaFlags {
   profile?: string;
 }
 
+export const DEFAULT_DATABASE = 'ctrail';
+export const DEFAULT_TABLE = 'cloudtrail';
 const DEFAULT_MAX_SCAN_GB = '100';
 
 /** Where the table is and where its results go; `athena setup` takes these too. */

@@ -60,7 +60,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   athena: {
     summary: 'Amazon Athena as a second engine: `athena setup` makes the table over a trail bucket, `athena query` runs SQL with progress, cost and Ctrl-C, `athena sql COMMAND …` prints the SQL that --engine athena runs',
-    args: '<subcommand>',
+    args: '',
     load: () => import('./athena.js'),
   },
   mirror: {

@@ -62,10 +62,9 @@ export interface ForensicsScan {
  * incomplete chains name them (`evidence`). Duplicate deliveries are handled by the engines, which know
  * real logs reuse eventIDs.
  */
-export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensicsOptions, narrowFor?: (plan: ScanPlan) => Narrow | undefined): ForensicsScan {
+export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensicsOptions, narrow?: Narrow): ForensicsScan {
   const lookBackMs = parseLookBack(raw.lookBack);
   const plan = new ScanPlan(io, raw, sourceArgs);
-  const narrow = narrowFor?.(plan);
   const identitySources = raw.identitySource?.length ? plan.resolveExtra(raw.identitySource) : undefined;
   const flags = compileFilters(plan.spec);
   // The flags apply to the candidates only, never to issuing events: their hints cannot be pushed down.

@@ -177,6 +177,16 @@ export function folderInWindow(w: KeyWindow | undefined, year: number, month?: n
   return endMs > w.firstDay && startMs <= w.lastDay;
 }
 
+/**
+ * The region folders a region scope must open; undefined for all of them. A global-service event carries
+ * us-east-1 (or its partition's global region) but lies in the trail's home-region folder, which the keys
+ * do not name: asking for that region opens every region folder of the account.
+ */
+export function regionFolders(regions: readonly string[] | undefined): Set<string> | undefined {
+  if (!regions?.length || regions.some((r) => GLOBAL_EVENT_REGIONS.has(r))) return undefined;
+  return new Set(regions);
+}
+
 /** The folder of log files below an account folder (beside `CloudTrail-Digest` and `CloudTrail-Insight`). */
 export const LOG_PRODUCT = 'CloudTrail';
 
@@ -209,14 +219,4 @@ export function dateFolderNumber(name: string, part: 'year' | 'month' | 'day'): 
 /** `YYYY/MM/DD`, as day folders (and Athena's `yyyy/MM/dd` projection) spell a day. */
 export function dayFolderName(year: number, month: number, day: number): string {
   return `${String(year).padStart(4, '0')}/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')}`;
-}
-
-/**
- * The region folders a region scope must open; undefined for all of them. A global-service event carries
- * us-east-1 (or its partition's global region) but lies in the trail's home-region folder, which the keys
- * do not name: asking for that region opens every region folder of the account.
- */
-export function regionFolders(regions: readonly string[] | undefined): Set<string> | undefined {
-  if (!regions?.length || regions.some((r) => GLOBAL_EVENT_REGIONS.has(r))) return undefined;
-  return new Set(regions);
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { AthenaProgressLine, formatCost, withProgress } from './athena-progress.js';
+import { AthenaProgressLine, formatCost } from './athena-progress.js';
 import type { AthenaProgress } from '../athena/client.js';
 
 function sink(): { stream: PassThrough; text: () => string } {
@@ -55,28 +55,3 @@ test('a state from the service cannot move the cursor', async () => {
   assert.equal(formatCost(0.0000123), '0.000012');
 });
 
-test('withProgress hands rows on and ends with the count, or with STOPPED when ctrail stopped the query', async () => {
-  const ok = sink();
-  const line = new AthenaProgressLine(ok.stream, false);
-  async function* rows() {
-    line.update(p('SUCCEEDED', 1e9));
-    yield ['a'];
-    yield ['b'];
-  }
-  const got: string[][] = [];
-  for await (const r of withProgress(rows(), line)) got.push(r);
-  assert.deepEqual(got, [['a'], ['b']]);
-
-  const stopped = sink();
-  const line2 = new AthenaProgressLine(stopped.stream, false);
-  async function* failing(): AsyncGenerator<string[]> {
-    line2.update(p('RUNNING', 2e11));
-    throw Object.assign(new Error('limit'), { kind: 'scan-limit' });
-  }
-  await assert.rejects(async () => {
-    for await (const _ of withProgress(failing(), line2)) void _;
-  }, /limit/);
-  await new Promise((r) => setImmediate(r));
-  assert.equal(ok.text(), 'ctrail: athena query q-1 SUCCEEDED, 2 rows · 1.00 GB scanned · $0.0050 · 2s\n');
-  assert.equal(stopped.text(), 'ctrail: athena query q-1 STOPPED · 200.00 GB scanned · $1.00 · 2s\n');
-});

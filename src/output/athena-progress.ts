@@ -54,21 +54,3 @@ export function formatCost(usd: number): string {
   return usd.toPrecision(2);
 }
 
-/**
- * A query's rows with its progress around them: the live line is cleared before the first row is handed on,
- * and the final line is written when the rows end or the query fails.
- */
-export async function* withProgress(rows: AsyncIterable<string[]>, line: AthenaProgressLine): AsyncGenerator<string[]> {
-  let n = 0;
-  try {
-    for await (const row of rows) {
-      if (n++ === 0) line.clear();
-      yield row;
-    }
-    line.finish(`SUCCEEDED, ${n} row${n === 1 ? '' : 's'}`);
-  } catch (err) {
-    const kind = (err as { kind?: unknown }).kind;
-    line.finish(kind === 'scan-limit' || kind === 'interrupted' ? 'STOPPED' : undefined);
-    throw err;
-  }
-}

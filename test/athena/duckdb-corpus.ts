@@ -6,68 +6,25 @@ import { gunzipSync } from 'node:zlib';
 import { loadDuckdb } from '../../bench/duckdb-pkg.js';
 import { parseLogKey } from '../../src/cloudtrail/layout.js';
 import type { TrailFile } from '../helpers/trail-builder.js';
+import { CLOUDTRAIL_COLUMNS, PARTITION_COLUMNS, type HiveType } from '../../src/athena/table.js';
 import { folderSource } from '../../src/source/local.js';
 import { scanEvents } from '../../src/pipeline/scan.js';
 import type { RecordMatcher } from '../../src/records/matcher.js';
 import type { ScanScope } from '../../src/source/types.js';
 
 /**
- * A DuckDB stand-in for the Athena CloudTrail table: the documented columns (structs, arrays, JSON text),
- * `"$path"` and the partition columns, filled from a trail on disk the way the CloudTrail SerDe reads
+ * A DuckDB stand-in for the Athena CloudTrail table: the columns `ctrail athena setup` declares (the
+ * documented ones: structs, arrays, JSON text, from athena/table.ts), `"$path"` and the partition columns, filled from a trail on disk the way the CloudTrail SerDe reads
  * records (field names matched without case, a nested object in a string column kept as its JSON text).
  * The generated SQL runs on it unchanged; the Trino functions DuckDB lacks are one-line macros.
  */
 
-type Col = 'VARCHAR' | { [field: string]: Col } | [Col];
-
-const SESSION_ISSUER: Col = { type: 'VARCHAR', principalid: 'VARCHAR', arn: 'VARCHAR', accountid: 'VARCHAR', username: 'VARCHAR' };
-/** The AWS-documented CloudTrail table (docs.aws.amazon.com/athena/latest/ug/cloudtrail-logs.html), lowercase. */
-export const TABLE_COLUMNS: Record<string, Col> = {
-  eventversion: 'VARCHAR',
-  useridentity: {
-    type: 'VARCHAR',
-    principalid: 'VARCHAR',
-    arn: 'VARCHAR',
-    accountid: 'VARCHAR',
-    invokedby: 'VARCHAR',
-    accesskeyid: 'VARCHAR',
-    username: 'VARCHAR',
-    onbehalfof: { userid: 'VARCHAR', identitystorearn: 'VARCHAR' },
-    sessioncontext: {
-      attributes: { mfaauthenticated: 'VARCHAR', creationdate: 'VARCHAR' },
-      sessionissuer: SESSION_ISSUER,
-      ec2roledelivery: 'VARCHAR',
-      sourceidentity: 'VARCHAR',
-    },
-  },
-  eventtime: 'VARCHAR',
-  eventsource: 'VARCHAR',
-  eventname: 'VARCHAR',
-  awsregion: 'VARCHAR',
-  sourceipaddress: 'VARCHAR',
-  useragent: 'VARCHAR',
-  errorcode: 'VARCHAR',
-  errormessage: 'VARCHAR',
-  requestparameters: 'VARCHAR',
-  responseelements: 'VARCHAR',
-  additionaleventdata: 'VARCHAR',
-  requestid: 'VARCHAR',
-  eventid: 'VARCHAR',
-  readonly: 'VARCHAR',
-  resources: [{ arn: 'VARCHAR', accountid: 'VARCHAR', type: 'VARCHAR' }],
-  eventtype: 'VARCHAR',
-  apiversion: 'VARCHAR',
-  recipientaccountid: 'VARCHAR',
-  serviceeventdetails: 'VARCHAR',
-  sharedeventid: 'VARCHAR',
-  vpcendpointid: 'VARCHAR',
-  eventcategory: 'VARCHAR',
-};
-
-function duckType(c: Col): string {
-  if (c === 'VARCHAR') return 'VARCHAR';
-  if (Array.isArray(c)) return `${duckType(c[0])}[]`;
-  return `STRUCT(${Object.entries(c).map(([k, v]) => `${k} ${duckType(v)}`).join(', ')})`;
+/** The table `ctrail athena setup` makes (athena/table.ts), as DuckDB types. */
+function duckType(t: HiveType): string {
+  if (typeof t === 'string') return t === 'string' ? 'VARCHAR' : t.toUpperCase();
+  if ('array' in t) return `${duckType(t.array)}[]`;
+  if ('map' in t) return `MAP(${duckType(t.map[0])}, ${duckType(t.map[1])})`;
+  return `STRUCT(${t.struct.map(([k, v]) => `${k} ${duckType(v)}`).join(', ')})`;
 }
 
 function field(obj: Record<string, unknown>, lower: string): unknown {
@@ -75,12 +32,14 @@ function field(obj: Record<string, unknown>, lower: string): unknown {
   return undefined;
 }
 
-function convert(c: Col, v: unknown): unknown {
+/** A value as the SerDe reads it into a column of type `t`: text columns keep nested JSON as its text. */
+function convert(t: HiveType, v: unknown): unknown {
   if (v === undefined || v === null) return null;
-  if (c === 'VARCHAR') return typeof v === 'string' ? v : JSON.stringify(v);
-  if (Array.isArray(c)) return Array.isArray(v) ? v.map((x) => convert(c[0], x)) : null;
+  if (typeof t === 'string') return typeof v === 'string' ? v : JSON.stringify(v);
+  if ('array' in t) return Array.isArray(v) ? v.map((x) => convert(t.array, x)) : null;
   if (typeof v !== 'object' || Array.isArray(v)) return null;
-  return Object.fromEntries(Object.entries(c).map(([k, t]) => [k, convert(t, field(v as Record<string, unknown>, k))]));
+  if ('map' in t) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convert(t.map[1], x)]));
+  return Object.fromEntries(t.struct.map(([k, ft]) => [k, convert(ft, field(v as Record<string, unknown>, k))]));
 }
 
 export interface CorpusRow {
@@ -140,7 +99,7 @@ export async function openCorpus(files: readonly TrailFile[], copyFrom: readonly
     const records = (JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: Array<Record<string, unknown>> }).Records;
     for (const r of records) {
       const row: Record<string, unknown> = { $path: pathOf(file), account: info.account, region: info.region, day };
-      for (const [name, col] of Object.entries(TABLE_COLUMNS)) row[name] = convert(col, field(r, name));
+      for (const [name, col] of CLOUDTRAIL_COLUMNS) row[name] = convert(col, field(r, name));
       lines.push(JSON.stringify(row));
     }
   }
@@ -149,7 +108,7 @@ export async function openCorpus(files: readonly TrailFile[], copyFrom: readonly
   const { DuckDBInstance } = await loadDuckdb();
   const db = await DuckDBInstance.create(':memory:', {});
   const conn = await db.connect();
-  const columns = { ...Object.fromEntries(Object.entries(TABLE_COLUMNS).map(([k, v]) => [k, duckType(v)])), $path: 'VARCHAR', account: 'VARCHAR', region: 'VARCHAR', day: 'VARCHAR' };
+  const columns = { ...Object.fromEntries(CLOUDTRAIL_COLUMNS.map(([k, v]) => [k, duckType(v)])), $path: 'VARCHAR', ...Object.fromEntries(Object.values(PARTITION_COLUMNS).map((p) => [p, 'VARCHAR'])) };
   const spec = Object.entries(columns).map(([k, v]) => `'${k}': '${v}'`).join(', ');
   await conn.runAndReadAll(`CREATE TABLE cloudtrail AS SELECT * FROM read_json('${ndjson.replace(/'/g, "''")}', format = 'newline_delimited', columns = {${spec}})`);
   // Trino functions the SQL uses that DuckDB spells differently.

@@ -30,7 +30,7 @@ before(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: 'results' }));
   for (const f of corpus.files()) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: f.key, Body: readFileSync(f.path) }));
   s3.destroy();
-  env = { ...dummyAwsEnv, AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_ATHENA: athena.endpoint, AWS_ENDPOINT_URL_GLUE: moto.endpoint };
+  env = { ...dummyAwsEnv, AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_ATHENA: athena.endpoint, AWS_ENDPOINT_URL_GLUE: moto.endpoint, CTRAIL_ATHENA_POLL_MS: '5' };
 });
 
 after(async () => {
@@ -94,7 +94,7 @@ test('what --engine athena cannot serve is refused in one line, exit 2', async (
     [['events', '--engine', 'athena', DEMO_TRAIL], /only S3 trail locations/],
     [['events', '--engine', 'athena', '--category', 'insight', `s3://${BUCKET}/`], /Insights events are not in the CloudTrail table/],
     [['events', '--table', 'x', `s3://${BUCKET}/`], /applies to --engine athena only/],
-    [['events', '--engine', 'athena', '--max-scan-gb', '0', `s3://${BUCKET}/`], /--max-scan-gb 0/],
+    [['events', '--engine', 'athena', '--max-scan-gb', '0', `s3://${BUCKET}/`], /--max-scan-gb "0"/],
   ] as const) {
     const r = await runCli([...args], { env });
     assert.equal(r.code, 2, r.stderr);
@@ -110,4 +110,14 @@ test('ctrail athena sql prints each pass, labelled, and runs nothing', async () 
   assert.match(r.stdout, /^-- narrows nothing in SQL \(ctrail applies it to the records it reads\): --match\n-- pass 1: calls that name the resource\nSELECT "\$path" AS path, eventid, eventtime\nFROM "db"\."cloudtrail"/);
   assert.match(r.stdout, /-- pass 2: credential-issuing calls/);
   assert.equal(athena.queries.length, n);
+});
+
+test('a query Athena refuses ends the run in one line, exit 2, with nothing printed', async () => {
+  for (const command of [['events', '--event-name', 'X'], ['find-deletion', 'orders'], ['activity', 'AKIAALICEEXAMPLEKEY1']]) {
+    const r = await runCli([...command, '--threads', '1', '--engine', 'athena', '--database', 'main', '--table', 'no_such_table', '--output-location', 's3://results/q/', '-q', `s3://${BUCKET}/`], { env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^ctrail: .*Athena/i);
+  }
 });
