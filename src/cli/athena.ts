@@ -5,11 +5,11 @@ import { registerQuery } from './athena-query.js';
 import { registerSql } from './athena-sql.js';
 
 /**
- * `ctrail athena …`: Amazon Athena as a second engine over the same trail bucket. One file per
- * subcommand; this one only names them. None loads the SDK until it runs.
+ * `ctrail athena …`: Amazon Athena as a second engine over the same trail bucket (docs/athena.md). One
+ * file per subcommand; this one only names them.
  */
 export const register: Register = (cmd, io, done) => {
-  cmd.description('Amazon Athena as a second engine: set up the table over a trail bucket, run queries on it');
+  cmd.description('Amazon Athena as a second engine: set up the table over a trail bucket, run queries on it, print the SQL of --engine athena');
   registerSetup(cmd.command('setup'), io, done);
   registerQuery(cmd.command('query'), io, done);
   registerSql(cmd, io, done);
