@@ -1,14 +1,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AthenaClient, CreateWorkGroupCommand, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { athenaClient, AthenaQueryError, costUsd, runAthenaQuery, type AthenaProgress, type AthenaQuery } from './client.js';
+import { athenaClient, AthenaQueryError, type AthenaClient as LazyClient, costUsd, runAthenaQuery, type AthenaProgress, type AthenaQuery } from './client.js';
 import { startMoto, type MotoServer } from '../../test/helpers/moto.js';
 import { setMotoAthenaResult, startAthenaProxy, type AthenaProxy } from '../../test/helpers/athena-proxy.js';
 import { dummyAwsEnv } from '../../test/helpers/aws-env.js';
 
 let moto: MotoServer;
 let proxy: AthenaProxy;
-let client: AthenaClient;
+let client: LazyClient;
 /** Straight to moto, around the proxy: what Athena itself holds. */
 let direct: AthenaClient;
 
@@ -133,6 +133,18 @@ test('a page that cannot be read after the first says how many rows came before 
     proxy.pageSize = 1000;
   }
   assert.equal(rows.length, 2);
+});
+
+test('a page token that does not move ends the rows instead of paging for ever', async () => {
+  await setMotoAthenaResult(moto.endpoint, ['path', 'eventid'], [['p', 'e']]);
+  proxy.stuckToken = true;
+  try {
+    const err = await failure(runAthenaQuery(client, query(), { pollMs: 1 }));
+    assert.equal(err.kind, 'results-lost');
+    assert.match(err.message, /repeated its page token after 3 rows/);
+  } finally {
+    proxy.stuckToken = false;
+  }
 });
 
 test('a query that scans more than the limit is stopped on Athena, and the error gives the figure', async () => {

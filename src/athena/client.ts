@@ -1,18 +1,21 @@
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  GetWorkGroupCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-  type GetQueryResultsCommandOutput,
-  type QueryExecution,
-} from '@aws-sdk/client-athena';
+import type { AthenaClient as SdkAthenaClient, GetQueryResultsCommandOutput, QueryExecution } from '@aws-sdk/client-athena';
 import { CtrailError, describeError } from '../errors.js';
 import type { AwsOptions } from '../source/aws.js';
-import { serviceClientConfig } from '../source/aws-clients.js';
+import { oneLine } from './text.js';
 
-export type { AthenaClient } from '@aws-sdk/client-athena';
+/**
+ * What this module needs of an Athena client: the SDK's own AthenaClient, or the lazy one athenaClient()
+ * makes. The SDK (and the other clients aws-clients.ts loads) costs half a second at start-up, and the
+ * commands that take `--engine athena` import this module on every run, also local ones: so nothing here
+ * loads it before a query is started.
+ */
+export type AthenaClient = Pick<SdkAthenaClient, 'send' | 'destroy'>;
+
+type AthenaSdk = typeof import('@aws-sdk/client-athena');
+let sdkLoading: Promise<AthenaSdk> | undefined;
+function athenaSdk(): Promise<AthenaSdk> {
+  return (sdkLoading ??= import('@aws-sdk/client-athena'));
+}
 
 /** One query to run. `maxScanBytes` is the `--max-scan-gb` guard, in bytes. */
 export interface AthenaQuery {
@@ -82,8 +85,13 @@ const STOP_TIMEOUT_MS = 10_000;
 
 /** The Athena client, with the timeouts, retries, region and profile every other service client has. */
 export function athenaClient(aws: AwsOptions, region?: string): AthenaClient {
+  let made: SdkAthenaClient | undefined;
+  let making: Promise<SdkAthenaClient> | undefined;
   // Endpoint: AWS_ENDPOINT_URL_ATHENA or AWS_ENDPOINT_URL, resolved by the SDK itself (aws-clients.ts's rule).
-  return new AthenaClient(serviceClientConfig('Athena', aws, region));
+  const real = () =>
+    (making ??= Promise.all([athenaSdk(), import('../source/aws-clients.js')]).then(([m, c]) => (made = new m.AthenaClient(c.serviceClientConfig('Athena', aws, region)))));
+  const send = async (command: unknown, options?: unknown): Promise<unknown> => (await real()).send(command as never, options as never);
+  return { send: send as SdkAthenaClient['send'], destroy: () => made?.destroy() };
 }
 
 /**
@@ -95,6 +103,7 @@ export function athenaClient(aws: AwsOptions, region?: string): AthenaClient {
 export async function* runAthenaQuery(client: AthenaClient, q: AthenaQuery, opts: RunOptions = {}): AsyncGenerator<string[]> {
   const started = Date.now();
   const signal = opts.signal;
+  const { StartQueryExecutionCommand } = await athenaSdk();
   if (signal?.aborted) throw new AthenaQueryError('interrupted', 'Athena query not started: interrupted');
   if (!q.outputLocation) {
     const missing = await checkResultLocation(client, q.workgroup, undefined, signal);
@@ -112,7 +121,10 @@ export async function* runAthenaQuery(client: AthenaClient, q: AthenaQuery, opts
       // Not aborted mid-flight: a start whose answer we dropped could leave a query running that we cannot
       // name to stop. The poll loop sees the abort right after and stops it.
     );
-    if (!out.QueryExecutionId) throw new AthenaQueryError('api', 'Athena StartQueryExecution returned no query id');
+    // The id goes into every message and into the next calls: a UUID, or the answer is not Athena's.
+    if (!out.QueryExecutionId || !/^[A-Za-z0-9-]{1,128}$/.test(out.QueryExecutionId)) {
+      throw new AthenaQueryError('api', `Athena StartQueryExecution returned no usable query id (${oneLine(String(out.QueryExecutionId), 80)})`);
+    }
     queryId = out.QueryExecutionId;
   } catch (err) {
     throw apiError(err, 'StartQueryExecution', signal);
@@ -147,6 +159,7 @@ async function pollUntilDone(
   const first = Math.max(1, opts.pollMs ?? DEFAULT_POLL_MS);
   const ceiling = Math.max(first, Math.min(MAX_POLL_MS, first * 20));
   let wait = first;
+  const { GetQueryExecutionCommand } = await athenaSdk();
   for (;;) {
     if (opts.signal?.aborted) await stopAndThrow(client, queryId, 'interrupted', 'interrupted', 0);
     let execution: QueryExecution | undefined;
@@ -159,10 +172,15 @@ async function pollUntilDone(
       await stopQuietly(client, queryId);
       throw apiError(err, 'GetQueryExecution', undefined, queryId);
     }
-    const state = execution?.Status?.State ?? 'UNKNOWN';
-    const bytes = execution?.Statistics?.DataScannedInBytes ?? 0;
+    const state = execution?.Status?.State;
+    if (!execution || !state) {
+      // Polling an answer without a state would go on for ever.
+      await stopQuietly(client, queryId);
+      throw new AthenaQueryError('api', `Athena GetQueryExecution: no state for query ${queryId}`, queryId);
+    }
+    const bytes = execution.Statistics?.DataScannedInBytes ?? 0;
     report(state, bytes);
-    if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') return execution!;
+    if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') return execution;
     if (bytes > maxScanBytes) {
       await stopAndThrow(client, queryId, 'scan-limit', `scanned ${formatBytes(bytes)}, more than the limit of ${formatBytes(maxScanBytes)} (--max-scan-gb)`, bytes);
     }
@@ -176,6 +194,7 @@ async function* pages(client: AthenaClient, queryId: string, opts: RunOptions): 
   let token: string | undefined;
   let first = true;
   let delivered = 0;
+  const { GetQueryResultsCommand } = await athenaSdk();
   do {
     if (opts.signal?.aborted) throw new AthenaQueryError('interrupted', `Athena query ${queryId}: interrupted after ${delivered} rows`, queryId);
     let page: GetQueryResultsCommandOutput;
@@ -201,7 +220,12 @@ async function* pages(client: AthenaClient, queryId: string, opts: RunOptions): 
       delivered++;
     }
     first = false;
-    token = page.NextToken || undefined;
+    const next = page.NextToken || undefined;
+    // A token that does not move would page the same rows for ever.
+    if (next !== undefined && next === token) {
+      throw new AthenaQueryError('results-lost', `Athena query ${queryId}: GetQueryResults repeated its page token after ${delivered} rows`, queryId);
+    }
+    token = next;
   } while (token);
 }
 
@@ -217,6 +241,7 @@ export async function checkResultLocation(
   signal?: AbortSignal,
 ): Promise<string | undefined> {
   const name = workgroup ?? 'primary';
+  const { GetWorkGroupCommand } = await athenaSdk();
   let config;
   try {
     const out = await client.send(new GetWorkGroupCommand({ WorkGroup: name }), signal ? { abortSignal: signal } : {});
@@ -238,6 +263,7 @@ async function stopAndThrow(client: AthenaClient, queryId: string, kind: AthenaF
 /** True once Athena accepted the stop. Never throws: the caller is already on its way out with a reason. */
 async function stopQuietly(client: AthenaClient, queryId: string): Promise<boolean> {
   try {
+    const { StopQueryExecutionCommand } = await athenaSdk();
     await client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }), { abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS) });
     return true;
   } catch {
@@ -258,13 +284,6 @@ function apiError(err: unknown, call: string, signal?: AbortSignal, queryId?: st
     return new AthenaQueryError('no-output-location', `Athena ${call}: ${message}; pass --output-location s3://BUCKET/PREFIX/`, queryId);
   }
   return new AthenaQueryError('api', `Athena ${call}: ${oneLine(describeError(err))}`, queryId);
-}
-
-/** Messages come from the service (and a failed query's reason may quote the SQL): one line, bounded. */
-function oneLine(text: string): string {
-  // Control characters are dropped here, not escaped: this floor is below output/sanitize.ts.
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > 500 ? flat.slice(0, 500) + '…' : flat;
 }
 
 export function formatBytes(bytes: number): string {

@@ -12,6 +12,7 @@ import type { AwsOptions } from '../source/aws.js';
 import { serviceClientConfig } from '../source/aws-clients.js';
 import type { TrailLayout } from '../source/trail-layout.js';
 import { accountsFolder, logDayFolderTemplate } from '../cloudtrail/layout.js';
+import { oneLine } from './text.js';
 import { CREATED_BY, PARTITION_COLUMNS, glueTableInput, type GlueTableInput, type TableSpec } from './table.js';
 
 /**
@@ -63,7 +64,7 @@ export async function applyTable(glue: GlueClient, spec: TableSpec, opts: { repl
     await call('CreateTable', () => glue.send(new CreateTableCommand({ DatabaseName: spec.database, TableInput: wanted })));
     return { kind: 'created', databaseCreated };
   }
-  const location = existing.StorageDescriptor?.Location ?? '(no location)';
+  const location = oneLine(existing.StorageDescriptor?.Location ?? '(no location)');
   const ours = existing.Parameters?.[CREATED_BY] === 'ctrail';
   if (!opts.replace && (!ours || !sameLocation(location, spec.location))) {
     throw new TableConflictError(
@@ -151,7 +152,7 @@ async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
 function glueError(what: string, err: unknown): CtrailError {
   if (err instanceof CtrailError) return err;
   const name = err instanceof Error ? err.name : '';
-  const msg = describeError(err).replace(/\s+/g, ' ');
+  const msg = oneLine(describeError(err));
   if (name === 'AccessDeniedException') return new ConfigError(`Glue ${what}: access denied (${msg}); athena setup needs glue:GetDatabase, glue:CreateDatabase, glue:GetTable, glue:CreateTable, glue:UpdateTable`);
   return new ConfigError(`Glue ${what}: ${msg}`);
 }

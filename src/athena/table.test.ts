@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { athenaDdl, CLOUDTRAIL_COLUMNS, glueTableInput, hiveType, tableParameters, type TableSpec } from './table.js';
+import { athenaDdl, CLOUDTRAIL_COLUMNS, glueTableInput, hiveType, tableParameters, type HiveType, type TableSpec } from './table.js';
 
 const spec: TableSpec = {
   database: 'ctrail',
@@ -67,4 +67,23 @@ test('the DDL states the same table: columns, partitions, SerDe, location and pr
   assert.doesNotMatch(ddl, /EXTERNAL'=/, 'EXTERNAL is what CREATE EXTERNAL says; Glue needs it as a parameter, DDL does not');
   // A quote in a bucket prefix cannot end the string early.
   assert.match(athenaDdl({ ...spec, location: "s3://b/it's/AWSLogs/" }), /LOCATION 's3:\/\/b\/it''s\/AWSLogs\/'/);
+});
+
+test('every column the generated SQL names is a column of the table setup makes', async () => {
+  const { COL } = await import('./sql.js');
+  const { PARTITION_COLUMNS } = await import('./table.js');
+  // A path into the documented columns: top-level name, then struct fields.
+  const has = (path: string): boolean => {
+    const [top, ...rest] = path.split('.');
+    let t: HiveType | undefined = CLOUDTRAIL_COLUMNS.find(([n]) => n === top)?.[1];
+    for (const field of rest) {
+      t = t !== undefined && typeof t === 'object' && 'struct' in t ? t.struct.find(([n]) => n === field)?.[1] : undefined;
+    }
+    return t !== undefined;
+  };
+  const partitions: string[] = Object.values(PARTITION_COLUMNS);
+  for (const [name, column] of Object.entries(COL)) {
+    if (column === '"$path"') continue; // Athena's own pseudo-column
+    assert.ok(partitions.includes(column) || has(column), `COL.${name} (${column}) is not a column of the table`);
+  }
 });

@@ -13,9 +13,10 @@ import type { CliIO } from './io.js';
 import type { ExitCode } from './exit.js';
 import { outputFormatFrom, SOURCES_HELP } from './options.js';
 import { finishReport } from './report.js';
+import { forensicNarrowFor, type RawEngineOptions } from './athena-engine.js';
 import { addForensicsOptions, forensicsScan, type RawForensicsOptions } from './forensics-scan.js';
 
-interface RawActivityOptions extends RawForensicsOptions {
+interface RawActivityOptions extends RawForensicsOptions, RawEngineOptions {
   summary?: boolean;
   followPersistence?: boolean;
 }
@@ -36,7 +37,7 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
   const target = parseActivityTarget(who);
   const format = outputFormatFrom<'ndjson' | 'json'>(raw.output, io.stdoutIsTTY, 'ndjson');
   if (raw.summary && (format === 'ndjson' || raw.output === 'timesketch')) throw new UsageError('--summary applies to the terminal form; -o json is the summary as one object');
-  const scan = forensicsScan(io, sourceArgs, raw);
+  const scan = forensicsScan(io, sourceArgs, raw, forensicNarrowFor(io, raw, sourceArgs, 'activity', who));
   const spec = scan.plan.spec;
   // The chain may start in an account or region the flags leave out, so pass 1 reads every account and
   // region of the window (widened by the look-back); the flags bound only what is reported.
@@ -48,7 +49,7 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
   const indexRecipe = activityIndexPart.recipe(target);
   const report = await collectActivity(
     target,
-    kept ? keptMatching(kept, indexRecipe) : sourced(scan.plan.scan({ recipe: indexRecipe, scope: indexScope, dedup: false })),
+    kept ? keptMatching(kept, indexRecipe) : scan.index(indexRecipe, indexScope),
     (recipe) => (kept ? keptMatching(kept, recipe) : scan.main(recipe)),
     {
       accept: scan.accept,
@@ -66,10 +67,6 @@ export async function runActivity(io: CliIO, who: string, sourceArgs: string[], 
     rows: () => report.events,
     timeline: () => activityTimeline(report.events),
   });
-}
-
-async function* sourced(hits: AsyncIterable<ScanHit>): AsyncIterable<SourcedEvent> {
-  for await (const hit of hits) yield { event: hit.event, source: hit.source };
 }
 
 /** The kept stdin records that a recipe's matcher accepts (the same matcher a scan would compile). */

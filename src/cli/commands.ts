@@ -110,7 +110,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: () => import('./validate.js'),
   },
   athena: {
-    summary: 'Amazon Athena as a second engine: `athena setup` makes the table over a trail bucket, `athena query` runs SQL with progress, cost and Ctrl-C',
+    summary: 'Amazon Athena as a second engine: `athena setup` makes the table over a trail bucket, `athena query` runs SQL with progress, cost and Ctrl-C, `athena sql COMMAND …` prints the SQL that --engine athena runs',
     args: '',
     examples: [
       'ctrail athena setup s3://my-org-trail-bucket --database cloudtrail --output-location s3://my-athena-results/',

@@ -13,8 +13,9 @@ import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
 import { addWideOption, fitFrom, TableNotes } from './table-fit.js';
+import { addEngineOptions, scanSourcesFor, type RawEngineOptions } from './athena-engine.js';
 
-interface RawCountOptions extends RawScanOptions, RawRuleOptions {
+interface RawCountOptions extends RawScanOptions, RawRuleOptions, RawEngineOptions {
   by?: string;
   interval: string;
   value?: string;
@@ -33,7 +34,7 @@ export const register: Register = (cmd, io, done) => {
     .option('--value <field>', 'sum this numeric field instead of counting events (like a metric filter value $.field)')
     .option('--alarm <expr>', `CloudWatch-style alarm, e.g. 'sum > 10 for 2 periods' or 'max >= 3 for 3 out of 5 periods'`)
     .option('--top <n>', 'only the n largest series');
-  addRuleOptions(addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd)))));
+  addEngineOptions(addRuleOptions(addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))))));
   addWideOption(cmd.addOption(outputOption(['table', 'ndjson', 'csv', 'chart'], 'ndjson')))
     .action(async (sources: string[], raw: RawCountOptions) => done(await runCount(io, sources, raw)));
 };
@@ -53,7 +54,8 @@ export async function runCount(io: CliIO, sourceArgs: string[], raw: RawCountOpt
   const writer = new OutputWriter(io.stdout, () => plan.controller.abort());
 
   async function* events(): AsyncGenerator<CloudTrailEvent> {
-    for await (const hit of plan.scan({ recipe: recipeOf(plan.flags, rules) })) yield hit.event;
+    const sources = await scanSourcesFor(io, raw, sourceArgs, plan.spec);
+    for await (const hit of plan.scan({ recipe: recipeOf(plan.flags, rules), ...sources })) yield hit.event;
   }
   let ts: TimeSeries;
   try {

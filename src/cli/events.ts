@@ -10,14 +10,15 @@ import type { CliIO } from './io.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
 import { addWideOption, fitFrom, TableNotes } from './table-fit.js';
+import { addEngineOptions, scanSourcesFor, type RawEngineOptions } from './athena-engine.js';
 
 export const register: Register = (cmd, io, done) => {
-  addWideOption(addRuleOptions(addScanOptions(cmd.argument('[source...]', SOURCES_HELP)))).action(async (sources: string[], raw: RawScanOptions & RawRuleOptions) =>
+  addWideOption(addEngineOptions(addRuleOptions(addScanOptions(cmd.argument('[source...]', SOURCES_HELP))))).action(async (sources: string[], raw: RawScanOptions & RawRuleOptions & RawEngineOptions) =>
     done(await runEvents(io, sources, raw)),
   );
 };
 
-export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions & RawRuleOptions & { wide?: boolean }): Promise<ExitCode> {
+export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOptions & RawRuleOptions & RawEngineOptions & { wide?: boolean }): Promise<ExitCode> {
   const rules = ruleRecipeFrom(raw);
   const plan = new ScanPlan(io, raw, sourceArgs);
   const format = outputFormatFrom<OutputFormat>(raw.output, io.stdoutIsTTY, 'ndjson');
@@ -28,7 +29,8 @@ export async function runEvents(io: CliIO, sourceArgs: string[], raw: RawScanOpt
   const sorted: PrintedEvent[] | undefined = raw.sort === 'time' ? [] : undefined;
   let found = false;
   try {
-    scan: for await (const batch of plan.scanBatches({ recipe: recipeOf(plan.flags, rules) })) {
+    const sources = await scanSourcesFor(io, raw, sourceArgs, plan.spec);
+    scan: for await (const batch of plan.scanBatches({ recipe: recipeOf(plan.flags, rules), ...sources })) {
       for (const hit of batch) {
         if (writer.closed) break scan;
         found = true;

@@ -8,9 +8,10 @@ import type { ExitCode } from './exit.js';
 import { SOURCES_HELP } from './options.js';
 import { finishReport } from './report.js';
 import { addWideOption, fitFrom, TableNotes } from './table-fit.js';
+import { forensicNarrowFor, type RawEngineOptions } from './athena-engine.js';
 import { addForensicsOptions, forensicsScan, type RawForensicsOptions } from './forensics-scan.js';
 
-interface RawFindDeletionOptions extends RawForensicsOptions {
+interface RawFindDeletionOptions extends RawForensicsOptions, RawEngineOptions {
   type?: string;
   wide?: boolean;
 }
@@ -26,7 +27,7 @@ export const register: Register = (cmd, io, done) => {
 
 export async function runFindDeletion(io: CliIO, resource: string, sourceArgs: string[], raw: RawFindDeletionOptions): Promise<ExitCode> {
   const query = parseResourceQuery(resource, raw.type);
-  const scan = forensicsScan(io, sourceArgs, raw);
+  const scan = forensicsScan(io, sourceArgs, raw, forensicNarrowFor(io, raw, sourceArgs, 'find-deletion', resource, raw.type));
   const report = await findDeletions(query, scan.main(findDeletionPart.recipe(query), deletionPushdown(query)), { accept: scan.accept, lookBackMs: scan.lookBackMs, ...(scan.evidence ? { evidence: scan.evidence } : {}) }, scan.identity());
   const notes = new TableNotes(io);
   // Related calls alone (a role's policies removed, the role still there) are not a deletion found.

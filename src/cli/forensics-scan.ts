@@ -3,7 +3,8 @@ import { compileFilters } from '../filter/flags.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
 import { issuingPart } from '../forensics/issuing.js';
 import type { CloudTrailEvent, SourcedEvent } from '../cloudtrail/event.js';
-import type { ScanScope } from '../source/types.js';
+import type { ScanScope, Source } from '../source/types.js';
+import type { ScanHit } from '../pipeline/scan.js';
 import type { Pushdown } from '../source/query-hints.js';
 import { ISSUING_PUSHDOWN } from '../forensics/pushdown.js';
 import type { EvidenceReader } from '../forensics/evidence.js';
@@ -11,6 +12,7 @@ import { PlaceEvidenceReader } from './evidence-reader.js';
 import type { CliIO } from './io.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, collectEach, outputOption, type RawScanOptions } from './options.js';
 import { ScanPlan } from './scan-plan.js';
+import { addEngineOptions } from './athena-engine.js';
 import { parseDuration } from './time.js';
 
 /** Options shared by find-deletion and trace, on top of every source, window, scope and filter option of `events`. */
@@ -21,7 +23,7 @@ export interface RawForensicsOptions extends RawScanOptions {
 
 /** `formats`: the command's -o choices beyond table, ndjson and json. */
 export function addForensicsOptions(cmd: Command, formats: readonly string[] = []): Command {
-  addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd))));
+  addEngineOptions(addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd)))));
   return cmd
     .option('--identity-source <source>', "also read credential-issuing events (AssumeRole…) from this source: evidence kept outside the sources (another bucket, a management account's trail); repeatable", collectEach)
     .option('--look-back <duration>', 'how long before an action its issuing event may lie (e.g. 12h, 36h, 2d)', '36h')
@@ -43,6 +45,8 @@ export interface ForensicsScan {
    * why the flags' own hints are not used here.
    */
   main(recipe: MatcherRecipe, pushdown?: Pushdown): AsyncIterable<SourcedEvent>;
+  /** Another scan of the sources with its own recipe and scope (activity's first pass), narrowed likewise. */
+  index(recipe: MatcherRecipe, scope: ScanScope): AsyncIterable<SourcedEvent>;
   /** The --identity-source scan, or undefined when none was given. */
   identity(): AsyncIterable<SourcedEvent> | undefined;
   /**
@@ -59,7 +63,7 @@ export interface ForensicsScan {
  * incomplete chains name them (`evidence`). Duplicate deliveries are handled by the engines, which know
  * real logs reuse eventIDs.
  */
-export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensicsOptions): ForensicsScan {
+export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensicsOptions, narrow?: Narrow): ForensicsScan {
   const lookBackMs = parseLookBack(raw.lookBack);
   const plan = new ScanPlan(io, raw, sourceArgs);
   const identitySources = raw.identitySource?.length ? plan.resolveExtra(raw.identitySource) : undefined;
@@ -76,7 +80,8 @@ export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensics
     accept: (e) => flags.matches(e),
     lookBackMs,
     evidence: PlaceEvidenceReader.over(plan, widened),
-    main: (recipe, pushdown) => sourcedFrom(plan.scan({ recipe, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false })),
+    main: (recipe, pushdown) => narrowed(narrow, recipe, widened, (sources) => plan.scan({ recipe, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false, ...sources })),
+    index: (recipe, scope) => narrowed(narrow, recipe, scope, (sources) => plan.scan({ recipe, scope, dedup: false, ...sources })),
     identity: () =>
       identitySources
         ? sourcedFrom(
@@ -84,6 +89,16 @@ export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensics
           )
         : undefined,
   };
+}
+
+/**
+ * Finds, before a scan, the only inputs it needs to read (`--engine athena`: the objects an Athena pass found
+ * candidates in); the scan then reads those instead of listing the sources.
+ */
+export type Narrow = (recipe: MatcherRecipe, scope: ScanScope) => Promise<Source[]>;
+
+async function* narrowed(narrow: Narrow | undefined, recipe: MatcherRecipe, scope: ScanScope, scan: (sources: { sources?: Source[] }) => AsyncIterable<ScanHit>): AsyncIterable<SourcedEvent> {
+  yield* sourcedFrom(scan(narrow ? { sources: await narrow(recipe, scope) } : {}));
 }
 
 async function* sourcedFrom(hits: AsyncIterable<{ event: CloudTrailEvent; source: string }>): AsyncIterable<SourcedEvent> {

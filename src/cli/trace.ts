@@ -6,6 +6,7 @@ import type { CliIO } from './io.js';
 import type { ExitCode } from './exit.js';
 import { SOURCES_HELP } from './options.js';
 import { finishReport } from './report.js';
+import { forensicNarrowFor, type RawEngineOptions } from './athena-engine.js';
 import { addForensicsOptions, forensicsScan, type RawForensicsOptions } from './forensics-scan.js';
 
 export const register: Register = (cmd, io, done) => {
@@ -13,12 +14,12 @@ export const register: Register = (cmd, io, done) => {
     cmd
       .argument('<who>', 'access key id (AKIA…/ASIA…) or principal ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, federated-user, IAM user)')
       .argument('[source...]', SOURCES_HELP),
-  ).action(async (who: string, sources: string[], raw: RawForensicsOptions) => done(await runTrace(io, who, sources, raw)));
+  ).action(async (who: string, sources: string[], raw: RawForensicsOptions & RawEngineOptions) => done(await runTrace(io, who, sources, raw)));
 };
 
-export async function runTrace(io: CliIO, who: string, sourceArgs: string[], raw: RawForensicsOptions): Promise<ExitCode> {
+export async function runTrace(io: CliIO, who: string, sourceArgs: string[], raw: RawForensicsOptions & RawEngineOptions): Promise<ExitCode> {
   const target = parseTraceTarget(who);
-  const scan = forensicsScan(io, sourceArgs, raw);
+  const scan = forensicsScan(io, sourceArgs, raw, forensicNarrowFor(io, raw, sourceArgs, 'trace', who));
   const report = await traceCredentials(target, scan.main(tracePart.recipe(target), tracePushdown(target)), { accept: scan.accept, lookBackMs: scan.lookBackMs, ...(scan.evidence ? { evidence: scan.evidence } : {}) }, scan.identity());
   return finishReport(io, raw.output, scan.plan, report.results.length > 0, {
     table: () => renderTraceReport(who, report),

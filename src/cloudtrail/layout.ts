@@ -108,8 +108,8 @@ export function logFolder(s: FolderScope): string {
   return `${accountRoot(s)}CloudTrail/${s.region}/`;
 }
 
-/** `YYYY/MM/DD` of a UTC day. */
-function datePath(t: number | Date): string {
+/** `YYYY/MM/DD` of a UTC day: a day folder's name, and the `day` partition value of an Athena table over the trail. */
+export function datePath(t: number | Date): string {
   return isoTime(t, 's').slice(0, 10).replace(/-/g, '/');
 }
 
@@ -175,6 +175,16 @@ export function folderInWindow(w: KeyWindow | undefined, year: number, month?: n
   const startMs = Date.UTC(year, (month ?? 1) - 1, day ?? 1);
   const endMs = day !== undefined ? startMs + DAY_MS : month !== undefined ? Date.UTC(year, month, 1) : Date.UTC(year + 1, 0, 1);
   return endMs > w.firstDay && startMs <= w.lastDay;
+}
+
+/**
+ * The region folders a region scope must open; undefined for all of them. A global-service event carries
+ * us-east-1 (or its partition's global region) but lies in the trail's home-region folder, which the keys
+ * do not name: asking for that region opens every region folder of the account.
+ */
+export function regionFolders(regions: readonly string[] | undefined): Set<string> | undefined {
+  if (!regions?.length || regions.some((r) => GLOBAL_EVENT_REGIONS.has(r))) return undefined;
+  return new Set(regions);
 }
 
 /** The folder of log files below an account folder (beside `CloudTrail-Digest` and `CloudTrail-Insight`). */

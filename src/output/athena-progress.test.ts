@@ -54,3 +54,4 @@ test('a state from the service cannot move the cursor', async () => {
   assert.equal(formatCost(0.5), '0.50');
   assert.equal(formatCost(0.0000123), '0.000012');
 });
+

@@ -53,3 +53,4 @@ export function formatCost(usd: number): string {
   if (usd >= 0.01 || usd === 0) return usd.toFixed(2);
   return usd.toPrecision(2);
 }
+

@@ -1,7 +1,7 @@
 import type { ObjectStore, StoredObject } from './object-store.js';
 import type { InputUnit, ScanScope, Source, UnitOrProblem } from './types.js';
 import { ListingError } from './s3-retry.js';
-import { ACCOUNT_RE, GLOBAL_EVENT_REGIONS, ORG_RE, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from '../cloudtrail/layout.js';
+import { ACCOUNT_RE, ORG_RE, regionFolders, dayFolders, fileNameTime, folderInWindow, keyWindow, type KeyWindow } from '../cloudtrail/layout.js';
 import { MIRROR_FILES } from './mirror-files.js';
 
 /**
@@ -36,7 +36,9 @@ export class TrailSource implements Source {
       scope,
       window: keyWindow(scope.start, scope.end),
       accounts: scope.accounts?.length ? new Set(scope.accounts) : undefined,
-      regions: folderRegions(scope.regions),
+      // The extra folders a global region opens are screened on their bytes for the asked region (the --region
+      // needle) before any record is parsed.
+      regions: regionFolders(scope.regions),
       categories: new Set(scope.categories?.length ? scope.categories : ['management', 'data']),
       signal,
     };
@@ -183,17 +185,6 @@ interface WalkContext {
   regions: Set<string> | undefined;
   categories: Set<string>;
   signal: AbortSignal | undefined;
-}
-
-/**
- * The region folders a region scope must open; undefined for all of them. A global-service event carries
- * us-east-1 (or its partition's global region) but lies in the trail's home-region folder, which the keys
- * do not name: asking for that region opens every region folder of the account. The extra files are
- * screened on their bytes for the asked region (the --region needle) before any record is parsed.
- */
-function folderRegions(regions: readonly string[] | undefined): Set<string> | undefined {
-  if (!regions?.length || regions.some((r) => GLOBAL_EVENT_REGIONS.has(r))) return undefined;
-  return new Set(regions);
 }
 
 const MANIFEST_FILE = MIRROR_FILES.manifest;

@@ -171,6 +171,7 @@ describe('athena: athena setup, athena query (0, 1, 3, and 2 for a stopped query
   test('2 a usage error changes and answers nothing', async () => {
     code(await runCli(['athena', 'setup', empty]), 2, 'athena setup reads from S3 only');
     code(await runCli(['athena', 'query', 'SELECT 1', '--max-scan-gb', '0']), 2, 'a scan limit of nothing');
+    code(await runCli(['athena']), 2, 'athena without a subcommand does nothing');
   });
 });
 

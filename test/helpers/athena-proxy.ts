@@ -36,6 +36,8 @@ export interface AthenaProxy {
   refuse(operation: string, error: { status: number; type: string; message: string }, times?: number): void;
   /** Largest page GetQueryResults returns, whatever MaxResults asks. */
   pageSize: number;
+  /** GetQueryResults answers with the token it was given (a server stuck on one page). */
+  stuckToken: boolean;
   /** Resolves when a GetQueryExecution answer with this state has been sent. */
   reached(state: string): Promise<void>;
   stop(): Promise<void>;
@@ -77,6 +79,7 @@ export async function startAthenaProxy(opts: { target: string; pageSize?: number
     endpoint: '',
     calls,
     pageSize: opts.pageSize ?? 1000,
+    stuckToken: false,
     script: (s) => void scripts.push(s),
     refuse: (operation, error, times = 1) => void refusals.set(operation, { ...error, left: times }),
     reached: (state) => new Promise<void>((resolve) => waiters.push({ state, resolve })),
@@ -135,10 +138,14 @@ export async function startAthenaProxy(opts: { target: string; pageSize?: number
       if (up.status !== 200) return send(up.status, up.text, up.headers);
       const parsed = JSON.parse(up.text) as { ResultSet: { Rows: Row[] } };
       const rows = parsed.ResultSet.Rows;
-      const from = typeof input.NextToken === 'string' ? Number(input.NextToken.replace(/^page-/, '')) : 0;
+      const from = typeof input.NextToken === 'string' && input.NextToken.startsWith('page-') ? Number(input.NextToken.slice(5)) : 0;
       const size = Math.min(proxy.pageSize, typeof input.MaxResults === 'number' ? input.MaxResults : 1000);
       const page = rows.slice(from, from + size);
-      const next = from + size < rows.length ? { NextToken: `page-${from + size}` } : {};
+      const next = proxy.stuckToken
+        ? { NextToken: typeof input.NextToken === 'string' ? input.NextToken : 'stuck' }
+        : from + size < rows.length
+          ? { NextToken: `page-${from + size}` }
+          : {};
       send(200, JSON.stringify({ ...parsed, ResultSet: { ...parsed.ResultSet, Rows: page }, ...next }), up.headers);
     }
   });

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CandidateObjects, checkAthenaRequest } from './athena-engine.js';
+import { LazyS3Store } from '../source/store.js';
+import { UsageError } from '../errors.js';
+
+const stores = (arg: string) => new LazyS3Store(arg, () => Promise.reject(new Error('no S3 in this test')));
+
+test('a row names an object only inside a source: other buckets, other prefixes and dot segments are not read', async () => {
+  const objects = new CandidateObjects(['s3://trail/org/', 's3://other'], stores);
+  assert.equal(objects.add('s3://trail/org/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/03/14/a.json.gz'), true);
+  assert.equal(objects.add('s3://trail/elsewhere/AWSLogs/x.json.gz'), false);
+  assert.equal(objects.add('s3://trail/org/../secret.json.gz'), false);
+  assert.equal(objects.add('s3://other/AWSLogs/b.json.gz'), true);
+  assert.equal(objects.add('not a path'), false);
+  assert.equal(objects.add('s3://trail/org/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/03/14/a.json.gz'), true);
+  assert.equal(objects.outside, 3);
+  assert.equal(objects.count, 2, 'an object named twice is read once');
+  const labels = objects.sources().map((s) => s.label);
+  assert.deepEqual(labels, ['s3://trail/org/', 's3://other']);
+  objects.clear();
+  assert.deepEqual(objects.sources(), [], 'a source without candidates is left out, not reported empty');
+});
+
+test('only S3 trail locations, and no Insights', () => {
+  assert.throws(() => checkAthenaRequest(['fixtures/demo'], {}), UsageError);
+  assert.throws(() => checkAthenaRequest(['-'], {}), UsageError);
+  assert.throws(() => checkAthenaRequest([], {}), UsageError);
+  assert.throws(() => checkAthenaRequest(['s3://b/'], { category: ['management', 'insight'] }), /Insights/);
+  checkAthenaRequest(['s3://b/', 's3://c/p/'], { category: ['data'] });
+});
