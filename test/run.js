@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 function collect(path, out) {
   const st = statSync(path);
@@ -22,5 +23,9 @@ if (files.length === 0) {
   console.error('test/run.js: no compiled tests found; run `npm run build` first');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', ...files], { stdio: 'inherit' });
+// Most test files wait on child processes and local servers rather than compute, so one more file than there are
+// cores keeps the machine busy (node's default, cores - 1, runs one file at a time on a 2-core CI machine).
+// No test may depend on running alone: each takes its own ports and temporary folders.
+const concurrency = Number(process.env.CTRAIL_TEST_CONCURRENCY) || availableParallelism() + 1;
+const result = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -316,8 +316,10 @@ test('an interrupted run (SIGINT) leaves no partial file under a final name, and
       stdio: 'ignore',
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    // Wait (bounded) until the three digests are journalled, then interrupt.
-    for (let i = 0; i < 600 && !(existsSync(journal) && readFileSync(journal, 'utf8').split('\n').length > 3); i++) await new Promise((r) => setTimeout(r, 100));
+    // Wait (bounded) until the three digests are journalled and a log file GET is being held, then interrupt.
+    // Both are needed: on a loaded machine the digests can be journalled before any log file is asked for.
+    const digestsDone = () => existsSync(journal) && readFileSync(journal, 'utf8').split('\n').length > 3;
+    for (let i = 0; i < 600 && !(digestsDone() && proxy.faults.length > 0); i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(proxy.faults.length > 0, 'some requests were held');
     child.kill('SIGINT');
     assert.equal(await exited, 'SIGINT');
