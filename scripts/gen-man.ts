@@ -57,6 +57,11 @@ export async function renderManPage(): Promise<string> {
     const entry = COMMANDS[cmd.name()];
     if (!entry) continue;
     out.push(`.SS ${roff(cmd.name())}`, `.B ${roff(help.commandUsage(cmd))}`, '.PP', roff(entry.summary), ...optionsSection(cmd), ...examples(entry.examples ?? []));
+    // A command with its own commands (athena setup, athena query): each gets its section, from its help.
+    for (const sub of cmd.commands) {
+      if (sub.name() === 'help') continue;
+      out.push(`.SS ${roff(`${cmd.name()} ${sub.name()}`)}`, `.B ${roff(help.commandUsage(sub))}`, '.PP', roff(sub.description()), ...optionsSection(sub));
+    }
   }
   out.push('.SH EXIT STATUS');
   for (const family of Object.values(EXIT_TABLE)) {

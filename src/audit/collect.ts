@@ -1,7 +1,7 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigError, describeError } from '../errors.js';
-import { serviceClientConfig } from '../source/aws-clients.js';
+import { clientConfig } from '../source/aws-clients.js';
 import { asConfigErrorIfFatal, type AwsOptions } from '../source/aws.js';
 import type { AccountFacts } from './facts.js';
 import { readAlarms, readEventRules, readLogGroups, readSubscriptions } from './read-alerting.js';
@@ -18,7 +18,7 @@ export interface CollectOptions {
 }
 
 async function callerAccount(aws: AwsOptions, region: string): Promise<string> {
-  const sts = new STSClient(serviceClientConfig('STS', aws, region));
+  const sts = new STSClient(clientConfig('STS', aws, region));
   try {
     const id = await sts.send(new GetCallerIdentityCommand({}));
     if (!id.Account) throw new ConfigError('STS GetCallerIdentity returned no account');
@@ -33,10 +33,10 @@ async function callerAccount(aws: AwsOptions, region: string): Promise<string> {
 
 /** Reads everything the checks need. Throws a ConfigError only when nothing can be audited at all. */
 export async function collectFacts(opts: CollectOptions): Promise<AccountFacts> {
-  const baseRegion = opts.regions[0] ?? serviceClientConfig('STS', opts.aws).region;
+  const baseRegion = opts.regions[0] ?? clientConfig('STS', opts.aws).region;
   const account = await callerAccount(opts.aws, baseRegion);
   const listRegions = opts.regions.length ? [...new Set(opts.regions)] : [baseRegion];
-  const cloudtrail = new RegionalClients((region) => new CloudTrailClient(serviceClientConfig('CloudTrail', opts.aws, region)));
+  const cloudtrail = new RegionalClients((region) => new CloudTrailClient(clientConfig('CloudTrail', opts.aws, region)));
   let discovery;
   try {
     discovery = await discoverTrails(opts.aws, listRegions, cloudtrail);

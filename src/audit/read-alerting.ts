@@ -2,7 +2,7 @@ import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwa
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { serviceClientConfig } from '../source/aws-clients.js';
+import { clientConfig } from '../source/aws-clients.js';
 import type { AwsOptions } from '../source/aws.js';
 import type { AlarmFacts, EventRuleFacts, LogGroupFacts, MetricFilterFacts, SubscriptionFacts, TrailFacts } from './facts.js';
 import { read } from './read-util.js';
@@ -30,7 +30,7 @@ export async function readLogGroups(aws: AwsOptions, trails: TrailFacts[]): Prom
     byArn.set(arn, group);
   }
   for (const group of byArn.values()) {
-    group.metricFilters = await withClient(new CloudWatchLogsClient(serviceClientConfig('CloudWatch Logs', aws, group.region)), (logs) =>
+    group.metricFilters = await withClient(new CloudWatchLogsClient(clientConfig('CloudWatch Logs', aws, group.region)), (logs) =>
       read(async () => {
         const found: MetricFilterFacts[] = [];
         let token: string | undefined;
@@ -53,7 +53,7 @@ export async function readLogGroups(aws: AwsOptions, trails: TrailFacts[]): Prom
 }
 
 export async function readAlarms(aws: AwsOptions, region: string): Promise<Read<AlarmFacts[]>> {
-  return withClient(new CloudWatchClient(serviceClientConfig('CloudWatch', aws, region)), (cw) =>
+  return withClient(new CloudWatchClient(clientConfig('CloudWatch', aws, region)), (cw) =>
     read(async () => {
       const found: AlarmFacts[] = [];
       let token: string | undefined;
@@ -77,7 +77,7 @@ export async function readAlarms(aws: AwsOptions, region: string): Promise<Read<
 }
 
 export async function readSubscriptions(aws: AwsOptions, topicArn: string): Promise<Read<SubscriptionFacts[]>> {
-  return withClient(new SNSClient(serviceClientConfig('SNS', aws, arnRegion(topicArn))), (sns) =>
+  return withClient(new SNSClient(clientConfig('SNS', aws, arnRegion(topicArn))), (sns) =>
     read(async () => {
       const found: SubscriptionFacts[] = [];
       let token: string | undefined;
@@ -93,7 +93,7 @@ export async function readSubscriptions(aws: AwsOptions, topicArn: string): Prom
 
 /** Rules on the default event bus, which is where CloudTrail's API-call events arrive. */
 export async function readEventRules(aws: AwsOptions, region: string): Promise<Read<EventRuleFacts[]>> {
-  return withClient(new EventBridgeClient(serviceClientConfig('EventBridge', aws, region)), (eb) =>
+  return withClient(new EventBridgeClient(clientConfig('EventBridge', aws, region)), (eb) =>
     read(async () => {
       const found: EventRuleFacts[] = [];
       let token: string | undefined;

@@ -11,7 +11,7 @@ import {
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
-import { createS3Client, customEndpoint, serviceClientConfig } from '../source/aws-clients.js';
+import { clientConfig, createS3Client, customEndpoint } from '../source/aws-clients.js';
 import type { AwsOptions } from '../source/aws.js';
 import type { BucketFacts, LifecycleRuleFacts, PublicAccessBlockFacts, TrailFacts } from './facts.js';
 import { attempt, read } from './read-util.js';
@@ -145,7 +145,7 @@ async function readAccountPublicAccessBlock(aws: AwsOptions, account: string, re
   // S3 Control puts the account id in front of the endpoint's host name, which an IP endpoint cannot take
   // (the SDK prints a stack trace and throws). Say so instead of asking: "could not check", never a pass.
   if (ip) return { ok: false, error: `S3 Control cannot address account ${account} at an IP endpoint (${ip})` };
-  const control = new S3ControlClient(serviceClientConfig('S3 Control', aws, region));
+  const control = new S3ControlClient(clientConfig('S3 Control', aws, region));
   try {
     return await attempt(
       async () => pab((await control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account }))).PublicAccessBlockConfiguration),

@@ -8,7 +8,7 @@ import {
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from '@aws-sdk/client-kms';
-import { serviceClientConfig } from '../source/aws-clients.js';
+import { clientConfig } from '../source/aws-clients.js';
 import type { AwsOptions } from '../source/aws.js';
 import type { KmsKeyFacts, SelectorFacts, TrailFacts, TrailStatusFacts } from './facts.js';
 import { attempt, read } from './read-util.js';
@@ -149,7 +149,7 @@ async function readTrail(aws: AwsOptions, t: Trail, clients: RegionalClients<Clo
 }
 
 async function readKmsKey(aws: AwsOptions, keyId: string, trailRegion: string): Promise<Read<KmsKeyFacts>> {
-  const kms = new KMSClient(serviceClientConfig('KMS', aws, arnRegion(keyId) || trailRegion));
+  const kms = new KMSClient(clientConfig('KMS', aws, arnRegion(keyId) || trailRegion));
   try {
     return await read(async () => {
       const d = (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;

@@ -22,34 +22,48 @@ function bashCase(options: readonly CompletionOption[], indent: string): string 
   return lines.join('\n');
 }
 
+/** Every command with its path (`athena query` → ['athena', 'query']), parents first. */
+function withPaths(commands: readonly CompletionCommand[], parent: readonly string[] = []): Array<{ path: string[]; c: CompletionCommand }> {
+  return commands.flatMap((c) => [{ path: [...parent, c.name], c }, ...withPaths(c.subcommands, [...parent, c.name])]);
+}
+
 export function bashScript(m: CompletionModel): string {
   const fn = `_${m.program.replace(/\W/g, '_')}`;
   const valued = m.globalOptions.filter((o) => o.takesValue).flatMap(names);
-  const commandCases = m.commands
-    .map((c) => {
+  const paths = withPaths(m.commands);
+  const subcommandCases = [
+    `    "") echo "${bashWords(m.commands.map((c) => c.name))}";;`,
+    ...paths.filter((p) => p.c.subcommands.length).map((p) => `    "${bashWords([p.path.join(' ')])}") echo "${bashWords(p.c.subcommands.map((c) => c.name))}";;`),
+  ].join('\n');
+  const commandCases = paths
+    .map(({ path, c }) => {
       const options = bashWords(c.options.flatMap(names));
-      return [
-        `    ${c.name})`,
-        `      case "$prev" in`,
-        bashCase(c.options, '        '),
-        `      esac`,
-        `      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "${options}" -- "$cur")); fi`,
-        `      ;;`,
-      ].join('\n');
+      const words = c.subcommands.length
+        ? `      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "${options}" -- "$cur")); else COMPREPLY=($(compgen -W "${bashWords(c.subcommands.map((s) => s.name))}" -- "$cur")); fi`
+        : `      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "${options}" -- "$cur")); fi`;
+      return [`    "${bashWords([path.join(' ')])}")`, `      case "$prev" in`, bashCase(c.options, '        '), `      esac`, words, `      ;;`].join('\n');
     })
     .join('\n');
   return `# bash completion for ${m.program}, written by \`${m.program} completion bash\`
+${fn}_subcommands() {
+  case "$1" in
+${subcommandCases}
+  esac
+}
 ${fn}() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" cmd="" i
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" path="" word subs i
+  # The command path typed so far (\`athena query\`): global options and their values are passed over.
   for ((i = 1; i < COMP_CWORD; i++)); do
-    case "\${COMP_WORDS[i]}" in
-      ${valued.join('|')}) ((i++));;
-      -*) ;;
-      *) cmd="\${COMP_WORDS[i]}"; break;;
+    word="\${COMP_WORDS[i]}"
+    case "$word" in
+      ${valued.join('|')}) ((i++)); continue;;
+      -*) continue;;
     esac
+    subs=" $(${fn}_subcommands "$path") "
+    if [[ $subs == *" $word "* ]]; then path="\${path:+$path }$word"; else break; fi
   done
   COMPREPLY=()
-  case "$cmd" in
+  case "$path" in
     "")
       case "$prev" in
 ${bashCase(m.globalOptions, '        ')}
@@ -88,24 +102,40 @@ function zshSpecs(options: readonly CompletionOption[]): string[] {
   });
 }
 
+function zshDescribe(commands: readonly CompletionCommand[]): string {
+  return commands.map((c) => zshQuote(`${c.name.replace(/:/g, '\\:')}:${c.summary.replace(/\s+/g, ' ')}`)).join(' ');
+}
+
+/** The completion of one command's words: its options, its files, and its subcommands, each in turn. */
+function zshCommand(c: CompletionCommand, indent: string): string {
+  const specs = [...zshSpecs(c.options), ...(c.takesFiles && !c.subcommands.length ? [zshQuote('*:file:_files')] : [])];
+  if (!c.subcommands.length) return `${indent}_arguments -s ${specs.join(' ')} && ret=0`;
+  const cases = c.subcommands.map((s) => `${indent}      ${s.name})\n${zshCommand(s, `${indent}        `)}\n${indent}        ;;`).join('\n');
+  return `${indent}_arguments -C -s ${specs.join(' ')} '1: :->subcommand' '*:: :->subargs' && ret=0
+${indent}case $state in
+${indent}  subcommand)
+${indent}    local -a subcommands
+${indent}    subcommands=(${zshDescribe(c.subcommands)})
+${indent}    _describe -t commands '${c.name} subcommand' subcommands && ret=0
+${indent}    ;;
+${indent}  subargs)
+${indent}    case $line[1] in
+${cases}
+${indent}    esac
+${indent}    ;;
+${indent}esac`;
+}
+
 export function zshScript(m: CompletionModel): string {
   const fn = `_${m.program.replace(/\W/g, '_')}`;
-  const commands = m.commands.map((c) => `    ${zshQuote(`${c.name.replace(/:/g, '\\:')}:${c.summary.replace(/\s+/g, ' ')}`)}`).join('\n');
-  const cases = m.commands
-    .map((c: CompletionCommand) => {
-      const specs = [...zshSpecs(c.options), ...(c.takesFiles ? [zshQuote('*:file:_files')] : [])];
-      return `        ${c.name})\n          _arguments -s \\\n            ${specs.join(' \\\n            ')}\n          ;;`;
-    })
-    .join('\n');
+  const cases = m.commands.map((c) => `        ${c.name})\n${zshCommand(c, '          ')}\n          ;;`).join('\n');
   return `#compdef ${m.program}
 # zsh completion for ${m.program}, written by \`${m.program} completion zsh\`
 ${fn}() {
   local curcontext="$curcontext" state line ret=1
   typeset -A opt_args
   local -a commands
-  commands=(
-${commands}
-  )
+  commands=(${zshDescribe(m.commands)})
   _arguments -C \\
     ${zshSpecs(m.globalOptions).join(' \\\n    ')} \\
     '1: :->command' \\
@@ -146,13 +176,20 @@ function fishOption(program: string, condition: string, o: CompletionOption): st
 
 export function fishScript(m: CompletionModel): string {
   const p = m.program;
-  const all = m.commands.map((c) => c.name).join(' ');
+  const seen = (path: readonly string[]): string => path.map((w) => `__fish_seen_subcommand_from ${w}`).join('; and ');
+  const none = (commands: readonly CompletionCommand[]): string => `not __fish_seen_subcommand_from ${commands.map((c) => c.name).join(' ')}`;
   const lines = [
     `# fish completion for ${p}, written by \`${p} completion fish\``,
     `complete -c ${p} -e`,
-    ...m.commands.map((c) => `complete -c ${p} -f -n ${fishQuote(`not __fish_seen_subcommand_from ${all}`)} -a ${c.name} -d ${fishQuote(c.summary)}`),
-    ...m.globalOptions.map((o) => fishOption(p, `not __fish_seen_subcommand_from ${all}`, o)),
-    ...m.commands.flatMap((c) => c.options.map((o) => fishOption(p, `__fish_seen_subcommand_from ${c.name}`, o))),
+    ...m.commands.map((c) => `complete -c ${p} -f -n ${fishQuote(none(m.commands))} -a ${c.name} -d ${fishQuote(c.summary)}`),
+    ...m.globalOptions.map((o) => fishOption(p, none(m.commands), o)),
   ];
+  for (const { path, c } of withPaths(m.commands)) {
+    lines.push(...c.options.map((o) => fishOption(p, seen(path), o)));
+    if (c.subcommands.length) {
+      const where = `${seen(path)}; and ${none(c.subcommands)}`;
+      lines.push(...c.subcommands.map((s) => `complete -c ${p} -f -n ${fishQuote(where)} -a ${s.name} -d ${fishQuote(s.summary)}`));
+    }
+  }
   return `${lines.join('\n')}\n`;
 }

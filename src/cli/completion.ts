@@ -22,6 +22,8 @@ export interface CompletionCommand {
   options: CompletionOption[];
   /** Whether the command takes positional arguments (sources, folders): then files are offered. */
   takesFiles: boolean;
+  /** Its own commands (`athena setup`, `athena query`), each with its options. */
+  subcommands: CompletionCommand[];
 }
 
 export interface CompletionModel {
@@ -48,23 +50,33 @@ const HELP: CompletionOption = { short: '-h', long: '--help', description: 'disp
  * The completer's view of the whole tree. Options that a command defines and that may also come before the
  * command (global-options.ts) are offered there too, taken from the first command that has them.
  */
-export function completionModel(program: Command, globalLongs: readonly string[]): CompletionModel {
-  const commands = program.commands
+function commandsOf(parent: Command, depth: number): CompletionCommand[] {
+  // Two levels (`athena query`) is all ctrail has; the bound keeps a cyclic tree from looping.
+  if (depth > 3) return [];
+  return parent.commands
     .filter((c) => c.name() !== 'help')
     .map((c) => ({
       name: c.name(),
       summary: c.description(),
       options: [...c.options.filter((o) => !o.hidden).map(optionOf), HELP],
       takesFiles: c.registeredArguments.length > 0,
+      subcommands: commandsOf(c, depth + 1),
     }));
+}
+
+const everyCommand = (commands: readonly CompletionCommand[]): CompletionCommand[] => commands.flatMap((c) => [c, ...everyCommand(c.subcommands)]);
+
+export function completionModel(program: Command, globalLongs: readonly string[]): CompletionModel {
+  const commands = commandsOf(program, 0);
+  const all = everyCommand(commands);
   const globalOptions = program.options.filter((o) => !o.hidden).map(optionOf);
   for (const long of globalLongs) {
     if (globalOptions.some((o) => o.long === long)) continue;
-    const found = commands.flatMap((c) => c.options).find((o) => o.long === long);
+    const found = all.flatMap((c) => c.options).find((o) => o.long === long);
     // `-o` has different formats in each command: before the command, any of them.
     if (found) {
-      const all = [...new Set(commands.flatMap((c) => c.options.filter((o) => o.long === long).flatMap((o) => o.choices ?? [])))];
-      globalOptions.push({ ...found, ...(all.length ? { choices: all } : {}) });
+      const choices = [...new Set(all.flatMap((c) => c.options.filter((o) => o.long === long).flatMap((o) => o.choices ?? [])))];
+      globalOptions.push({ ...found, ...(choices.length ? { choices } : {}) });
     }
   }
   globalOptions.push(HELP);

@@ -68,8 +68,20 @@ export interface CommonClientConfig {
  * The settings of a client for `service` (audit's readers build their own clients from it). `maxAttempts: 1`
  * suits callers that pace and retry throttling themselves (the API sources).
  */
-export function serviceClientConfig(service: AwsService, opts: AwsOptions, region?: string, tuning: ClientTuning = {}): CommonClientConfig {
-  const endpoint = endpointFor(service, opts);
+export function clientConfig(service: AwsService, opts: AwsOptions, region?: string, tuning: ClientTuning = {}): CommonClientConfig {
+  return withEndpoint(endpointFor(service, opts), opts, region, tuning);
+}
+
+/**
+ * The same settings without naming the service, for callers written before clientConfig: the endpoint is
+ * left to the SDK's own chain (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`), so `--endpoint-url` does not
+ * reach them. New code names its service with clientConfig.
+ */
+export function serviceClientConfig(opts: AwsOptions, region?: string): CommonClientConfig {
+  return withEndpoint(undefined, opts, region, {});
+}
+
+function withEndpoint(endpoint: string | undefined, opts: AwsOptions, region: string | undefined, tuning: ClientTuning): CommonClientConfig {
   const logger = debugLogger();
   return {
     region: region ?? regionFor(opts),
@@ -87,7 +99,7 @@ export function serviceClientConfig(service: AwsService, opts: AwsOptions, regio
 export function createS3Client(opts: AwsOptions): S3Client {
   return new S3Client({
     // s3-store.ts retries each read READ_ATTEMPTS times on top of these, for faults the SDK cannot see.
-    ...serviceClientConfig('S3', opts, undefined, { maxAttempts: 3 }),
+    ...clientConfig('S3', opts, undefined, { maxAttempts: 3 }),
     // Local S3-compatible servers (and many private endpoints) only speak path-style addressing.
     forcePathStyle: customEndpoint('S3', opts) !== undefined,
     followRegionRedirects: true,
@@ -99,11 +111,11 @@ export interface ClientTuning {
 }
 
 export function createCloudTrailClient(opts: AwsOptions, region?: string, tuning: ClientTuning = {}): CloudTrailClient {
-  return new CloudTrailClient(serviceClientConfig('CloudTrail', opts, region, tuning));
+  return new CloudTrailClient(clientConfig('CloudTrail', opts, region, tuning));
 }
 
 export function createCloudWatchLogsClient(opts: AwsOptions, region?: string, tuning: ClientTuning = {}): CloudWatchLogsClient {
-  return new CloudWatchLogsClient(serviceClientConfig('CloudWatch Logs', opts, region, tuning));
+  return new CloudWatchLogsClient(clientConfig('CloudWatch Logs', opts, region, tuning));
 }
 
 export function resolvedRegion(opts: AwsOptions): string {

@@ -46,7 +46,7 @@ interface Case {
 }
 
 const CASES: Record<string, Case | 'no -o'> = {
-  events: { args: () => ['events', demo, '--event-name', 'DeleteTable'], machine: 'ndjson', table: /│ time +│ account/ },
+  events: { args: () => ['events', demo, '--event-name', 'DeleteTable'], machine: 'ndjson', table: /│ time +│ / },
   'find-deletion': { args: () => ['find-deletion', 'orders', demo], machine: 'ndjson', table: /│ time +│ outcome/ },
   trace: { args: () => ['trace', 'ASIAZ7ADMINSESSION01', demo], machine: 'ndjson', table: /ASIAZ7ADMINSESSION01 as assumed-role/ },
   activity: { args: () => ['activity', 'ASIAZ7ADMINSESSION01', demo], machine: 'ndjson', table: /^Sessions:\r?$/m },
