@@ -129,4 +129,9 @@ test('NeedleSet: an empty needle occurs everywhere; no needles occur nowhere; a 
   const dense = Buffer.from('"ASIA'.repeat(20_000) + '"ASIA0049"');
   assert.equal(new NeedleSet(keys).in(dense), true);
   assert.equal(new NeedleSet(keys).in(dense.subarray(0, dense.length - 2)), false);
+  // A short needle (a two-letter user name) is searched on its own instead of shortening every prefix.
+  const withName = new NeedleSet([...keys, 'jo']);
+  assert.equal(withName.passes, new NeedleSet(keys).passes + 1);
+  assert.equal(withName.in(Buffer.from('{"userName":"jo"}')), true);
+  assert.equal(withName.in(Buffer.from('{"userName":"j"}')), false);
 });

@@ -108,6 +108,7 @@ export const NEEDLE_SET_MIN = 16;
 /** The longest prefix a NeedleSet searches for, and how many distinct prefixes it accepts searching. */
 const PREFIX_MAX = 8;
 const PREFIX_BUCKETS_MAX = 16;
+const SHORT_NEEDLE = 4;
 
 /**
  * Many needles at once, each occurrence found exactly. Searching thousands of keys one after another
@@ -118,6 +119,11 @@ const PREFIX_BUCKETS_MAX = 16;
  */
 export class NeedleSet {
   private readonly buckets: Array<{ prefix: ByteNeedle; lengths: number[]; texts: Set<string> }> = [];
+  /**
+   * Needles shorter than SHORT_NEEDLE, searched each on its own: as a prefix they would make every
+   * needle's prefix that short, and a two-byte prefix such as `"A` occurs everywhere in CloudTrail JSON.
+   */
+  private readonly shorts: ByteNeedle[] = [];
   /** An empty needle occurs in every input. */
   private readonly always: boolean;
 
@@ -127,12 +133,12 @@ export class NeedleSet {
       const b = typeof n === 'string' ? Buffer.from(n) : n;
       distinct.set(b.toString('latin1'), b);
     }
-    const bytes = [...distinct.values()];
-    this.always = bytes.some((b) => b.length === 0);
+    this.always = [...distinct.values()].some((b) => b.length === 0);
+    for (const b of distinct.values()) if (b.length > 0 && b.length < SHORT_NEEDLE) this.shorts.push(new ByteNeedle(b));
+    const bytes = [...distinct.values()].filter((b) => b.length >= SHORT_NEEDLE);
     const width = prefixWidth(bytes);
     const byPrefix = new Map<string, Buffer[]>();
     for (const b of bytes) {
-      if (b.length === 0) continue;
       const p = b.toString('latin1', 0, width);
       (byPrefix.get(p) ?? byPrefix.set(p, []).get(p)!).push(b);
     }
@@ -144,12 +150,13 @@ export class NeedleSet {
 
   /** How many prefixes are searched per input (for tests: the point of the set is that this stays small). */
   get passes(): number {
-    return this.buckets.length;
+    return this.buckets.length + this.shorts.length;
   }
 
   /** Whether any of the needles occurs in `hay`. */
   in(hay: Buffer): boolean {
     if (this.always) return true;
+    for (const needle of this.shorts) if (needle.in(hay)) return true;
     for (const { prefix, lengths, texts } of this.buckets) {
       for (let at = prefix.indexIn(hay); at >= 0; at = prefix.indexIn(hay, at + 1)) {
         for (const length of lengths) {
@@ -168,7 +175,7 @@ export class NeedleSet {
  */
 function prefixWidth(needles: readonly Buffer[]): number {
   let shortest = Infinity;
-  for (const n of needles) if (n.length > 0) shortest = Math.min(shortest, n.length);
+  for (const n of needles) shortest = Math.min(shortest, n.length);
   for (let width = Math.min(PREFIX_MAX, shortest); width > 1; width--) {
     const distinct = new Set(needles.map((n) => n.toString('latin1', 0, width)));
     if (distinct.size <= PREFIX_BUCKETS_MAX) return width;
