@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { parseS3Uri } from '../source/object-store.js';
 import { neutralize } from '../output/sanitize.js';
 import { writeReport } from '../output/writer.js';
 import type { Register } from './register.js';
@@ -45,7 +46,7 @@ export async function runSetup(io: CliIO, source: string, flags: SetupFlags): Pr
   const { ListingError } = await import('../source/s3-retry.js');
   const { tableSpecFromLayout } = await import('../athena/setup.js');
   const store = openStore(source, aws);
-  const bucket = (store as { bucket?: string }).bucket!;
+  const { bucket } = parseS3Uri(source);
   let layout;
   try {
     layout = await fatalAsConfig(source, () => discoverTrailLayout(store, { jobs }));
