@@ -13,6 +13,9 @@ test('a row names an object only inside a source: other buckets, other prefixes 
   assert.equal(objects.add('s3://trail/org/../secret.json.gz'), false);
   assert.equal(objects.add('s3://other/AWSLogs/b.json.gz'), true);
   assert.equal(objects.add('not a path'), false);
+  const named = new CandidateObjects(['s3://trail/logs'], stores);
+  assert.equal(named.add('s3://trail/logs/AWSLogs/a.json.gz'), true);
+  assert.equal(named.add('s3://trail/logs2/AWSLogs/a.json.gz'), false, 'a prefix named without its slash is a folder, not the start of a name');
   assert.equal(objects.add('s3://trail/org/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/03/14/a.json.gz'), true);
   assert.equal(objects.outside, 3);
   assert.equal(objects.count, 2, 'an object named twice is read once');

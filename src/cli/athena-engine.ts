@@ -72,6 +72,12 @@ export function checkAthenaRequest(sourceArgs: readonly string[], raw: RawScanOp
   if (raw.category?.includes('insight')) throw new UsageError('--engine athena: --category insight: Insights events are not in the CloudTrail table; use --engine local');
 }
 
+/** A key inside a source's prefix: `s3://b/logs` holds `logs/…` (as a folder named without its slash), not `logs2/…`. */
+function under(key: string, prefix: string): boolean {
+  if (prefix === '' || prefix.endsWith('/')) return key.startsWith(prefix);
+  return key === prefix || key.startsWith(`${prefix}/`);
+}
+
 /** The objects the rows of several passes named, kept per source (an object outside every source is ignored). */
 export class CandidateObjects {
   private readonly perSource: Array<{ store: LazyS3Store; label: string; keys: Set<string> }>;
@@ -93,7 +99,7 @@ export class CandidateObjects {
     }
     let held = false;
     for (const s of this.perSource) {
-      if (s.store.bucket !== bucket || !key.startsWith(s.store.rootPrefix) || key.split('/').some((seg) => seg === '..' || seg === '.')) continue;
+      if (s.store.bucket !== bucket || !under(key, s.store.rootPrefix) || key.split('/').some((seg) => seg === '..' || seg === '.')) continue;
       s.keys.add(key);
       held = true;
     }

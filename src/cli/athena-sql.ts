@@ -46,6 +46,10 @@ async function parseAs(io: CliIO, command: AthenaCommand, args: string[]): Promi
 }
 
 export async function printSql(io: CliIO, command: string, args: string[]): Promise<ExitCode> {
+  if (command === '--help' || command === '-h') {
+    await writeReport(io.stdout, `Usage: ctrail athena sql COMMAND [args...]\n\nPrints the SQL that COMMAND --engine athena would run, each pass labelled, without running it.\nCOMMAND: ${ATHENA_COMMANDS.join(', ')}; its arguments and options as you would give them (docs/athena.md).\n`);
+    return EXIT.OK;
+  }
   if (!(ATHENA_COMMANDS as readonly string[]).includes(command)) throw new UsageError(`athena sql ${command}: expected one of ${ATHENA_COMMANDS.join(', ')}`);
   const cmd = command as AthenaCommand;
   const { positional, raw } = await parseAs(io, cmd, args);

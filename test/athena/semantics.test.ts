@@ -88,3 +88,14 @@ test('hostile values stay literals: the table is still there and a quote is matc
   assert.equal((await candidates(corpus, eventsPass(spec, { table: TABLE, now: NOW }).sql)).size, 0);
   assert.equal((await corpus.query('SELECT count(*) AS n FROM cloudtrail'))[0]!.n, corpus.size);
 });
+
+test('every filter and window flag of `ctrail events` has a case above', async () => {
+  const { Command } = await import('commander');
+  const { addFilterOptions, addWindowOptions } = await import('../../src/cli/options.js');
+  const cmd = addFilterOptions(addWindowOptions(new Command()));
+  const covered = new Set(Object.values(CASES).flatMap((c) => Object.entries(c.args).map(([k, v]) => (k === 'errors' && v === false ? 'no-errors' : k))));
+  for (const o of cmd.options) {
+    const name = o.negate ? `no-${o.attributeName()}` : o.attributeName();
+    assert.ok(covered.has(name), `no case for ${o.long}`);
+  }
+});
