@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,16 +16,35 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = join(repo, 'node_modules', '.cache', 'ctrail-bench-duckdb');
 const manifest = join(cacheDir, 'node_modules', '@duckdb', 'node-api', 'package.json');
 
-/** Installs DuckDB into the cache folder when it is not there yet; an error names what failed. */
+/**
+ * Installs DuckDB into the cache folder when it is not there yet; an error names what failed. Several test
+ * files may ask at once (the suite runs files in parallel), and two npm installs into one folder corrupt
+ * each other's native binding: each installs into a folder of its own and renames it into place, so the
+ * cache folder only ever appears whole, and the first to finish wins.
+ */
 export function ensureDuckdb(): void {
   if (existsSync(manifest)) return;
-  mkdirSync(cacheDir, { recursive: true });
+  mkdirSync(dirname(cacheDir), { recursive: true });
+  // A folder left by an interrupted install of an older bench (no manifest inside) is moved out of the way.
+  if (existsSync(cacheDir) && !existsSync(manifest)) rmSync(cacheDir, { recursive: true, force: true });
+  const staging = `${cacheDir}.installing-${process.pid}-${randomBytes(4).toString('hex')}`;
   process.stderr.write(`bench: installing ${DUCKDB_SPEC} into ${cacheDir} (once)\n`);
-  const r = spawnSync('npm', ['install', '--prefix', cacheDir, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefer-offline', DUCKDB_SPEC], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: 10 * 60_000,
-  });
-  if (r.status !== 0 || !existsSync(manifest)) throw new Error(`bench: could not install ${DUCKDB_SPEC} (npm exit ${r.status ?? r.signal ?? r.error?.message})`);
+  try {
+    const r = spawnSync('npm', ['install', '--prefix', staging, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefer-offline', DUCKDB_SPEC], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      timeout: 10 * 60_000,
+    });
+    if (r.status !== 0) throw new Error(`bench: could not install ${DUCKDB_SPEC} (npm exit ${r.status ?? r.signal ?? r.error?.message})`);
+    try {
+      renameSync(staging, cacheDir);
+    } catch (err) {
+      // Another process renamed its copy into place first: use that one.
+      if (!existsSync(manifest)) throw err;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  if (!existsSync(manifest)) throw new Error(`bench: ${DUCKDB_SPEC} is not where it was installed (${manifest})`);
 }
 
 /** The subset of @duckdb/node-api the bench uses, typed here because the package is not installed at build time. */
