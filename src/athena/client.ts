@@ -87,9 +87,9 @@ const STOP_TIMEOUT_MS = 10_000;
 export function athenaClient(aws: AwsOptions, region?: string): AthenaClient {
   let made: SdkAthenaClient | undefined;
   let making: Promise<SdkAthenaClient> | undefined;
-  // Endpoint: AWS_ENDPOINT_URL_ATHENA or AWS_ENDPOINT_URL, resolved by the SDK itself (aws-clients.ts's rule).
+  // Endpoint: AWS_ENDPOINT_URL_ATHENA, then --endpoint-url, then the SDK chain (aws-clients.ts endpointFor).
   const real = () =>
-    (making ??= Promise.all([athenaSdk(), import('../source/aws-clients.js')]).then(([m, c]) => (made = new m.AthenaClient(c.serviceClientConfig('Athena', aws, region)))));
+    (making ??= Promise.all([athenaSdk(), import('../source/aws-clients.js')]).then(([m, c]) => (made = new m.AthenaClient(c.clientConfig('Athena', aws, region)))));
   const send = async (command: unknown, options?: unknown): Promise<unknown> => (await real()).send(command as never, options as never);
   return { send: send as SdkAthenaClient['send'], destroy: () => made?.destroy() };
 }

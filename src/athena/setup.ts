@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-glue';
 import { ConfigError, CtrailError, describeError } from '../errors.js';
 import type { AwsOptions } from '../source/aws.js';
-import { serviceClientConfig } from '../source/aws-clients.js';
+import { clientConfig } from '../source/aws-clients.js';
 import type { TrailLayout } from '../source/trail-layout.js';
 import { accountsFolder, logDayFolderTemplate } from '../cloudtrail/layout.js';
 import { oneLine } from './text.js';
@@ -21,8 +21,8 @@ import { CREATED_BY, PARTITION_COLUMNS, glueTableInput, type GlueTableInput, typ
  * exact (DDL has no "create or update to this"), and no query, workgroup or result location is needed.
  */
 export function glueClient(aws: AwsOptions, region?: string): GlueClient {
-  // Endpoint: AWS_ENDPOINT_URL_GLUE or AWS_ENDPOINT_URL, as the SDK resolves it.
-  return new GlueClient(serviceClientConfig('Glue', aws, region));
+  // Endpoint: AWS_ENDPOINT_URL_GLUE, then --endpoint-url, then the SDK chain (aws-clients.ts endpointFor).
+  return new GlueClient(clientConfig('Glue', aws, region));
 }
 
 export function tableSpecFromLayout(layout: TrailLayout, bucket: string, names: { database: string; table: string }, where: string): TableSpec {

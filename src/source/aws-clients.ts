@@ -72,15 +72,6 @@ export function clientConfig(service: AwsService, opts: AwsOptions, region?: str
   return withEndpoint(endpointFor(service, opts), opts, region, tuning);
 }
 
-/**
- * The same settings without naming the service, for callers written before clientConfig: the endpoint is
- * left to the SDK's own chain (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`), so `--endpoint-url` does not
- * reach them. New code names its service with clientConfig.
- */
-export function serviceClientConfig(opts: AwsOptions, region?: string): CommonClientConfig {
-  return withEndpoint(undefined, opts, region, {});
-}
-
 function withEndpoint(endpoint: string | undefined, opts: AwsOptions, region: string | undefined, tuning: ClientTuning): CommonClientConfig {
   const logger = debugLogger();
   return {
