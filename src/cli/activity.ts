@@ -13,7 +13,8 @@ import type { CliIO } from './io.js';
 import type { ExitCode } from './exit.js';
 import { outputFormatFrom, SOURCES_HELP } from './options.js';
 import { finishReport } from './report.js';
-import { forensicNarrowFor, type RawEngineOptions } from './athena-engine.js';
+import { forensicNarrowFor } from './athena-engine.js';
+import type { RawEngineOptions } from './engine-options.js';
 import { addForensicsOptions, forensicsScan, type RawForensicsOptions } from './forensics-scan.js';
 
 interface RawActivityOptions extends RawForensicsOptions, RawEngineOptions {

@@ -7,7 +7,7 @@ import { activityEventPart, activityIndexPart, PERSISTENCE_EVENTS, type Activity
 import { parseActivityTarget, targetValue } from '../forensics/activity/target.js';
 import { parseResourceQuery } from '../forensics/resource.js';
 import { parseTraceTarget } from '../forensics/trace.js';
-import type { AthenaNarrowing } from './athena-engine.js';
+import type { AthenaNarrowing } from './athena-narrowing.js';
 import { parseLookBack, type Narrow } from './forensics-scan.js';
 
 /**

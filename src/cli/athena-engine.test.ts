@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CandidateObjects, checkAthenaRequest } from './athena-engine.js';
+import { checkAthenaRequest } from './athena-engine.js';
+import { CandidateObjects } from './athena-narrowing.js';
 import { LazyS3Store } from '../source/store.js';
 import { UsageError } from '../errors.js';
 

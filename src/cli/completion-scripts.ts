@@ -1,10 +1,36 @@
-import type { CompletionCommand, CompletionModel, CompletionOption } from './completion.js';
-
 /**
  * The three shells' completion scripts, written from the model completion.ts reads off the commander tree.
  * Every string that reaches a script is ctrail's own help text, yet it is still quoted for the shell, so a
  * quote or bracket in a description can never break (or run) anything.
  */
+
+/** One option as a completer needs it, read from the commander tree. */
+export interface CompletionOption {
+  short?: string;
+  long?: string;
+  description: string;
+  /** Whether the next word is the option's value. */
+  takesValue: boolean;
+  /** The values to offer (`-o`'s formats, `--color`'s when). */
+  choices?: readonly string[];
+}
+
+export interface CompletionCommand {
+  name: string;
+  summary: string;
+  options: CompletionOption[];
+  /** Whether the command takes positional arguments (sources, folders): then files are offered. */
+  takesFiles: boolean;
+  /** Its own commands (`athena setup`, `athena query`), each with its options. */
+  subcommands: CompletionCommand[];
+}
+
+export interface CompletionModel {
+  program: string;
+  /** The program's own options and the global ones typed before a command. */
+  globalOptions: CompletionOption[];
+  commands: CompletionCommand[];
+}
 
 const names = (o: CompletionOption): string[] => [o.short, o.long].filter((n): n is string => Boolean(n));
 

@@ -3,35 +3,7 @@ import { UsageError } from '../errors.js';
 import { writeReport } from '../output/writer.js';
 import { EXIT } from './exit.js';
 import type { Register } from './register.js';
-import { bashScript, fishScript, zshScript } from './completion-scripts.js';
-
-/** One option as a completer needs it, read from the commander tree. */
-export interface CompletionOption {
-  short?: string;
-  long?: string;
-  description: string;
-  /** Whether the next word is the option's value. */
-  takesValue: boolean;
-  /** The values to offer (`-o`'s formats, `--color`'s when). */
-  choices?: readonly string[];
-}
-
-export interface CompletionCommand {
-  name: string;
-  summary: string;
-  options: CompletionOption[];
-  /** Whether the command takes positional arguments (sources, folders): then files are offered. */
-  takesFiles: boolean;
-  /** Its own commands (`athena setup`, `athena query`), each with its options. */
-  subcommands: CompletionCommand[];
-}
-
-export interface CompletionModel {
-  program: string;
-  /** The program's own options and the global ones typed before a command. */
-  globalOptions: CompletionOption[];
-  commands: CompletionCommand[];
-}
+import { bashScript, fishScript, zshScript, type CompletionCommand, type CompletionModel, type CompletionOption } from './completion-scripts.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -94,13 +66,12 @@ export function completionScript(shell: Shell, model: CompletionModel): string {
   }
 }
 
-export const register: Register = (cmd, io, done) => {
+export const register: Register = (cmd, io, done, program) => {
   cmd.argument('<shell>', `${SHELLS.join(', ')}`).action(async (shell: string) => {
     if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`completion ${shell}: expected ${SHELLS.join(', ')}`);
     // The whole tree, every command's real options: the same one a run parses and the man page shows.
-    const [{ buildProgram }, { GLOBAL_OPTIONS }] = await Promise.all([import('./main.js'), import('./global-options.js')]);
-    const program = await buildProgram(io, { kind: 'all' });
-    const model = completionModel(program, GLOBAL_OPTIONS.map((o) => o.long));
+    const [tree, { GLOBAL_OPTIONS }] = await Promise.all([program.wholeTree(), import('./global-options.js')]);
+    const model = completionModel(tree, GLOBAL_OPTIONS.map((o) => o.long));
     await writeReport(io.stdout, completionScript(shell as Shell, model));
     done(EXIT.OK);
   });

@@ -13,7 +13,8 @@ import type { Register } from './register.js';
 import type { CliIO } from './io.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
 import { addWideOption, fitFrom, TableNotes } from './table-fit.js';
-import { addEngineOptions, scanSourcesFor, type RawEngineOptions } from './athena-engine.js';
+import { scanSourcesFor } from './athena-engine.js';
+import { addEngineOptions, type RawEngineOptions } from './engine-options.js';
 
 interface RawCountOptions extends RawScanOptions, RawRuleOptions, RawEngineOptions {
   by?: string;

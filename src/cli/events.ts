@@ -10,7 +10,8 @@ import type { CliIO } from './io.js';
 import { eventTimeMs } from '../cloudtrail/time.js';
 import { EXIT, searchExit, type ExitCode } from './exit.js';
 import { addWideOption, fitFrom, TableNotes } from './table-fit.js';
-import { addEngineOptions, scanSourcesFor, type RawEngineOptions } from './athena-engine.js';
+import { scanSourcesFor } from './athena-engine.js';
+import { addEngineOptions, type RawEngineOptions } from './engine-options.js';
 
 export const register: Register = (cmd, io, done) => {
   addWideOption(addEngineOptions(addRuleOptions(addScanOptions(cmd.argument('[source...]', SOURCES_HELP))))).action(async (sources: string[], raw: RawScanOptions & RawRuleOptions & RawEngineOptions) =>

@@ -8,7 +8,8 @@ import type { ExitCode } from './exit.js';
 import { SOURCES_HELP } from './options.js';
 import { finishReport } from './report.js';
 import { addWideOption, fitFrom, TableNotes } from './table-fit.js';
-import { forensicNarrowFor, type RawEngineOptions } from './athena-engine.js';
+import { forensicNarrowFor } from './athena-engine.js';
+import type { RawEngineOptions } from './engine-options.js';
 import { addForensicsOptions, forensicsScan, type RawForensicsOptions } from './forensics-scan.js';
 
 interface RawFindDeletionOptions extends RawForensicsOptions, RawEngineOptions {

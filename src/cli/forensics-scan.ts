@@ -12,7 +12,7 @@ import { PlaceEvidenceReader } from './evidence-reader.js';
 import type { CliIO } from './io.js';
 import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, collectEach, outputOption, type RawScanOptions } from './options.js';
 import { ScanPlan } from './scan-plan.js';
-import { addEngineOptions } from './athena-engine.js';
+import { addEngineOptions } from './engine-options.js';
 import { parseDuration } from './time.js';
 
 /** Options shared by find-deletion and trace, on top of every source, window, scope and filter option of `events`. */

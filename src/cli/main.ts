@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CtrailError, describeError } from '../errors.js';
 import { COMMANDS } from './commands.js';
 import { processIO, type CliIO } from './io.js';
+import type { ProgramContext } from './register.js';
 import { EXIT, errorExit, type ExitCode } from './exit.js';
 import { applyColor, COLOR_CHOICES, colorWanted, type ColorWhen } from './color.js';
 import { commandNamed, hoistGlobalOptions } from './global-options.js';
@@ -49,10 +50,14 @@ export async function buildProgram(io: CliIO, load: LoadChoice, done: (c: ExitCo
       writeOut: (s) => io.stdout.write(s),
       outputError: (s, write) => write('ctrail: ' + s.replace(/^error: /, '')),
     });
+  const context: ProgramContext = {
+    registerOf: async (name) => (Object.hasOwn(COMMANDS, name) ? (await COMMANDS[name]!.load()).register : undefined),
+    wholeTree: () => buildProgram(io, { kind: 'all' }),
+  };
   for (const [name, entry] of Object.entries(COMMANDS)) {
     const cmd = program.command(name).description(entry.summary).exitOverride();
     if (load.kind === 'all' || name === load.name) {
-      (await entry.load()).register(cmd, io, done);
+      (await entry.load()).register(cmd, io, done, context);
     } else {
       // A stub lists the command as its real self would ("events [options] [source...]") and never runs.
       if (entry.args) cmd.arguments(entry.args);

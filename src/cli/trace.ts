@@ -6,7 +6,8 @@ import type { CliIO } from './io.js';
 import type { ExitCode } from './exit.js';
 import { SOURCES_HELP } from './options.js';
 import { finishReport } from './report.js';
-import { forensicNarrowFor, type RawEngineOptions } from './athena-engine.js';
+import { forensicNarrowFor } from './athena-engine.js';
+import type { RawEngineOptions } from './engine-options.js';
 import { addForensicsOptions, forensicsScan, type RawForensicsOptions } from './forensics-scan.js';
 
 export const register: Register = (cmd, io, done) => {
