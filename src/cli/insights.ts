@@ -91,8 +91,8 @@ export async function runInsights(io: CliIO, sourceArgs: string[], raw: RawInsig
   if (report.shortfall) {
     const { coveredMs, neededMs } = report.shortfall;
     plan.notice(
-      `insights: the data is too short for the ${formatDuration(neededMs)} baseline: the events read cover ${formatDuration(coveredMs)}, ` +
-        `and it needs ${formatDuration(neededMs)} of events before the first minute it analyses (read older logs, or pass a shorter --baseline)`,
+      `insights: the data is too short for the ${formatDuration(neededMs)} baseline: it needs ${formatDuration(neededMs)} of events before the first minute ` +
+        `it analyses, and the events read give ${formatDuration(coveredMs)} (read older logs, or pass a shorter --baseline)`,
     );
   }
   const notes = new TableNotes(io);

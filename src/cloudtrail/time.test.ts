@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { eventTimeMs, isoBasic, isoTime } from './time.js';
+import { eventTimeMs, formatDuration, isoBasic, isoTime } from './time.js';
 
 const T0 = Date.UTC(2024, 4, 1, 10);
 
@@ -70,4 +70,12 @@ test('time readers give the same answers under TZ=UTC and TZ=America/New_York (a
   });
   assert.deepEqual(run('America/New_York'), utc);
   assert.deepEqual(run('Asia/Tokyo'), utc);
+});
+
+test('formatDuration writes the largest whole unit, and nothing as 0s (never "0w")', () => {
+  assert.equal(formatDuration(0), '0s');
+  assert.equal(formatDuration(3 * 3_600_000), '3h');
+  assert.equal(formatDuration(14 * 86_400_000), '2w');
+  assert.equal(formatDuration(90_000), '90s');
+  assert.equal(formatDuration(1_500), '1500ms');
 });

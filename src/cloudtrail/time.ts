@@ -107,6 +107,8 @@ export const DURATION_UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m:
 
 /** The largest whole unit that writes `ms` exactly: 604800000 → `1w`, 5400000 → `90m`. */
 export function formatDuration(ms: number): string {
+  // Every unit divides 0, and "0w" reads as a typo.
+  if (ms === 0) return '0s';
   for (const unit of ['w', 'd', 'h', 'm', 's']) {
     const size = DURATION_UNIT_MS[unit]!;
     if (ms % size === 0) return `${ms / size}${unit}`;
