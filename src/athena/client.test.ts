@@ -160,6 +160,16 @@ test('a query that scans more than the limit is stopped on Athena, and the error
   assert.equal(callsOf('GetQueryResults', from).length, 0);
 });
 
+test('a query that never ends is stopped on Athena once the longest wait has passed', async () => {
+  const from = proxy.calls.length;
+  proxy.script({ steps: [{ state: 'RUNNING', bytes: 10 }] });
+  const err = await failure(runAthenaQuery(client, query(), { pollMs: 1, maxWaitMs: 30 }));
+  assert.equal(err.kind, 'timed-out');
+  assert.match(err.message, /still RUNNING after 1 s, the longest ctrail waits; stopped on Athena/);
+  assert.equal(callsOf('StopQueryExecution', from).length, 1);
+  assert.equal(await motoState(err.queryId!), 'CANCELLED');
+});
+
 test('an aborted signal stops a running query on Athena', async () => {
   const from = proxy.calls.length;
   proxy.script({ steps: [{ state: 'RUNNING', bytes: 10 }] });
