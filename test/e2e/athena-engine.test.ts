@@ -37,6 +37,17 @@ before(async () => {
   for (const Name of ['cloudtrail', 'glue_only']) {
     await glue.send(new CreateTableCommand({ DatabaseName: 'main', TableInput: { Name, StorageDescriptor: { Location: `s3://${BUCKET}/AWSLogs/` } } }));
   }
+  // Partition projection reads where the template points, whatever LOCATION says.
+  await glue.send(
+    new CreateTableCommand({
+      DatabaseName: 'main',
+      TableInput: {
+        Name: 'projected_elsewhere',
+        Parameters: { 'projection.enabled': 'true', 'storage.location.template': 's3://elsewhere/AWSLogs/${account}/CloudTrail/${region}/${day}' },
+        StorageDescriptor: { Location: `s3://${BUCKET}/AWSLogs/` },
+      },
+    }),
+  );
   glue.destroy();
   env = { ...dummyAwsEnv, AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_ATHENA: athena.endpoint, AWS_ENDPOINT_URL_GLUE: moto.endpoint, CTRAIL_ATHENA_POLL_MS: '5' };
 });
@@ -125,6 +136,7 @@ test('a table over another trail, or none, is refused in one line before any que
   for (const [args, message] of [
     [['events', '--event-name', 'X', ...ENGINE, 's3://elsewhere/'], /^ctrail: --engine athena: table main\.cloudtrail reads s3:\/\/trail\/AWSLogs\/, which holds nothing of s3:\/\/elsewhere\/: /],
     [['find-deletion', 'orders', ...ENGINE, `s3://${BUCKET}/archive/`], /which holds nothing of s3:\/\/trail\/archive\/: /],
+    [['events', ...ENGINE.slice(0, 5), 'projected_elsewhere', '--output-location', 's3://results/q/', '-q', `s3://${BUCKET}/`], /table main\.projected_elsewhere reads s3:\/\/elsewhere\/AWSLogs\/, which holds nothing of s3:\/\/trail\/: /],
     [['events', '--event-name', 'X', ...ENGINE.slice(0, 5), 'not_made', '--output-location', 's3://results/q/', '-q', `s3://${BUCKET}/`], /^ctrail: Athena table main\.not_made does not exist: create it with ctrail athena setup/],
   ] as const) {
     const r = await runCli([...args], { env });
