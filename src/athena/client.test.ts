@@ -135,6 +135,26 @@ test('a page that cannot be read after the first says how many rows came before 
   assert.equal(rows.length, 2);
 });
 
+test('a page refused by a passing fault (5xx) mid-stream is asked for again, and no row is lost or repeated', async () => {
+  await setMotoAthenaResult(moto.endpoint, ['path', 'eventid'], Array.from({ length: 5 }, (_, i) => [`p${i}`, `e${i}`]));
+  proxy.pageSize = 2;
+  const from = proxy.calls.length;
+  const rows: string[][] = [];
+  try {
+    for await (const r of runAthenaQuery(client, query(), { pollMs: 1 })) {
+      rows.push(r);
+      if (rows.length === 2) proxy.refuse('GetQueryResults', { status: 503, type: 'ServiceUnavailableException', message: 'slow down' });
+    }
+  } finally {
+    proxy.pageSize = 1000;
+  }
+  assert.deepEqual(rows.map((r) => r[1]), ['e0', 'e1', 'e2', 'e3', 'e4']);
+  const pages = callsOf('GetQueryResults', from);
+  const refused = pages.findIndex((c) => c.status === 503);
+  assert.ok(refused > 0 && pages.filter((c) => c.status === 503).length === 1);
+  assert.equal(pages[refused + 1]!.input.NextToken, pages[refused]!.input.NextToken, 'the retry asks for the same page');
+});
+
 test('a page token that does not move ends the rows instead of paging for ever', async () => {
   await setMotoAthenaResult(moto.endpoint, ['path', 'eventid'], [['p', 'e']]);
   proxy.stuckToken = true;
@@ -158,6 +178,16 @@ test('a query that scans more than the limit is stopped on Athena, and the error
   assert.equal(callsOf('StopQueryExecution', from).length, 1);
   assert.equal(await motoState(err.queryId!), 'CANCELLED');
   assert.equal(callsOf('GetQueryResults', from).length, 0);
+});
+
+test('a query that never ends is stopped on Athena once the longest wait has passed', async () => {
+  const from = proxy.calls.length;
+  proxy.script({ steps: [{ state: 'RUNNING', bytes: 10 }] });
+  const err = await failure(runAthenaQuery(client, query(), { pollMs: 1, maxWaitMs: 30 }));
+  assert.equal(err.kind, 'timed-out');
+  assert.match(err.message, /still RUNNING after 1 s, the longest ctrail waits; stopped on Athena/);
+  assert.equal(callsOf('StopQueryExecution', from).length, 1);
+  assert.equal(await motoState(err.queryId!), 'CANCELLED');
 });
 
 test('an aborted signal stops a running query on Athena', async () => {

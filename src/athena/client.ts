@@ -42,6 +42,8 @@ export interface RunOptions {
   onProgress?: (p: AthenaProgress) => void;
   /** First wait between two GetQueryExecution calls; it grows by half each time, up to 20 × this or 5 s. */
   pollMs?: number;
+  /** Longest wait for a query to end; then it is stopped on Athena (default MAX_WAIT_MS). */
+  maxWaitMs?: number;
   /** Rows asked for per GetQueryResults page (Athena's ceiling is 1000). */
   pageSize?: number;
   /** Receives the column names (the header row), before the first data row. */
@@ -54,6 +56,7 @@ export type AthenaFailure =
   | 'cancelled' // someone else stopped it (the console, another client)
   | 'interrupted' // we stopped it: the signal aborted (Ctrl-C)
   | 'scan-limit' // we stopped it: it scanned more than maxScanBytes
+  | 'timed-out' // we stopped it: it had not ended after maxWaitMs
   | 'access-denied'
   | 'no-output-location'
   | 'results-lost' // a result page could not be read after the SDK's retries: the rows so far are not all
@@ -80,6 +83,11 @@ export function costUsd(bytes: number): number {
 const MAX_POLL_MS = 5_000;
 const DEFAULT_POLL_MS = 500;
 const DEFAULT_PAGE = 1000;
+/**
+ * Athena ends a query itself at its workgroup's timeout (at most a few hours), but a service that keeps
+ * answering RUNNING must not hold a run for ever: past this, ctrail stops the query and says so.
+ */
+export const MAX_WAIT_MS = 6 * 3_600_000;
 /** The stop request is sent after an abort, so it must not share the aborted signal; this bounds it instead. */
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -134,7 +142,7 @@ export async function* runAthenaQuery(client: AthenaClient, q: AthenaQuery, opts
     opts.onProgress?.({ state, bytesScanned: bytes, costUsd: costUsd(bytes), elapsedMs: Date.now() - started, queryId });
   report('QUEUED', 0);
 
-  const execution = await pollUntilDone(client, queryId, q.maxScanBytes, opts, report);
+  const execution = await pollUntilDone(client, queryId, q.maxScanBytes, opts, report, started + (opts.maxWaitMs ?? MAX_WAIT_MS));
   const state = execution.Status?.State ?? 'UNKNOWN';
   const bytes = execution.Statistics?.DataScannedInBytes ?? 0;
   if (state === 'FAILED') {
@@ -155,6 +163,7 @@ async function pollUntilDone(
   maxScanBytes: number,
   opts: RunOptions,
   report: (state: string, bytes: number) => void,
+  deadline: number,
 ): Promise<QueryExecution> {
   const first = Math.max(1, opts.pollMs ?? DEFAULT_POLL_MS);
   const ceiling = Math.max(first, Math.min(MAX_POLL_MS, first * 20));
@@ -184,7 +193,9 @@ async function pollUntilDone(
     if (bytes > maxScanBytes) {
       await stopAndThrow(client, queryId, 'scan-limit', `scanned ${formatBytes(bytes)}, more than the limit of ${formatBytes(maxScanBytes)} (--max-scan-gb)`, bytes);
     }
-    await sleep(wait, opts.signal);
+    const left = deadline - Date.now();
+    if (left <= 0) await stopAndThrow(client, queryId, 'timed-out', `still ${oneLine(state, 40)} after ${waitText(opts.maxWaitMs ?? MAX_WAIT_MS)}, the longest ctrail waits`, bytes);
+    await sleep(Math.min(wait, left), opts.signal);
     wait = Math.min(ceiling, Math.round(wait * 1.5));
   }
 }
@@ -284,6 +295,10 @@ function apiError(err: unknown, call: string, signal?: AbortSignal, queryId?: st
     return new AthenaQueryError('no-output-location', `Athena ${call}: ${message}; pass --output-location s3://BUCKET/PREFIX/`, queryId);
   }
   return new AthenaQueryError('api', `Athena ${call}: ${oneLine(describeError(err))}`, queryId);
+}
+
+function waitText(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.ceil(ms / 1000)} s`;
 }
 
 export function formatBytes(bytes: number): string {

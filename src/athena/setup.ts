@@ -140,6 +140,22 @@ async function getTable(glue: GlueClient, database: string, table: string): Prom
   }
 }
 
+/**
+ * Where an existing table reads, for `--engine athena` to check it against the sources before any query: a
+ * table over another trail would answer "nothing" for these sources without a word. With partition
+ * projection Athena reads where `storage.location.template` points, whatever LOCATION says, so that wins:
+ * its folders before the first placeholder.
+ */
+export async function tableLocation(glue: GlueClient, database: string, table: string): Promise<string> {
+  const t = await getTable(glue, database, table);
+  if (!t) throw new ConfigError(`Athena table ${database}.${table} does not exist: create it with ctrail athena setup s3://BUCKET[/PREFIX] (or name it with --database and --table)`);
+  const template = t.Parameters?.['projection.enabled']?.toLowerCase() === 'true' ? t.Parameters['storage.location.template'] : undefined;
+  const hole = template?.indexOf('${') ?? -1;
+  const location = template && hole >= 0 ? template.slice(0, template.lastIndexOf('/', hole) + 1) : t.StorageDescriptor?.Location;
+  if (!location) throw new ConfigError(`Athena table ${database}.${table} has no location: it reads no trail`);
+  return oneLine(location, 1024);
+}
+
 async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();

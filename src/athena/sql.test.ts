@@ -15,6 +15,9 @@ test('a glob becomes a LIKE pattern whose %, _ and \\ are literal', () => {
   assert.equal(likeGlob('Delete*'), 'Delete%');
   assert.equal(likeGlob('Get?bject'), 'Get_bject');
   assert.equal(likeGlob('100%_done\\*'), '100\\%\\_done\\\\%');
+  // Two `?` may be one character outside the BMP to Athena: at least one character, never exactly two.
+  assert.equal(likeGlob('pager-??'), 'pager-_%');
+  assert.equal(likeGlob('a?*?b???'), 'a_%b__%');
 });
 
 test('partitions use the delivery-lag window of local pruning, accounts, and the regions a folder scope opens', () => {

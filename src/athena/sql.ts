@@ -71,9 +71,21 @@ export function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
 }
 
-/** A shell glob (`*`, `?`; no escapes, as flags.ts reads it) as a LIKE pattern body. */
+/**
+ * A shell glob (`*`, `?`; no escapes, as flags.ts reads it) as a LIKE pattern body.
+ *
+ * ctrail's `?` matches one UTF-16 unit, while LIKE's `_` matches one character: a character outside the
+ * BMP (an emoji) is two `?` to ctrail and one `_` to Athena. So a run of wildcards holding k `?` becomes
+ * at least ceil(k/2) characters (`_` each, then `%`), which every value ctrail's glob accepts satisfies;
+ * a lone `?` between literals stays `_`, since one unit between whole characters is one character.
+ */
 export function likeGlob(glob: string): string {
-  return [...glob].map((c) => (c === '*' ? '%' : c === '?' ? '_' : likeLiteral(c))).join('');
+  return glob.replace(/[*?]+|[^*?]+/g, (run) => {
+    if (!/[*?]/.test(run)) return likeLiteral(run);
+    const questions = run.replace(/\*/g, '').length;
+    const exact = questions <= 1 && !run.includes('*');
+    return '_'.repeat(Math.ceil(questions / 2)) + (exact ? '' : '%');
+  });
 }
 
 export function like(column: string, patternBody: string): string {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkAthenaRequest } from './athena-engine.js';
-import { CandidateObjects } from './athena-narrowing.js';
+import { CandidateObjects, sourcesOutsideTable } from './athena-narrowing.js';
 import { LazyS3Store } from '../source/store.js';
 import { UsageError } from '../errors.js';
 
@@ -32,4 +32,18 @@ test('only S3 trail locations, and no Insights', () => {
   assert.throws(() => checkAthenaRequest([], {}), UsageError);
   assert.throws(() => checkAthenaRequest(['s3://b/'], { category: ['management', 'insight'] }), /Insights/);
   checkAthenaRequest(['s3://b/', 's3://c/p/'], { category: ['data'] });
+});
+
+test('a source shares objects with the table when one holds the other; any other source is outside it', () => {
+  const table = 's3://trail/logs/AWSLogs/o-aa11bb22cc/';
+  assert.deepEqual(
+    sourcesOutsideTable(table, ['s3://trail', 's3://trail/logs', 's3://trail/logs/AWSLogs/o-aa11bb22cc', 's3://trail/logs/AWSLogs/o-aa11bb22cc/111122223333/']),
+    [],
+  );
+  assert.deepEqual(
+    sourcesOutsideTable(table, ['s3://other/logs/', 's3://trail/logs2', 's3://trail/logs/AWSLogs/o-ff', 's3://trail/logs/AWSLogs/111122223333/']),
+    ['s3://other/logs/', 's3://trail/logs2', 's3://trail/logs/AWSLogs/o-ff', 's3://trail/logs/AWSLogs/111122223333/'],
+  );
+  assert.deepEqual(sourcesOutsideTable('s3://trail/logs', ['s3://trail/logs/AWSLogs/', 's3://trail/logsx/']), ['s3://trail/logsx/'], 'a location without its slash is a folder');
+  assert.deepEqual(sourcesOutsideTable('not a location', ['s3://trail/']), ['s3://trail/']);
 });

@@ -136,7 +136,7 @@ export async function runAthenaFromCli(
     return { rows };
   } catch (err) {
     const kind = (err as { kind?: string }).kind;
-    progress.finish(kind === 'scan-limit' || kind === 'interrupted' ? 'STOPPED' : undefined);
+    progress.finish(kind === 'scan-limit' || kind === 'interrupted' || kind === 'timed-out' ? 'STOPPED' : undefined);
     throw err;
   } finally {
     process.off('SIGINT', onSigint);
@@ -152,7 +152,8 @@ function pollFromEnv(): number | undefined {
 
 /**
  * A query error's exit code: rows lost after some were printed is an incomplete answer (3); every other
- * way a query ends without its answer (failed, cancelled, stopped by Ctrl-C or --max-scan-gb, refused) is 2.
+ * way a query ends without its answer (failed, cancelled, stopped by Ctrl-C, --max-scan-gb or the longest
+ * wait, refused) is 2.
  */
 export function athenaErrorExit(err: { kind: string }, rowsPrinted: number): ExitCode {
   return err.kind === 'results-lost' && rowsPrinted > 0 ? EXIT.INCOMPLETE : EXIT.USAGE;

@@ -95,7 +95,8 @@ export async function runSetup(io: CliIO, source: string, flags: SetupFlags): Pr
       text = `Table ${name} over ${over} is up to date (${what}): nothing changed`;
       break;
     case 'updated':
-      text = `Updated table ${name}: the layout changed: ${outcome.changes.join('; ')}`;
+      // A change names the catalog's old values, which whoever can write the catalog chose.
+      text = `Updated table ${name}: the layout changed: ${outcome.changes.map(neutralize).join('; ')}`;
       break;
     case 'replaced':
       text = `Replaced table ${name}: it read ${neutralize(outcome.was)}, it now reads ${over} (${what})`;

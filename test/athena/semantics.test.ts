@@ -45,6 +45,8 @@ const CASES: Record<string, Case> = {
   'user name': { args: { user: ['ops-admin'] }, selective: true, finds: true },
   'user session name (principal id tail)': { args: { user: ['night-shift'] }, selective: true, finds: true },
   'user arn glob': { args: { user: ['arn:aws:iam::*:user/*'] }, selective: true, finds: true },
+  'user glob ?? over one character outside the BMP': { args: { user: ['pager-??'] }, selective: true, finds: true },
+  'user glob ?*? over one character outside the BMP': { args: { user: ['pager-?*?'] }, selective: true, finds: true },
   'user with a quote': { args: { user: ["o'brien"] }, selective: true, finds: true },
   'access-key': { args: { accessKey: ['AKIAOPSADMINEXAMPLE1', 'AKIAODDEXAMPLE000002'] }, selective: true, finds: true },
   'source-ip exact, padded in the record': { args: { sourceIp: ['10.20.1.15'] }, selective: true, finds: true },

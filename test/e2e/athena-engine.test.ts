@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateDatabaseCommand, CreateTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { runCli } from '../helpers/cli.js';
 import { startMoto, type MotoServer } from '../helpers/moto.js';
 import { dummyAwsEnv } from '../helpers/aws-env.js';
@@ -30,6 +31,24 @@ before(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: 'results' }));
   for (const f of corpus.files()) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: f.key, Body: readFileSync(f.path) }));
   s3.destroy();
+  // The catalog's side of the tables: where each reads (DuckDB holds `cloudtrail`; `glue_only` is in Glue alone).
+  const glue = new GlueClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' } });
+  await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'main' } }));
+  for (const Name of ['cloudtrail', 'glue_only']) {
+    await glue.send(new CreateTableCommand({ DatabaseName: 'main', TableInput: { Name, StorageDescriptor: { Location: `s3://${BUCKET}/AWSLogs/` } } }));
+  }
+  // Partition projection reads where the template points, whatever LOCATION says.
+  await glue.send(
+    new CreateTableCommand({
+      DatabaseName: 'main',
+      TableInput: {
+        Name: 'projected_elsewhere',
+        Parameters: { 'projection.enabled': 'true', 'storage.location.template': 's3://elsewhere/AWSLogs/${account}/CloudTrail/${region}/${day}' },
+        StorageDescriptor: { Location: `s3://${BUCKET}/AWSLogs/` },
+      },
+    }),
+  );
+  glue.destroy();
   env = { ...dummyAwsEnv, AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_ATHENA: athena.endpoint, AWS_ENDPOINT_URL_GLUE: moto.endpoint, CTRAIL_ATHENA_POLL_MS: '5' };
 });
 
@@ -112,9 +131,28 @@ test('ctrail athena sql prints each pass, labelled, and runs nothing', async () 
   assert.equal(athena.queries.length, n);
 });
 
+test('a table over another trail, or none, is refused in one line before any query: its empty answer is not the sources\'', async () => {
+  const n = athena.queries.length;
+  for (const [args, message] of [
+    [['events', '--event-name', 'X', ...ENGINE, 's3://elsewhere/'], /^ctrail: --engine athena: table main\.cloudtrail reads s3:\/\/trail\/AWSLogs\/, which holds nothing of s3:\/\/elsewhere\/: /],
+    [['find-deletion', 'orders', ...ENGINE, `s3://${BUCKET}/archive/`], /which holds nothing of s3:\/\/trail\/archive\/: /],
+    [['events', ...ENGINE.slice(0, 5), 'projected_elsewhere', '--output-location', 's3://results/q/', '-q', `s3://${BUCKET}/`], /table main\.projected_elsewhere reads s3:\/\/elsewhere\/AWSLogs\/, which holds nothing of s3:\/\/trail\/: /],
+    [['events', '--event-name', 'X', ...ENGINE.slice(0, 5), 'not_made', '--output-location', 's3://results/q/', '-q', `s3://${BUCKET}/`], /^ctrail: Athena table main\.not_made does not exist: create it with ctrail athena setup/],
+  ] as const) {
+    const r = await runCli([...args], { env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, message);
+  }
+  assert.equal(athena.queries.length, n, 'no query ran');
+  const inside = await runCli(['events', '--event-name', 'DeleteTable', '-o', 'ndjson', ...ENGINE, `s3://${BUCKET}/AWSLogs/`], { env });
+  assert.equal(inside.code, 0, inside.stderr);
+});
+
 test('a query Athena refuses ends the run in one line, exit 2, with nothing printed', async () => {
   for (const command of [['events', '--event-name', 'X'], ['find-deletion', 'orders'], ['activity', 'AKIAALICEEXAMPLEKEY1']]) {
-    const r = await runCli([...command, '--threads', '1', '--engine', 'athena', '--database', 'main', '--table', 'no_such_table', '--output-location', 's3://results/q/', '-q', `s3://${BUCKET}/`], { env });
+    const r = await runCli([...command, '--threads', '1', '--engine', 'athena', '--database', 'main', '--table', 'glue_only', '--output-location', 's3://results/q/', '-q', `s3://${BUCKET}/`], { env });
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -2,7 +2,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { AthenaClient, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
+import { GetTableCommand, GlueClient, UpdateTableCommand } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { cliPath, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 import { startMoto, type MotoServer } from '../helpers/moto.js';
@@ -100,6 +100,22 @@ describe('athena setup', () => {
     const replaced = await ctrail(['athena', 'setup', 's3://other-trail', '--table', 'moving', '--replace']);
     assert.equal(replaced.code, 0, replaced.stderr);
     assert.match(replaced.stdout, /^Replaced table ctrail\.moving: it read s3:\/\/org-trail\/logs\/AWSLogs\/o-aa11bb22cc\/, it now reads s3:\/\/other-trail\/AWSLogs\/o-aa11bb22cc\//);
+  });
+
+  test("a changed layout is reported with the catalog's own values escaped: table properties are not ctrail's to trust", async () => {
+    await ctrail(['athena', 'setup', `s3://${BUCKET}/logs`, '--table', 'tampered']);
+    const t = (await glue.send(new GetTableCommand({ DatabaseName: 'ctrail', Name: 'tampered' }))).Table!;
+    const Parameters = { ...t.Parameters, 'projection.account.values': `${t.Parameters!['projection.account.values']},\u001b]0;owned\u0007`, 'projection.day.range': '\u001b[2J2020/01/01,NOW' };
+    await glue.send(
+      new UpdateTableCommand({
+        DatabaseName: 'ctrail',
+        TableInput: { Name: 'tampered', TableType: t.TableType, Parameters, PartitionKeys: t.PartitionKeys, StorageDescriptor: t.StorageDescriptor },
+      }),
+    );
+    const r = await ctrail(['athena', 'setup', `s3://${BUCKET}/logs`, '--table', 'tampered']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /[\u001b\u0007]/, 'no control character from the catalog reaches the terminal');
+    assert.match(r.stdout, /accounts -\\x1b\]0;owned\\x07; first day 2023\/12\/31 \(was \\x1b\[2J2020\/01\/01\)/);
   });
 
   test('bad names, an unknown workgroup and a bucket without a trail are one line each, exit 2', async () => {

@@ -1,4 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { forward, readBody } from './http-forward.js';
+import { setMotoAthenaResult } from './athena-proxy.js';
 import type { Corpus } from '../athena/duckdb-corpus.js';
 
 /**
@@ -12,34 +14,6 @@ export interface DuckAthena {
   /** The SQL of every query started, in order. */
   queries: string[];
   stop(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-async function queueResult(moto: string, rows: Array<Record<string, unknown>>, columns: string[]): Promise<void> {
-  const cell = (v: unknown) => (v === null || v === undefined ? {} : { VarCharValue: String(v) });
-  const res = await fetch(`${moto}/moto-api/static/athena/query-results`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      account_id: '111122223333',
-      region: 'us-east-1',
-      results: [
-        {
-          rows: [{ Data: columns.map((c) => ({ VarCharValue: c })) }, ...rows.map((r) => ({ Data: columns.map((c) => cell(r[c])) }))],
-          column_info: columns.map((c) => ({ Name: c, Label: c, Type: 'varchar', Nullable: 'UNKNOWN' })),
-        },
-      ],
-    }),
-  });
-  if (res.status !== 201) throw new Error(`moto refused the Athena result: ${res.status}`);
 }
 
 /** Column names of a SELECT's result, even when it has no rows. */
@@ -59,13 +33,12 @@ export async function startDuckAthena(motoEndpoint: string, corpus: Corpus): Pro
         const sql = String((JSON.parse(body.toString('utf8')) as { QueryString?: string }).QueryString ?? '');
         queries.push(sql);
         const rows = await corpus.query(sql);
-        await queueResult(motoEndpoint, rows, await columnsOf(corpus, sql, rows));
+        const columns = await columnsOf(corpus, sql, rows);
+        await setMotoAthenaResult(motoEndpoint, columns, rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? null : String(r[c])))));
       }
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-      const up = await fetch(motoEndpoint + (req.url ?? '/'), { method: req.method ?? 'POST', headers, body: new Uint8Array(body) });
-      res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/x-amz-json-1.1' });
-      res.end(await up.text());
+      const up = await forward(motoEndpoint, req, body);
+      res.writeHead(up.status, { 'content-type': up.headers['content-type'] ?? 'application/x-amz-json-1.1' });
+      res.end(up.text);
     } catch (err) {
       res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify({ __type: 'InvalidRequestException', Message: String(err) }));

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { forward as forwardTo, readBody, type Forwarded } from './http-forward.js';
 
 /**
  * A real HTTP proxy in front of moto's Athena (AWS JSON 1.1: POST /, X-Amz-Target: AmazonAthena.Op).
@@ -43,15 +44,6 @@ export interface AthenaProxy {
   stop(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 interface Row {
   Data?: unknown[];
 }
@@ -64,16 +56,7 @@ export async function startAthenaProxy(opts: { target: string; pageSize?: number
   const waiters: { state: string; resolve: () => void }[] = [];
   const sockets = new Set<import('node:net').Socket>();
 
-  const forward = async (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; text: string }> => {
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-    const res = await fetch(opts.target + (req.url ?? '/'), { method: req.method ?? 'POST', headers, body: new Uint8Array(body) });
-    const out: Record<string, string> = {};
-    res.headers.forEach((v, k) => {
-      if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection' && k !== 'content-encoding') out[k] = v;
-    });
-    return { status: res.status, headers: out, text: await res.text() };
-  };
+  const forward = (req: IncomingMessage, body: Buffer): Promise<Forwarded> => forwardTo(opts.target, req, body);
 
   const proxy: AthenaProxy = {
     endpoint: '',
@@ -183,9 +166,16 @@ export async function startAthenaProxy(opts: { target: string; pageSize?: number
   return proxy;
 }
 
-/** Queues what moto's next query returns (its /moto-api/static/athena/query-results endpoint); row 0 is the header. */
-export async function setMotoAthenaResult(motoEndpoint: string, columns: string[], rows: string[][], accountId = '111122223333', region = 'us-east-1'): Promise<void> {
-  const toRow = (cells: string[]) => ({ Data: cells.map((c) => ({ VarCharValue: c })) });
+/** Queues what moto's next query returns (its /moto-api/static/athena/query-results endpoint); the header row comes from `columns`. */
+export async function setMotoAthenaResult(
+  motoEndpoint: string,
+  columns: string[],
+  rows: ReadonlyArray<ReadonlyArray<string | null>>,
+  accountId = '111122223333',
+  region = 'us-east-1',
+): Promise<void> {
+  // A NULL cell is a datum without VarCharValue, as Athena sends it.
+  const toRow = (cells: ReadonlyArray<string | null>) => ({ Data: cells.map((c) => (c === null ? {} : { VarCharValue: c })) });
   const res = await fetch(`${motoEndpoint}/moto-api/static/athena/query-results`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
