@@ -23,6 +23,32 @@ test('truncateToWidth: display width, not string length; never splits a surrogat
   assert.equal(truncateToWidth('a😀b', 3), 'a…');
 });
 
+test('truncateToWidth: never splits a grapheme (combining accents, a flag, a ZWJ emoji, Hangul jamo) or an escape neutralize wrote', () => {
+  const family = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}';
+  const cases: Array<[string, string[]]> = [
+    ['e\u0301'.repeat(6), ['e\u0301']],
+    ['\u{1f1fa}\u{1f1f8}'.repeat(4), ['\u{1f1fa}\u{1f1f8}']],
+    [family.repeat(3), [family]],
+    ['\u1100\u1161\u11a8'.repeat(3), ['\u1100\u1161\u11a8']],
+    ['\u2764\ufe0f'.repeat(4), ['\u2764\ufe0f']],
+  ];
+  for (const [text, [unit]] of cases) {
+    for (let w = 2; w <= 7; w++) {
+      const cut = truncateToWidth(text, w);
+      const body = cut.endsWith('…') ? cut.slice(0, -1) : cut;
+      assert.ok(displayWidth(cut) <= w, `${JSON.stringify(text)} at ${w}: ${JSON.stringify(cut)}`);
+      assert.equal(body.split(unit!).join(''), '', `${JSON.stringify(text)} at ${w} keeps whole units only: ${JSON.stringify(cut)}`);
+    }
+  }
+  const hostile = neutralize('ab\x1b[31mred\u202eevil\nend');
+  for (let w = 2; w < displayWidth(hostile); w++) {
+    const cut = truncateToWidth(hostile, w);
+    assert.ok(displayWidth(cut) <= w);
+    // What is kept is a prefix of the escaped text that ends at a unit: never `\x1…`, `\u20…` or a lone `\`.
+    assert.doesNotMatch(cut, /\\(?:x[0-9a-f]?|u[0-9a-f]{0,3})?…$/, `width ${w}: ${cut}`);
+  }
+});
+
 const COLUMNS: FitColumn[] = [
   { header: 'time', priority: 1, min: 20 },
   { header: 'who', priority: 2, min: 12 },

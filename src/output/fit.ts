@@ -31,8 +31,28 @@ const DEFAULT_MIN = 10;
 export { stringWidth as displayWidth };
 
 /**
- * `text` cut to at most `width` display columns, ending in `…` when cut. Cuts fall between code points, so
- * a surrogate pair or a wide character is never split; a character that would straddle the limit goes.
+ * The units a cut may fall between: a grapheme cluster (what a reader sees as one character: a letter with
+ * its combining accents, a flag, an emoji joined with ZWJ, a Hangul syllable spelt in jamo), and each escape
+ * neutralize() wrote (`\x1b`, `\u202e`, `\n`). Cutting inside either would show something the data never
+ * held: a bare letter without its accent, half a flag, or `\x1…`, which reads as another byte.
+ */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const ESCAPE = /\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[nrt])/g;
+
+function* cutUnits(text: string): Generator<string> {
+  let from = 0;
+  for (const m of text.matchAll(ESCAPE)) {
+    for (const g of graphemes.segment(text.slice(from, m.index))) yield g.segment;
+    yield m[0];
+    from = m.index + m[0].length;
+  }
+  for (const g of graphemes.segment(text.slice(from))) yield g.segment;
+}
+
+/**
+ * `text` cut to at most `width` display columns, ending in `…` when cut. Cuts fall between cutUnits, so a
+ * surrogate pair, a combining sequence, a wide character or an escape is never split; a unit that would
+ * straddle the limit goes whole.
  */
 export function truncateToWidth(text: string, width: number): string {
   if (stringWidth(text) <= width) return text;
@@ -40,14 +60,13 @@ export function truncateToWidth(text: string, width: number): string {
   if (width === 1) return '…';
   const kept: string[] = [];
   let used = 0;
-  for (const ch of text) {
-    const w = stringWidth(ch);
+  for (const unit of cutUnits(text)) {
+    const w = stringWidth(unit);
     if (used + w > width - 1) break;
-    kept.push(ch);
+    kept.push(unit);
     used += w;
   }
-  // Emoji sequences measure narrower together than apart; what was kept can only be narrower than counted,
-  // but the check keeps the promise whatever the width tables say.
+  // Units measured apart should add up to the whole; the check keeps the promise whatever the width tables say.
   while (kept.length && stringWidth(kept.join('') + '…') > width) kept.pop();
   return kept.join('') + '…';
 }
