@@ -49,6 +49,15 @@ test('truncateToWidth: never splits a grapheme (combining accents, a flag, a ZWJ
   }
 });
 
+test('fitTable: headers are neutralised too (a --fields name can hold a control character), wide or fitted', () => {
+  const columns: FitColumn[] = [{ header: 'a\x1b[2Jb', priority: 1 }, { header: 'x\u202ey', priority: 2 }];
+  for (const wide of [false, true]) {
+    const fit = fitTable(columns, [['1', '2']], { width: 12, wide });
+    for (const h of [...fit.head, ...fit.hidden]) assert.doesNotMatch(h, /[\x00-\x1f\u202e]/, `wide ${wide}: ${JSON.stringify(h)}`);
+  }
+  assert.deepEqual(fitTable(columns, [['1', '2']], { width: 80, wide: false }).head, ['a\\x1b[2Jb', 'x\\u202ey']);
+});
+
 const COLUMNS: FitColumn[] = [
   { header: 'time', priority: 1, min: 20 },
   { header: 'who', priority: 2, min: 12 },

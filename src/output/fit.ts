@@ -1,5 +1,6 @@
 import stringWidth from 'string-width';
 import { newTable } from './table.js';
+import { neutralize } from './sanitize.js';
 
 /**
  * Tables that fit the terminal. A table wider than the screen wraps into an unreadable mess, so each
@@ -131,8 +132,10 @@ export function allocateWidths(natural: readonly number[], mins: readonly number
  * table keeps one set of columns from top to bottom. Cells must already be neutralised.
  */
 export function fitTable(columns: readonly FitColumn[], rows: readonly (readonly string[])[], opts: FitOptions, visible?: readonly number[]): FitResult {
-  const natural = columns.map((c, i) => rows.reduce((w, r) => Math.max(w, stringWidth(r[i] ?? '')), stringWidth(c.header)));
-  if (opts.wide) return { visible: columns.map((_, i) => i), head: columns.map((c) => c.header), rows: rows.map((r) => [...r]), hidden: [], cut: false };
+  // Headers are ctrail's own words, except the names `--fields` was given: neutralised here, for every table.
+  const headers = columns.map((c) => neutralize(c.header));
+  const natural = columns.map((_, i) => rows.reduce((w, r) => Math.max(w, stringWidth(r[i] ?? '')), stringWidth(headers[i]!)));
+  if (opts.wide) return { visible: columns.map((_, i) => i), head: headers, rows: rows.map((r) => [...r]), hidden: [], cut: false };
   const shown = visible ? [...visible] : chooseColumns(columns, natural, opts.width);
   const avail = Math.max(shown.length, opts.width - tableOverhead(shown.length));
   const widths = allocateWidths(
@@ -144,9 +147,9 @@ export function fitTable(columns: readonly FitColumn[], rows: readonly (readonly
   const cut = widths.some((w, v) => w < natural[shown[v]!]!);
   return {
     visible: shown,
-    head: shown.map((i, v) => truncateToWidth(columns[i]!.header, widths[v]!)),
+    head: shown.map((i, v) => truncateToWidth(headers[i]!, widths[v]!)),
     rows: rows.map((r) => shown.map((i, v) => truncateToWidth(r[i] ?? '', widths[v]!))),
-    hidden: columns.filter((_, i) => !shown.includes(i)).map((c) => c.header),
+    hidden: headers.filter((_, i) => !shown.includes(i)),
     cut,
   };
 }
