@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { neutralize } from './sanitize.js';
 import { newTable } from './table.js';
-import { FittedTable, type FitColumn, type FitOptions } from './fit.js';
+import { FittedTable, wrapToWidth, type FitColumn, type FitOptions } from './fit.js';
 import type { ReplayReport } from '../audit/types.js';
 import type { AuditReport, CheckResult, CheckStatus } from '../audit/types.js';
 
@@ -44,12 +44,16 @@ export function renderTable(report: AuditReport, opts: RenderOptions): string {
   const width = opts.width ?? 80;
   const idWidth = Math.max(...report.checks.map((c) => c.id.length), 10) + 2;
   const detailWidth = Math.max(12, width - idWidth - 9 - 4);
-  const table = newTable(['status', 'check', 'detail'], opts.color, opts.wide ? {} : { colWidths: [9, idWidth, detailWidth], wordWrap: true, wrapOnWordBoundary: true });
+  // Wrapped here rather than by cli-table3, which cuts a word wider than its column (an ARN, an S3 address)
+  // with … and can split a character doing it: here a long word breaks across lines and stays whole.
+  // Widths above include one space of padding each side; the group title spans the three columns.
+  const wrap = (text: string, columns: number): string => (opts.wide ? text : wrapToWidth(text, columns - 2));
+  const table = newTable(['status', 'check', 'detail'], opts.color, opts.wide ? {} : { colWidths: [9, idWidth, detailWidth] });
   const groups = new Map<string, CheckResult[]>();
   for (const c of report.checks) groups.set(c.resource, [...(groups.get(c.resource) ?? []), c]);
   for (const [resource, checks] of groups) {
-    table.push([{ colSpan: 3, content: chalk.bold(neutralize(groupTitle(resource, checks))) }]);
-    for (const c of checks) table.push([paint[c.status](c.status), neutralize(c.id), neutralize(c.detail)]);
+    table.push([{ colSpan: 3, content: chalk.bold(wrap(neutralize(groupTitle(resource, checks)), 9 + idWidth + detailWidth + 2)) }]);
+    for (const c of checks) table.push([paint[c.status](c.status), wrap(neutralize(c.id), idWidth), wrap(neutralize(c.detail), detailWidth)]);
   }
   const n = summarize(report);
   const summary =

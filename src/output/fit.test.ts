@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allocateWidths, chooseColumns, displayWidth, fitTable, FittedTable, tableOverhead, terminalWidth, truncateToWidth, type FitColumn } from './fit.js';
+import { allocateWidths, chooseColumns, displayWidth, fitTable, FittedTable, tableOverhead, terminalWidth, truncateToWidth, wrapToWidth, type FitColumn } from './fit.js';
 import { neutralize } from './sanitize.js';
 
 const lines = (text: string): string[] => text.split('\n').filter(Boolean);
@@ -56,6 +56,19 @@ test('fitTable: headers are neutralised too (a --fields name can hold a control 
     for (const h of [...fit.head, ...fit.hidden]) assert.doesNotMatch(h, /[\x00-\x1f\u202e]/, `wide ${wide}: ${JSON.stringify(h)}`);
   }
   assert.deepEqual(fitTable(columns, [['1', '2']], { width: 80, wide: false }).head, ['a\\x1b[2Jb', 'x\\u202ey']);
+});
+
+test('wrapToWidth: lines within the width, words whole where they fit, long words broken between units, nothing lost', () => {
+  assert.equal(wrapToWidth('access logs go to s3://logs/', 12), 'access logs\ngo to\ns3://logs/');
+  assert.equal(wrapToWidth('key arn:aws:kms:us-east-1:1:key/k', 12), 'key arn:aws:\nkms:us-east-\n1:1:key/k');
+  for (const text of ['abcdefghij abcdefghijkl a', '東京都庁東京都庁 x', `x ${'\u{1f1fa}\u{1f1f8}'.repeat(7)}`, neutralize('a\x1b[2J\x1b[2J\x1b[2Jb')]) {
+    for (let w = 4; w <= 13; w++) {
+      const lines = wrapToWidth(text, w).split('\n');
+      for (const l of lines) assert.ok(displayWidth(l) <= w, `${JSON.stringify(text)} at ${w}: ${JSON.stringify(l)}`);
+      assert.equal(lines.join('').replace(/ /g, ''), text.replace(/ /g, ''), `${JSON.stringify(text)} at ${w}`);
+      assert.ok(!lines.some((l) => /^\\x?[0-9a-f]?$|^[0-9a-f]{1,2}\[/.test(l)), `an escape split at ${w}: ${JSON.stringify(lines)}`);
+    }
+  }
 });
 
 const COLUMNS: FitColumn[] = [

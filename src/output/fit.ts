@@ -72,6 +72,40 @@ export function truncateToWidth(text: string, width: number): string {
   return kept.join('') + '…';
 }
 
+/**
+ * `text` wrapped to lines of at most `width` display columns, joined by `\n`: at spaces where it can, and a
+ * word wider than the line (an ARN, an S3 address) is broken between cutUnits, so nothing is lost or split.
+ */
+export function wrapToWidth(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      const joined = line ? `${line} ${word}` : word;
+      if (stringWidth(joined) <= width) {
+        line = joined;
+        continue;
+      }
+      if (stringWidth(word) <= width) {
+        if (line) lines.push(line);
+        line = word;
+        continue;
+      }
+      // Wider than any line: it starts where the line is, and goes on over as many lines as it needs.
+      line = line ? `${line} ` : '';
+      for (const unit of cutUnits(word)) {
+        if (line.trim() && stringWidth(line + unit) > width) {
+          lines.push(line.trimEnd());
+          line = '';
+        }
+        line += unit;
+      }
+    }
+    lines.push(line);
+  }
+  return lines.join('\n');
+}
+
 export interface FitResult {
   /** Indices of the columns shown, in their order. */
   visible: number[];
