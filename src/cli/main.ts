@@ -79,6 +79,13 @@ export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<
   // Only the command named (`ctrail X …` or `ctrail help X`) loads its code: --help, --version and a
   // misspelt name list the others from the light table in commands.ts.
   const named = commandNamed(rawArgv);
+  // `ctrail --profile p` and nothing after: commander would call --profile unknown (the program level does
+  // not define it), which is not the mistake.
+  if (named === undefined && rawArgv.length > 2) {
+    io.stderr.write(`ctrail: ${neutralize(rawArgv.slice(2).join(' '))}: a command must follow (run with --help for usage)\n`);
+    process.exitCode = EXIT.USAGE;
+    return;
+  }
   const loadedCommand = named !== undefined && Object.hasOwn(COMMANDS, named);
   const program = await buildProgram(io, { kind: 'named', name: named }, (c) => {
     code = c;

@@ -100,6 +100,17 @@ test('usage errors read the same before and after the command: an unknown option
   }
 });
 
+test('global options with no command after them: a usage error that says so, not "unknown option"', async () => {
+  for (const words of [['--profile', 'p'], ['--profile'], ['-o', 'json', '--debug'], ['--color', 'always']]) {
+    const r = await runCli(words);
+    assert.equal(r.code, 2, words.join(' '));
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `ctrail: ${words.join(' ')}: a command must follow (run with --help for usage)\n`);
+  }
+  const bare = await runCli([]);
+  assert.equal(bare.code, 0, 'ctrail alone still shows its help');
+});
+
 test('--region before or after the command filters the same events', async () => {
   const all = ids((await runCli(['events', demo, '-o', 'ndjson', '-q'])).stdout);
   const r = await bothPositions(['--region', 'eu-west-1'], ['events', demo, '-o', 'ndjson', '-q']);
