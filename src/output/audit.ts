@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { neutralize } from './sanitize.js';
 import { newTable } from './table.js';
-import { FittedTable, wrapToWidth, type FitColumn, type FitOptions } from './fit.js';
+import { renderFitted, wrapToWidth, type FitColumn, type FitOptions } from './fit.js';
 import type { ReplayReport } from '../audit/types.js';
 import type { AuditReport, CheckResult, CheckStatus } from '../audit/types.js';
 
@@ -83,9 +83,5 @@ function renderReplay(r: ReplayReport, chalk: ChalkInstance, fit: FitOptions, no
   const paint = (cell: string, column: number): string => (column === 0 && cell === '?' ? chalk.yellow(cell) : cell);
   const span = r.events ? `${r.events} events from ${r.from} to ${r.to}` : 'no events';
   if (!r.patterns.length) return `\nReplay over ${span}:\n(no metric filters or EventBridge rules found)\n`;
-  const table = new FittedTable(REPLAY_COLUMNS, fit, chalk.level > 0);
-  const text = table.render(rows, paint);
-  const note = table.note();
-  if (note) notes?.(note);
-  return `\nReplay over ${span}:\n${text}`;
+  return `\nReplay over ${span}:\n${renderFitted(REPLAY_COLUMNS, rows, fit, chalk.level > 0, notes, paint)}`;
 }

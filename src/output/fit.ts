@@ -229,10 +229,17 @@ export class FittedTable {
   }
 }
 
-/** One page that fits, for renderers that print a whole table at once. */
-export function renderFitted(columns: readonly FitColumn[], rows: readonly (readonly string[])[], opts: FitOptions, color: boolean, notes?: (line: string) => void): string {
+/** One page that fits, for renderers that print a whole table at once; `paint` as in FittedTable.render. */
+export function renderFitted(
+  columns: readonly FitColumn[],
+  rows: readonly (readonly string[])[],
+  opts: FitOptions,
+  color: boolean,
+  notes?: (line: string) => void,
+  paint?: (cell: string, column: number) => string,
+): string {
   const t = new FittedTable(columns, opts, color);
-  const text = t.render(rows);
+  const text = t.render(rows, paint);
   const line = t.note();
   if (line && notes) notes(line);
   return text;
