@@ -140,18 +140,6 @@ async function getTable(glue: GlueClient, database: string, table: string): Prom
   }
 }
 
-/**
- * Where an existing table reads (its LOCATION), for `--engine athena` to check it against the sources before
- * any query: a table over another trail would answer "nothing" for these sources without a word.
- */
-export async function tableLocation(glue: GlueClient, database: string, table: string): Promise<string> {
-  const t = await getTable(glue, database, table);
-  if (!t) throw new ConfigError(`Athena table ${database}.${table} does not exist: create it with ctrail athena setup s3://BUCKET[/PREFIX] (or name it with --database and --table)`);
-  const location = t.StorageDescriptor?.Location;
-  if (!location) throw new ConfigError(`Athena table ${database}.${table} has no location: it reads no trail`);
-  return oneLine(location, 1024);
-}
-
 async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();

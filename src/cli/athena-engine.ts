@@ -7,9 +7,7 @@ import { awsOptionsFrom, type RawScanOptions } from './options.js';
 import type { CliIO } from './io.js';
 import { athenaNames, athenaQueryFrom, runAthenaFromCli, type AthenaFlags } from './athena-run.js';
 import type { RawEngineOptions } from './engine-options.js';
-import { AthenaNarrowing, sourcesOutsideTable, type QueryRunner } from './athena-narrowing.js';
-import type { AwsOptions } from '../source/aws.js';
-import { neutralize } from '../output/sanitize.js';
+import { AthenaNarrowing, type QueryRunner } from './athena-narrowing.js';
 
 /**
  * `--engine athena` on events, count, find-deletion, trace and activity: the checks, and the narrowing of
@@ -66,23 +64,7 @@ export function athenaEngineFor(io: CliIO, raw: RawScanOptions & RawEngineOption
   const flags = athenaFlags(raw);
   const aws = awsOptionsFrom(raw);
   const run: QueryRunner = (sql, onRow) => runAthenaFromCli(io, aws, athenaQueryFrom(sql, flags), { ...(raw.quiet ? { quiet: true } : {}) }, onRow);
-  return { engine: new AthenaNarrowing(io, run, sourceArgs, raw, () => checkTableCovers(aws, settings.table, sourceArgs)), settings };
-}
-
-/** The table must read the trail the sources name, or its empty answer would be taken for theirs. */
-async function checkTableCovers(aws: AwsOptions, table: TableRef, sourceArgs: readonly string[]): Promise<void> {
-  const { glueClient, tableLocation } = await import('../athena/setup.js');
-  const glue = glueClient(aws);
-  let location: string;
-  try {
-    location = await tableLocation(glue, table.database, table.table);
-  } finally {
-    glue.destroy();
-  }
-  const outside = sourcesOutsideTable(location, sourceArgs);
-  if (outside.length) {
-    throw new UsageError(`--engine athena: table ${table.database}.${table.table} reads ${neutralize(location)}, which holds nothing of ${outside.map(neutralize).join(', ')}: name the trail the table reads, or another --table`);
-  }
+  return { engine: new AthenaNarrowing(io, run, sourceArgs, raw), settings };
 }
 
 /**

@@ -20,24 +20,6 @@ function under(key: string, prefix: string): boolean {
   return key === prefix || key.startsWith(`${prefix}/`);
 }
 
-/**
- * The sources the table's location shares no object with: nothing Athena finds can be in them, so an Athena
- * run over them would say "no events" about objects it never looked at.
- */
-export function sourcesOutsideTable(location: string, sourceArgs: readonly string[]): string[] {
-  let table: { bucket: string; prefix: string };
-  try {
-    table = parseS3Uri(location);
-  } catch {
-    return [...sourceArgs];
-  }
-  const folder = table.prefix === '' || table.prefix.endsWith('/') ? table.prefix : `${table.prefix}/`;
-  return sourceArgs.filter((arg) => {
-    const { bucket, prefix } = parseS3Uri(arg);
-    return bucket !== table.bucket || !(prefix.startsWith(folder) || under(folder, prefix));
-  });
-}
-
 /** The objects the rows of several passes named, kept per source (an object outside every source is ignored). */
 export class CandidateObjects {
   private readonly perSource: Array<{ store: LazyS3Store; label: string; keys: Set<string> }>;
@@ -90,22 +72,17 @@ export class CandidateObjects {
 export class AthenaNarrowing {
   readonly objects: CandidateObjects;
 
-  private checked: Promise<void> | undefined;
-
   constructor(
     private readonly io: CliIO,
     private readonly run: QueryRunner,
     sourceArgs: readonly string[],
     raw: RawScanOptions,
-    /** Runs once, before the first query: refuses a table that cannot hold the sources' objects. */
-    private readonly check: () => Promise<void> = async () => undefined,
   ) {
     const client = lazyS3Client(awsOptionsFrom(raw));
     this.objects = new CandidateObjects(sourceArgs, (arg) => new LazyS3Store(arg, client));
   }
 
   async pass(p: Pass, onRow?: (row: string[]) => void): Promise<void> {
-    await (this.checked ??= this.check());
     await this.run(`-- ctrail: ${p.label}\n${p.sql}`, (row) => {
       if (row[0] !== undefined) this.objects.add(row[0]);
       onRow?.(row);
