@@ -30,6 +30,7 @@ export const register: Register = (cmd, io, done) => {
       .option('--summary', 'print the summary alone, without the timeline')
       .option('--follow-persistence', 'follow access keys (CreateAccessKey) and users (CreateUser) created by the set into their own use', true)
       .option('--no-follow-persistence', 'report persistence, but do not follow the new keys and users'),
+    'the summary, then the timeline',
     ['timesketch'],
   ).action(async (who: string, sources: string[], raw: RawActivityOptions) => done(await runActivity(io, who, sources, raw)));
 };

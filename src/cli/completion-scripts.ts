@@ -34,6 +34,22 @@ export interface CompletionModel {
 
 const names = (o: CompletionOption): string[] => [o.short, o.long].filter((n): n is string => Boolean(n));
 
+/**
+ * Names, option names and choices are written bare into case patterns and word lists, and bash's
+ * `compgen -W` expands its list a second time (a `$(…)` that survived the script's own quoting would run at
+ * every <Tab>). Quoting for two expansions in three shells is fragile, so these words are held to a set of
+ * characters no shell treats specially; a tree that breaks it is refused rather than written.
+ */
+const PLAIN = /^-{0,2}[A-Za-z0-9][A-Za-z0-9._/+=-]*$/;
+
+function checkWords(m: CompletionModel): void {
+  const options = (os: readonly CompletionOption[]): string[] => os.flatMap((o) => [...names(o), ...(o.choices ?? [])]);
+  const commands = (cs: readonly CompletionCommand[]): string[] => cs.flatMap((c) => [c.name, ...options(c.options), ...commands(c.subcommands)]);
+  for (const word of [m.program, ...options(m.globalOptions), ...commands(m.commands)]) {
+    if (!PLAIN.test(word)) throw new Error(`completion: ${JSON.stringify(word)} is not a plain word (letters, digits, . _ / + = -)`);
+  }
+}
+
 /** Bash: a word list inside double quotes must not expand anything. */
 function bashWords(words: readonly string[]): string {
   return words.join(' ').replace(/[\\"$`]/g, '\\$&');
@@ -54,6 +70,7 @@ function withPaths(commands: readonly CompletionCommand[], parent: readonly stri
 }
 
 export function bashScript(m: CompletionModel): string {
+  checkWords(m);
   const fn = `_${m.program.replace(/\W/g, '_')}`;
   const valued = m.globalOptions.filter((o) => o.takesValue).flatMap(names);
   const paths = withPaths(m.commands);
@@ -153,6 +170,7 @@ ${indent}esac`;
 }
 
 export function zshScript(m: CompletionModel): string {
+  checkWords(m);
   const fn = `_${m.program.replace(/\W/g, '_')}`;
   const cases = m.commands.map((c) => `        ${c.name})\n${zshCommand(c, '          ')}\n          ;;`).join('\n');
   return `#compdef ${m.program}
@@ -201,6 +219,7 @@ function fishOption(program: string, condition: string, o: CompletionOption): st
 }
 
 export function fishScript(m: CompletionModel): string {
+  checkWords(m);
   const p = m.program;
   const seen = (path: readonly string[]): string => path.map((w) => `__fish_seen_subcommand_from ${w}`).join('; and ');
   const none = (commands: readonly CompletionCommand[]): string => `not __fish_seen_subcommand_from ${commands.map((c) => c.name).join(' ')}`;

@@ -54,3 +54,13 @@ test('zsh: the script with nested commands and quoted descriptions loads, and pa
   const out = withScript('zsh', (file) => sh('zsh', `zsh -n '${file}' && autoload -U compinit && compinit -u -D && source '${file}' && whence -w _ctrail`));
   assert.equal(out, '_ctrail: function\n');
 });
+
+test('a name or choice that is not a plain word is refused, never written where a shell would expand it', () => {
+  for (const bad of ['$(touch pwned)', '`id`', 'a b', "it's", 'a|b', '*']) {
+    const program = tree();
+    program.command('x').addOption(new Option('--when <w>', 'when').choices(['now', bad]));
+    for (const shell of ['bash', 'zsh', 'fish'] as const) assert.throws(() => completionScript(shell, completionModel(program, [])), /not a plain word/, `${shell}: ${bad}`);
+  }
+  // A tree of plain words is written (the e2e test loads the real tree's scripts in each shell).
+  for (const shell of ['bash', 'zsh', 'fish'] as const) assert.ok(completionScript(shell, completionModel(tree(), ['--profile'])).length > 0);
+});

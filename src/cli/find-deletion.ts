@@ -23,6 +23,7 @@ export const register: Register = (cmd, io, done) => {
       .argument('<resource>', 'ARN, name or id: bucket, table, instance id, role, function, stack, DB id, KMS key id or alias, secret, log group, trail, …')
       .argument('[source...]', SOURCES_HELP)
       .option('--type <type>', 'kind of resource when a name is ambiguous, e.g. dynamodb:table, s3:bucket, iam:role (or a service: dynamodb)'),
+    'the answer, a table and the chains',
   )).action(async (resource: string, sources: string[], raw: RawFindDeletionOptions) => done(await runFindDeletion(io, resource, sources, raw)));
 };
 

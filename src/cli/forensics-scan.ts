@@ -21,13 +21,13 @@ export interface RawForensicsOptions extends RawScanOptions {
   lookBack?: string;
 }
 
-/** `formats`: the command's -o choices beyond table, ndjson and json. */
-export function addForensicsOptions(cmd: Command, formats: readonly string[] = []): Command {
+/** `formats`: the command's -o choices beyond table, ndjson and json; `table`: what its table form prints. */
+export function addForensicsOptions(cmd: Command, table: string, formats: readonly string[] = []): Command {
   addEngineOptions(addFilterOptions(addWindowOptions(addRunOptions(addAwsOptions(cmd)))));
   return cmd
     .option('--identity-source <source>', "also read credential-issuing events (AssumeRole…) from this source: evidence kept outside the sources (another bucket, a management account's trail); repeatable", collectEach)
     .option('--look-back <duration>', 'how long before an action its issuing event may lie (e.g. 12h, 36h, 2d)', '36h')
-    .addOption(outputOption(['table', 'ndjson', 'json', ...formats], 'ndjson', ' (table: the answer, a table and the chains)'));
+    .addOption(outputOption(['table', 'ndjson', 'json', ...formats], 'ndjson', ` (table: ${table})`));
 }
 
 export function parseLookBack(text: string | undefined): number {

@@ -31,7 +31,9 @@ test('options after the command, and a run without global options before it, are
 
 test('`--`, an unknown option or a missing command ends the move and leaves the words for commander', () => {
   assert.deepEqual(run('--profile', 'p', '--', 'events'), ['--profile', 'p', '--', 'events']);
-  assert.deepEqual(run('--profile', 'p', '--nonsense', 'events'), ['--profile', 'p', '--nonsense', 'events']);
+  // An option that is not global goes first: commander's error names it, not the --profile before it.
+  assert.deepEqual(run('--profile', 'p', '--nonsense', 'events'), ['--nonsense', 'events', '--profile', 'p']);
+  assert.deepEqual(run('-o', 'json', '--help'), ['--help', '-o', 'json']);
   assert.deepEqual(run('--profile', 'p'), ['--profile', 'p']);
   assert.deepEqual(run('--profile'), ['--profile']);
   // After `--` a word that looks like a global option is a source name, never moved.

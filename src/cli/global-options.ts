@@ -69,8 +69,12 @@ export function hoistGlobalOptions(argv: readonly string[], subcommands: (path: 
   const i = leadingGlobals(args);
   if (i === 0 || i >= args.length) return [...argv];
   const command = args[i]!;
-  // Not a command name: an option commander will name, or `--` (positional from here on).
-  if (command.startsWith('-')) return [...argv];
+  // `--`: positionals from here on, for commander to judge as typed.
+  if (command === '--') return [...argv];
+  // An option that is not global (`--nonsense`, `--help`): it goes first, so the error commander gives names
+  // it, as it would after the command, instead of the global option before it, which the program level does
+  // not define.
+  if (command.startsWith('-')) return [...head, ...args.slice(i), ...args.slice(0, i)];
   // `ctrail --profile p help events`: help reads no AWS setting, and takes no options of its own.
   if (command === 'help') return [...head, ...args.slice(i)];
   let end = i + 1;

@@ -32,3 +32,14 @@ test('a usage or configuration error never has a stack, even under --debug', () 
   assert.equal(exitCodeFor(new ConfigError('no AWS credentials found'), out.io, true), 2);
   assert.equal(out.text(), 'ctrail: no AWS credentials found\n');
 });
+
+test('error messages and stacks reach the terminal neutralised: they can carry names and text from the evidence', () => {
+  const usage = stderr();
+  exitCodeFor(new ConfigError('s3://b/evil\u001b]0;owned\u0007: NoSuchKey\u202e'), usage.io, true);
+  assert.equal(usage.text(), 'ctrail: s3://b/evil\\x1b]0;owned\\x07: NoSuchKey\\u202e\n');
+  const bug = stderr();
+  exitCodeFor(new TypeError('key \u001b[2J is odd'), bug.io, true);
+  assert.doesNotMatch(bug.text(), /\u001b/);
+  assert.match(bug.text(), /^ctrail: internal error: TypeError: key \\x1b\[2J is odd/);
+  assert.ok(bug.text().split('\n').length > 3, 'the stack keeps its lines');
+});

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { CtrailError, describeError } from '../errors.js';
+import { neutralize } from '../output/sanitize.js';
 import { COMMANDS } from './commands.js';
 import { processIO, type CliIO } from './io.js';
 import type { ProgramContext } from './register.js';
@@ -78,6 +79,13 @@ export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<
   // Only the command named (`ctrail X …` or `ctrail help X`) loads its code: --help, --version and a
   // misspelt name list the others from the light table in commands.ts.
   const named = commandNamed(rawArgv);
+  // `ctrail --profile p` and nothing after: commander would call --profile unknown (the program level does
+  // not define it), which is not the mistake.
+  if (named === undefined && rawArgv.length > 2) {
+    io.stderr.write(`ctrail: ${neutralize(rawArgv.slice(2).join(' '))}: a command must follow (run with --help for usage)\n`);
+    process.exitCode = EXIT.USAGE;
+    return;
+  }
   const loadedCommand = named !== undefined && Object.hasOwn(COMMANDS, named);
   const program = await buildProgram(io, { kind: 'named', name: named }, (c) => {
     code = c;
@@ -89,7 +97,7 @@ export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<
     const opts = program.opts<ProgramOptions>();
     applyColor(io, colorWanted(opts.color, process.env, io.stdoutIsTTY));
     if (opts.debug) {
-      const [{ setAwsCallLog }, { neutralize }] = await Promise.all([import('../source/aws.js'), import('../output/sanitize.js')]);
+      const { setAwsCallLog } = await import('../source/aws.js');
       setAwsCallLog((c) => {
         const status = c.status === undefined ? 'no answer' : String(c.status);
         const attempts = c.attempts === undefined ? '' : `, ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}`;
@@ -124,10 +132,12 @@ export function exitCodeFor(err: unknown, io: Pick<CliIO, 'stderr'>, debug: bool
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE; // commander has already printed the message
   }
-  if (err instanceof CtrailError) io.stderr.write(`ctrail: ${err.message}\n`);
+  // Messages carry names from the evidence and text from services (an S3 key, an error body): the last
+  // gate before the terminal. A stack keeps its lines.
+  if (err instanceof CtrailError) io.stderr.write(`ctrail: ${neutralize(err.message)}\n`);
   else {
-    io.stderr.write(`ctrail: internal error: ${describeError(err)} (run with --debug for details, and please report it)\n`);
-    if ((debug || process.env.CTRAIL_DEBUG) && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+    io.stderr.write(`ctrail: internal error: ${neutralize(describeError(err))} (run with --debug for details, and please report it)\n`);
+    if ((debug || process.env.CTRAIL_DEBUG) && err instanceof Error && err.stack) io.stderr.write(err.stack.split('\n').map(neutralize).join('\n') + '\n');
   }
   return errorExit(err);
 }

@@ -15,6 +15,7 @@ export const register: Register = (cmd, io, done) => {
     cmd
       .argument('<who>', 'access key id (AKIA…/ASIA…) or principal ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, federated-user, IAM user)')
       .argument('[source...]', SOURCES_HELP),
+    'the answer and each credential\'s chain',
   ).action(async (who: string, sources: string[], raw: RawForensicsOptions & RawEngineOptions) => done(await runTrace(io, who, sources, raw)));
 };
 

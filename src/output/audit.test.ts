@@ -58,3 +58,24 @@ test('the checks and the replay fit the terminal at 60, 80 and 120 columns; --wi
   assert.ok(whole.includes('log group aws-cloudtrail-logs-111122223333-organization (us-east-1)'));
   assert.ok(whole.includes('trail/organization-trail-with-a-very-long-name-东京'));
 });
+
+test('a word wider than its column (an ARN, an S3 address) wraps whole instead of being cut, and no character is split', () => {
+  const arn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const trail = 'arn:aws:cloudtrail:eu-central-1:111122223333:trail/organization-trail-with-a-very-long-name-东京';
+  const long: AuditReport = {
+    ...report,
+    checks: [{ id: 'bucket.encryption', status: 'pass', resource: trail, region: 'eu-central-1', detail: `default encryption aws:kms with ${arn} ${'😀'.repeat(20)}`, evidence: {}, references: { cis: [], securityHub: [] }, remediation: '' }],
+  };
+  for (const width of [60, 80]) {
+    const text = renderTable(long, { color: false, width });
+    const tableLines = text.split('\n').filter((l) => /^[┌│├└]/.test(l));
+    for (const line of tableLines) assert.ok(displayWidth(line) <= width, `width ${width}: ${line}`);
+    assert.doesNotMatch(text, /…|\ufffd/, `width ${width}: nothing cut`);
+    assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text), `width ${width}: no lone surrogate`);
+    // Read back column by column, the cells hold every character of the ARN, the emoji and the trail.
+    const cells = (column: number): string => tableLines.map((l) => l.split('│')[column] ?? '').map((c) => c.trim()).join('');
+    assert.ok(cells(3).includes(arn), `width ${width}: the key ARN whole`);
+    assert.ok(cells(3).includes('😀'.repeat(20)));
+    assert.ok(cells(1).replace(/\s/g, '').includes(`Trail${trail}(eu-central-1)`), `width ${width}: the trail ARN whole`);
+  }
+});

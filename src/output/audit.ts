@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { neutralize } from './sanitize.js';
 import { newTable } from './table.js';
-import { FittedTable, type FitColumn, type FitOptions } from './fit.js';
+import { renderFitted, wrapToWidth, type FitColumn, type FitOptions } from './fit.js';
 import type { ReplayReport } from '../audit/types.js';
 import type { AuditReport, CheckResult, CheckStatus } from '../audit/types.js';
 
@@ -44,12 +44,16 @@ export function renderTable(report: AuditReport, opts: RenderOptions): string {
   const width = opts.width ?? 80;
   const idWidth = Math.max(...report.checks.map((c) => c.id.length), 10) + 2;
   const detailWidth = Math.max(12, width - idWidth - 9 - 4);
-  const table = newTable(['status', 'check', 'detail'], opts.color, opts.wide ? {} : { colWidths: [9, idWidth, detailWidth], wordWrap: true, wrapOnWordBoundary: true });
+  // Wrapped here rather than by cli-table3, which cuts a word wider than its column (an ARN, an S3 address)
+  // with … and can split a character doing it: here a long word breaks across lines and stays whole.
+  // Widths above include one space of padding each side; the group title spans the three columns.
+  const wrap = (text: string, columns: number): string => (opts.wide ? text : wrapToWidth(text, columns - 2));
+  const table = newTable(['status', 'check', 'detail'], opts.color, opts.wide ? {} : { colWidths: [9, idWidth, detailWidth] });
   const groups = new Map<string, CheckResult[]>();
   for (const c of report.checks) groups.set(c.resource, [...(groups.get(c.resource) ?? []), c]);
   for (const [resource, checks] of groups) {
-    table.push([{ colSpan: 3, content: chalk.bold(neutralize(groupTitle(resource, checks))) }]);
-    for (const c of checks) table.push([paint[c.status](c.status), neutralize(c.id), neutralize(c.detail)]);
+    table.push([{ colSpan: 3, content: chalk.bold(wrap(neutralize(groupTitle(resource, checks)), 9 + idWidth + detailWidth + 2)) }]);
+    for (const c of checks) table.push([paint[c.status](c.status), wrap(neutralize(c.id), idWidth), wrap(neutralize(c.detail), detailWidth)]);
   }
   const n = summarize(report);
   const summary =
@@ -79,9 +83,5 @@ function renderReplay(r: ReplayReport, chalk: ChalkInstance, fit: FitOptions, no
   const paint = (cell: string, column: number): string => (column === 0 && cell === '?' ? chalk.yellow(cell) : cell);
   const span = r.events ? `${r.events} events from ${r.from} to ${r.to}` : 'no events';
   if (!r.patterns.length) return `\nReplay over ${span}:\n(no metric filters or EventBridge rules found)\n`;
-  const table = new FittedTable(REPLAY_COLUMNS, fit, chalk.level > 0);
-  const text = table.render(rows, paint);
-  const note = table.note();
-  if (note) notes?.(note);
-  return `\nReplay over ${span}:\n${text}`;
+  return `\nReplay over ${span}:\n${renderFitted(REPLAY_COLUMNS, rows, fit, chalk.level > 0, notes, paint)}`;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allocateWidths, chooseColumns, displayWidth, fitTable, FittedTable, tableOverhead, terminalWidth, truncateToWidth, type FitColumn } from './fit.js';
+import { allocateWidths, chooseColumns, displayWidth, fitTable, FittedTable, tableOverhead, terminalWidth, truncateToWidth, wrapToWidth, type FitColumn } from './fit.js';
 import { neutralize } from './sanitize.js';
 
 const lines = (text: string): string[] => text.split('\n').filter(Boolean);
@@ -21,6 +21,54 @@ test('truncateToWidth: display width, not string length; never splits a surrogat
     assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(cut), `a lone surrogate at width ${w}`);
   }
   assert.equal(truncateToWidth('a😀b', 3), 'a…');
+});
+
+test('truncateToWidth: never splits a grapheme (combining accents, a flag, a ZWJ emoji, Hangul jamo) or an escape neutralize wrote', () => {
+  const family = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}';
+  const cases: Array<[string, string[]]> = [
+    ['e\u0301'.repeat(6), ['e\u0301']],
+    ['\u{1f1fa}\u{1f1f8}'.repeat(4), ['\u{1f1fa}\u{1f1f8}']],
+    [family.repeat(3), [family]],
+    ['\u1100\u1161\u11a8'.repeat(3), ['\u1100\u1161\u11a8']],
+    ['\u2764\ufe0f'.repeat(4), ['\u2764\ufe0f']],
+  ];
+  for (const [text, [unit]] of cases) {
+    for (let w = 2; w <= 7; w++) {
+      const cut = truncateToWidth(text, w);
+      const body = cut.endsWith('…') ? cut.slice(0, -1) : cut;
+      assert.ok(displayWidth(cut) <= w, `${JSON.stringify(text)} at ${w}: ${JSON.stringify(cut)}`);
+      assert.equal(body.split(unit!).join(''), '', `${JSON.stringify(text)} at ${w} keeps whole units only: ${JSON.stringify(cut)}`);
+    }
+  }
+  const hostile = neutralize('ab\x1b[31mred\u202eevil\nend');
+  for (let w = 2; w < displayWidth(hostile); w++) {
+    const cut = truncateToWidth(hostile, w);
+    assert.ok(displayWidth(cut) <= w);
+    // What is kept is a prefix of the escaped text that ends at a unit: never `\x1…`, `\u20…` or a lone `\`.
+    assert.doesNotMatch(cut, /\\(?:x[0-9a-f]?|u[0-9a-f]{0,3})?…$/, `width ${w}: ${cut}`);
+  }
+});
+
+test('fitTable: headers are neutralised too (a --fields name can hold a control character), wide or fitted', () => {
+  const columns: FitColumn[] = [{ header: 'a\x1b[2Jb', priority: 1 }, { header: 'x\u202ey', priority: 2 }];
+  for (const wide of [false, true]) {
+    const fit = fitTable(columns, [['1', '2']], { width: 12, wide });
+    for (const h of [...fit.head, ...fit.hidden]) assert.doesNotMatch(h, /[\x00-\x1f\u202e]/, `wide ${wide}: ${JSON.stringify(h)}`);
+  }
+  assert.deepEqual(fitTable(columns, [['1', '2']], { width: 80, wide: false }).head, ['a\\x1b[2Jb', 'x\\u202ey']);
+});
+
+test('wrapToWidth: lines within the width, words whole where they fit, long words broken between units, nothing lost', () => {
+  assert.equal(wrapToWidth('access logs go to s3://logs/', 12), 'access logs\ngo to\ns3://logs/');
+  assert.equal(wrapToWidth('key arn:aws:kms:us-east-1:1:key/k', 12), 'key arn:aws:\nkms:us-east-\n1:1:key/k');
+  for (const text of ['abcdefghij abcdefghijkl a', '東京都庁東京都庁 x', `x ${'\u{1f1fa}\u{1f1f8}'.repeat(7)}`, neutralize('a\x1b[2J\x1b[2J\x1b[2Jb')]) {
+    for (let w = 4; w <= 13; w++) {
+      const lines = wrapToWidth(text, w).split('\n');
+      for (const l of lines) assert.ok(displayWidth(l) <= w, `${JSON.stringify(text)} at ${w}: ${JSON.stringify(l)}`);
+      assert.equal(lines.join('').replace(/ /g, ''), text.replace(/ /g, ''), `${JSON.stringify(text)} at ${w}`);
+      assert.ok(!lines.some((l) => /^\\x?[0-9a-f]?$|^[0-9a-f]{1,2}\[/.test(l)), `an escape split at ${w}: ${JSON.stringify(lines)}`);
+    }
+  }
 });
 
 const COLUMNS: FitColumn[] = [

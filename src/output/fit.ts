@@ -1,5 +1,6 @@
 import stringWidth from 'string-width';
 import { newTable } from './table.js';
+import { neutralize } from './sanitize.js';
 
 /**
  * Tables that fit the terminal. A table wider than the screen wraps into an unreadable mess, so each
@@ -31,8 +32,28 @@ const DEFAULT_MIN = 10;
 export { stringWidth as displayWidth };
 
 /**
- * `text` cut to at most `width` display columns, ending in `…` when cut. Cuts fall between code points, so
- * a surrogate pair or a wide character is never split; a character that would straddle the limit goes.
+ * The units a cut may fall between: a grapheme cluster (what a reader sees as one character: a letter with
+ * its combining accents, a flag, an emoji joined with ZWJ, a Hangul syllable spelt in jamo), and each escape
+ * neutralize() wrote (`\x1b`, `\u202e`, `\n`). Cutting inside either would show something the data never
+ * held: a bare letter without its accent, half a flag, or `\x1…`, which reads as another byte.
+ */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const ESCAPE = /\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[nrt])/g;
+
+function* cutUnits(text: string): Generator<string> {
+  let from = 0;
+  for (const m of text.matchAll(ESCAPE)) {
+    for (const g of graphemes.segment(text.slice(from, m.index))) yield g.segment;
+    yield m[0];
+    from = m.index + m[0].length;
+  }
+  for (const g of graphemes.segment(text.slice(from))) yield g.segment;
+}
+
+/**
+ * `text` cut to at most `width` display columns, ending in `…` when cut. Cuts fall between cutUnits, so a
+ * surrogate pair, a combining sequence, a wide character or an escape is never split; a unit that would
+ * straddle the limit goes whole.
  */
 export function truncateToWidth(text: string, width: number): string {
   if (stringWidth(text) <= width) return text;
@@ -40,16 +61,49 @@ export function truncateToWidth(text: string, width: number): string {
   if (width === 1) return '…';
   const kept: string[] = [];
   let used = 0;
-  for (const ch of text) {
-    const w = stringWidth(ch);
+  for (const unit of cutUnits(text)) {
+    const w = stringWidth(unit);
     if (used + w > width - 1) break;
-    kept.push(ch);
+    kept.push(unit);
     used += w;
   }
-  // Emoji sequences measure narrower together than apart; what was kept can only be narrower than counted,
-  // but the check keeps the promise whatever the width tables say.
+  // Units measured apart should add up to the whole; the check keeps the promise whatever the width tables say.
   while (kept.length && stringWidth(kept.join('') + '…') > width) kept.pop();
   return kept.join('') + '…';
+}
+
+/**
+ * `text` wrapped to lines of at most `width` display columns, joined by `\n`: at spaces where it can, and a
+ * word wider than the line (an ARN, an S3 address) is broken between cutUnits, so nothing is lost or split.
+ */
+export function wrapToWidth(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      const joined = line ? `${line} ${word}` : word;
+      if (stringWidth(joined) <= width) {
+        line = joined;
+        continue;
+      }
+      if (stringWidth(word) <= width) {
+        if (line) lines.push(line);
+        line = word;
+        continue;
+      }
+      // Wider than any line: it starts where the line is, and goes on over as many lines as it needs.
+      line = line ? `${line} ` : '';
+      for (const unit of cutUnits(word)) {
+        if (line.trim() && stringWidth(line + unit) > width) {
+          lines.push(line.trimEnd());
+          line = '';
+        }
+        line += unit;
+      }
+    }
+    lines.push(line);
+  }
+  return lines.join('\n');
 }
 
 export interface FitResult {
@@ -112,8 +166,10 @@ export function allocateWidths(natural: readonly number[], mins: readonly number
  * table keeps one set of columns from top to bottom. Cells must already be neutralised.
  */
 export function fitTable(columns: readonly FitColumn[], rows: readonly (readonly string[])[], opts: FitOptions, visible?: readonly number[]): FitResult {
-  const natural = columns.map((c, i) => rows.reduce((w, r) => Math.max(w, stringWidth(r[i] ?? '')), stringWidth(c.header)));
-  if (opts.wide) return { visible: columns.map((_, i) => i), head: columns.map((c) => c.header), rows: rows.map((r) => [...r]), hidden: [], cut: false };
+  // Headers are ctrail's own words, except the names `--fields` was given: neutralised here, for every table.
+  const headers = columns.map((c) => neutralize(c.header));
+  const natural = columns.map((_, i) => rows.reduce((w, r) => Math.max(w, stringWidth(r[i] ?? '')), stringWidth(headers[i]!)));
+  if (opts.wide) return { visible: columns.map((_, i) => i), head: headers, rows: rows.map((r) => [...r]), hidden: [], cut: false };
   const shown = visible ? [...visible] : chooseColumns(columns, natural, opts.width);
   const avail = Math.max(shown.length, opts.width - tableOverhead(shown.length));
   const widths = allocateWidths(
@@ -125,9 +181,9 @@ export function fitTable(columns: readonly FitColumn[], rows: readonly (readonly
   const cut = widths.some((w, v) => w < natural[shown[v]!]!);
   return {
     visible: shown,
-    head: shown.map((i, v) => truncateToWidth(columns[i]!.header, widths[v]!)),
+    head: shown.map((i, v) => truncateToWidth(headers[i]!, widths[v]!)),
     rows: rows.map((r) => shown.map((i, v) => truncateToWidth(r[i] ?? '', widths[v]!))),
-    hidden: columns.filter((_, i) => !shown.includes(i)).map((c) => c.header),
+    hidden: headers.filter((_, i) => !shown.includes(i)),
     cut,
   };
 }
@@ -173,10 +229,17 @@ export class FittedTable {
   }
 }
 
-/** One page that fits, for renderers that print a whole table at once. */
-export function renderFitted(columns: readonly FitColumn[], rows: readonly (readonly string[])[], opts: FitOptions, color: boolean, notes?: (line: string) => void): string {
+/** One page that fits, for renderers that print a whole table at once; `paint` as in FittedTable.render. */
+export function renderFitted(
+  columns: readonly FitColumn[],
+  rows: readonly (readonly string[])[],
+  opts: FitOptions,
+  color: boolean,
+  notes?: (line: string) => void,
+  paint?: (cell: string, column: number) => string,
+): string {
   const t = new FittedTable(columns, opts, color);
-  const text = t.render(rows);
+  const text = t.render(rows, paint);
   const line = t.note();
   if (line && notes) notes(line);
   return text;

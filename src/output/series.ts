@@ -3,7 +3,7 @@ import type { Series, TimeSeries } from '../analytics/series.js';
 import { formatDuration, isoTime as iso } from '../cloudtrail/time.js';
 import { csvRow } from './csv.js';
 import { neutralize } from './sanitize.js';
-import { renderFitted, type FitColumn, type FitOptions } from './fit.js';
+import { displayWidth, renderFitted, truncateToWidth, type FitColumn, type FitOptions } from './fit.js';
 
 /** What `ctrail count` computed, ready to print in any of its formats. */
 export interface CountView {
@@ -105,7 +105,8 @@ export function seriesChart(v: CountView): string {
   const last = ts.periods.at(-1)! + ts.intervalMs;
   let out = `${iso(first)} → ${iso(last)}, one column = ${formatDuration(ts.intervalMs * fold)}\n`;
   const labels = series.map((s) => neutralize(label(v, s)));
-  const width = Math.min(60, Math.max(...labels.map((l) => l.length)));
+  // Display widths: a label cut or padded by string length splits a character and misaligns the bars.
+  const width = Math.min(60, Math.max(...labels.map((l) => displayWidth(l))));
   series.forEach((s, si) => {
     const values = Array.from({ length: cells }, (_, c) => {
       let n = 0;
@@ -114,7 +115,8 @@ export function seriesChart(v: CountView): string {
     });
     const max = Math.max(...values);
     const line = values.map((n) => (n === 0 ? ' ' : BARS[Math.min(BARS.length - 1, Math.floor((n / max) * (BARS.length - 1)))])).join('');
-    const name = labels[si]!.length > width ? labels[si]!.slice(0, width - 1) + '…' : labels[si]!.padEnd(width);
+    const cut = truncateToWidth(labels[si]!, width);
+    const name = cut + ' '.repeat(width - displayWidth(cut));
     out += `${name} ${line} total ${s.total}, peak ${max}\n`;
     const r = results?.[si];
     if (r) {

@@ -82,6 +82,35 @@ test('-o / --output before or after the command', async () => {
   assert.match(bad.stderr, /-o, --output <format>' argument 'audit' is invalid/);
 });
 
+test('usage errors read the same before and after the command: an unknown option, a bad --opt=value, -o twice', async () => {
+  const cases: Array<[string[], string[]]> = [
+    [['--profile', 'p', '--nonsense'], ['events', demo]],
+    [['--output=bogus'], ['events', demo]],
+    [['--color=sometimes'], ['events', demo]],
+    [['-o', 'json', '-o', 'chart'], ['events', demo]],
+    [['--debug=yes'], ['events', demo]],
+  ];
+  for (const [global, [cmd, ...rest]] of cases) {
+    const before = await runCli([...global, cmd!, ...rest]);
+    const afterIt = await runCli([cmd!, ...rest, ...global]);
+    assert.equal(before.code, 2, `${global.join(' ')} before: ${before.stderr}`);
+    assert.equal(afterIt.code, 2, `${global.join(' ')} after: ${afterIt.stderr}`);
+    assert.equal(before.stdout + afterIt.stdout, '');
+    assert.equal(before.stderr, afterIt.stderr, global.join(' '));
+  }
+});
+
+test('global options with no command after them: a usage error that says so, not "unknown option"', async () => {
+  for (const words of [['--profile', 'p'], ['--profile'], ['-o', 'json', '--debug'], ['--color', 'always']]) {
+    const r = await runCli(words);
+    assert.equal(r.code, 2, words.join(' '));
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `ctrail: ${words.join(' ')}: a command must follow (run with --help for usage)\n`);
+  }
+  const bare = await runCli([]);
+  assert.equal(bare.code, 0, 'ctrail alone still shows its help');
+});
+
 test('--region before or after the command filters the same events', async () => {
   const all = ids((await runCli(['events', demo, '-o', 'ndjson', '-q'])).stdout);
   const r = await bothPositions(['--region', 'eu-west-1'], ['events', demo, '-o', 'ndjson', '-q']);

@@ -107,6 +107,14 @@ test('every command: -o choices from one vocabulary, named in its --help', async
   }
 });
 
+test('find-deletion, trace and activity: -o names what each one\'s table form prints', async () => {
+  const tableForm = async (name: string): Promise<string | undefined> => /\(table: ([^)]*)\)/.exec((await runCli([name, '--help'])).stdout.replace(/\s+/g, ' '))?.[1];
+  assert.equal(await tableForm('find-deletion'), 'the answer, a table and the chains');
+  // trace and activity print sentences and a timeline, no table of deletions.
+  assert.equal(await tableForm('trace'), "the answer and each credential's chain");
+  assert.equal(await tableForm('activity'), 'the summary, then the timeline');
+});
+
 test('into a pipe, every command prints its machine format; on a terminal, its table', async () => {
   for (const [name, c] of Object.entries(CASES)) {
     if (c === 'no -o') continue;
