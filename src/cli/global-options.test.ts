@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandNamed, hoistGlobalOptions } from './global-options.js';
+import { commandNamed, hoistGlobalOptions, onlyGlobalOptions } from './global-options.js';
 
 const run = (...words: string[]): string[] => hoistGlobalOptions(['node', 'ctrail', ...words]).slice(2);
 
@@ -62,4 +62,14 @@ test('commandNamed skips the global options before the command, and reads throug
   assert.equal(named('--debug', 'help', 'count'), 'count');
   assert.equal(named('--help'), '--help');
   assert.equal(named(), undefined);
+});
+
+test('only global options and no command: --profile p alone, but not help, --help or a command', () => {
+  const argv = (...words: string[]) => ['node', 'ctrail', ...words];
+  assert.equal(onlyGlobalOptions(argv('--profile', 'p')), true);
+  assert.equal(onlyGlobalOptions(argv('--region', 'eu-west-1', '-o', 'json')), true);
+  assert.equal(onlyGlobalOptions(argv()), false);
+  assert.equal(onlyGlobalOptions(argv('help')), false);
+  assert.equal(onlyGlobalOptions(argv('--help')), false);
+  assert.equal(onlyGlobalOptions(argv('--profile', 'p', 'events')), false);
 });

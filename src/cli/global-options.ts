@@ -48,6 +48,13 @@ function leadingGlobals(args: readonly string[]): number {
  * The command the user named, global options before it skipped: `ctrail --profile p events …` → events,
  * `ctrail help trace` → trace. main.ts loads only that command's code.
  */
+/** `ctrail --profile p` and nothing after the global options: the command is what is missing. */
+export function onlyGlobalOptions(argv: readonly string[]): boolean {
+  const args = argv.slice(2);
+  const i = leadingGlobals(args);
+  return i > 0 && i >= args.length;
+}
+
 export function commandNamed(argv: readonly string[]): string | undefined {
   const args = argv.slice(2);
   const i = leadingGlobals(args);

@@ -7,7 +7,7 @@ import { processIO, type CliIO } from './io.js';
 import type { ProgramContext } from './register.js';
 import { EXIT, errorExit, type ExitCode } from './exit.js';
 import { applyColor, COLOR_CHOICES, colorWanted, type ColorWhen } from './color.js';
-import { commandNamed, hoistGlobalOptions } from './global-options.js';
+import { commandNamed, hoistGlobalOptions, onlyGlobalOptions } from './global-options.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -81,7 +81,7 @@ export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<
   const named = commandNamed(rawArgv);
   // `ctrail --profile p` and nothing after: commander would call --profile unknown (the program level does
   // not define it), which is not the mistake.
-  if (named === undefined && rawArgv.length > 2) {
+  if (onlyGlobalOptions(rawArgv)) {
     io.stderr.write(`ctrail: ${neutralize(rawArgv.slice(2).join(' '))}: a command must follow (run with --help for usage)\n`);
     process.exitCode = EXIT.USAGE;
     return;
