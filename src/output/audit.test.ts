@@ -77,5 +77,6 @@ test('a word wider than its column (an ARN, an S3 address) wraps whole instead o
     assert.ok(cells(3).includes(arn), `width ${width}: the key ARN whole`);
     assert.ok(cells(3).includes('😀'.repeat(20)));
     assert.ok(cells(1).replace(/\s/g, '').includes(`Trail${trail}(eu-central-1)`), `width ${width}: the trail ARN whole`);
+    assert.match(text, /\n1 check: 1 pass, 0 fail, 0 unknown /, 'one check is "1 check"');
   }
 });

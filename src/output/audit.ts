@@ -57,7 +57,7 @@ export function renderTable(report: AuditReport, opts: RenderOptions): string {
   }
   const n = summarize(report);
   const summary =
-    `${report.checks.length} checks: ${paint.pass(`${n.pass} pass`)}, ${paint.fail(`${n.fail} fail`)}, ${paint.unknown(`${n.unknown} unknown`)}` +
+    `${report.checks.length} ${report.checks.length === 1 ? 'check' : 'checks'}: ${paint.pass(`${n.pass} pass`)}, ${paint.fail(`${n.fail} fail`)}, ${paint.unknown(`${n.unknown} unknown`)}` +
     ` (account ${neutralize(report.account)}, regions ${neutralize(report.regions.join(', ') || '-')})`;
   return `${table.toString()}\n${summary}\n${report.replay ? renderReplay(report.replay, chalk, { width, wide: opts.wide === true }, opts.notes) : ''}`;
 }
