@@ -1,6 +1,7 @@
 import type { AthenaClient as SdkAthenaClient, GetQueryResultsCommandOutput, QueryExecution } from '@aws-sdk/client-athena';
 import { CtrailError, describeError } from '../errors.js';
 import type { AwsOptions } from '../source/aws.js';
+import { delay } from '../source/s3-retry.js';
 import { oneLine } from './text.js';
 
 /**
@@ -195,7 +196,7 @@ async function pollUntilDone(
     }
     const left = deadline - Date.now();
     if (left <= 0) await stopAndThrow(client, queryId, 'timed-out', `still ${oneLine(state, 40)} after ${waitText(opts.maxWaitMs ?? MAX_WAIT_MS)}, the longest ctrail waits`, bytes);
-    await sleep(Math.min(wait, left), opts.signal);
+    await delay(Math.min(wait, left), opts.signal);
     wait = Math.min(ceiling, Math.round(wait * 1.5));
   }
 }
@@ -307,17 +308,4 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
   if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
   return `${bytes} B`;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
