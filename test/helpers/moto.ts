@@ -1,6 +1,5 @@
 import { dummyAwsEnv } from './aws-env.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
 export interface MotoRequest {
   method: string;
@@ -20,18 +19,6 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 const INSTALL_HINT =
   "moto_server was not found on PATH. The test needs a real moto server: install it with `pip install 'moto[server]'` (moto 5.2 is expected).";
 
@@ -42,30 +29,55 @@ const INSTALL_HINT =
 export async function startMoto(opts: { accountId?: string } = {}): Promise<MotoServer> {
   const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) throw new Error(INSTALL_HINT);
-  const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  // Port 0: moto binds a free port itself and names it in its banner. Picking a free port here and handing it
+  // over left a window in which a parallel test file's server could take it, and this file then talked to a
+  // server that vanished when its owner stopped it.
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
     env: { ...process.env, MOTO_ACCOUNT_ID: opts.accountId ?? '111122223333' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   const requests: MotoRequest[] = [];
   let partial = '';
+  let announced: (port: number) => void = () => {};
+  const port = new Promise<number>((resolve) => (announced = resolve));
   // werkzeug logs one line per request: 127.0.0.1 - - [date] "GET /path?query HTTP/1.1" 200 -
   const ACCESS = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3})/;
+  const BANNER = /Running on http:\/\/127\.0\.0\.1:(\d+)/;
   child.stderr!.on('data', (b: Buffer) => {
     const text = partial + b.toString();
     const lines = text.split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
       const m = ACCESS.exec(line);
+      const banner = BANNER.exec(line);
       if (m) requests.push({ method: m[1]!, url: m[2]!, status: Number(m[3]) });
+      else if (banner) announced(Number(banner[1]));
       else stderr = (stderr + line + '\n').slice(-4000);
     }
   });
-  const endpoint = `http://127.0.0.1:${port}`;
+  let exited = false;
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    exited = true;
+    // A server that dies under a running test turns every later call into "socket hang up"; say why here.
+    if (!stopping) process.stderr.write(`moto_server exited unexpectedly (${signal ?? code}): ${stderr}\n`);
+  });
+  const timeout = new Promise<never>((_, reject) => {
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`moto_server did not start within 30s: ${stderr}`));
+    }, 30_000);
+    t.unref();
+    port.then(() => clearTimeout(t), () => clearTimeout(t));
+    child.once('exit', () => reject(new Error(`moto_server exited early: ${stderr}`)));
+  });
+  // Once the banner is in, the timeout's later rejection (when the server is stopped) is nobody's concern.
+  timeout.catch(() => {});
+  const endpoint = `http://127.0.0.1:${await Promise.race([port, timeout])}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited early: ${stderr}`);
+    if (exited) throw new Error(`moto_server exited early: ${stderr}`);
     try {
       const res = await fetch(`${endpoint}/moto-api/`);
       if (res.ok) break;
@@ -94,7 +106,8 @@ export async function startMoto(opts: { accountId?: string } = {}): Promise<Moto
     env: { ...dummyAwsEnv, AWS_ENDPOINT_URL: endpoint },
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        stopping = true;
+        if (child.exitCode !== null || exited) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
