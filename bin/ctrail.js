@@ -8,7 +8,13 @@ if (have[0] < NEED[0] || (have[0] === NEED[0] && have[1] < NEED[1])) {
   process.stderr.write('ctrail: needs Node.js ' + SUPPORTED + '; this is Node ' + process.versions.node + ' (see docs/install.md)\n');
   process.exit(2);
 }
-import('../dist/src/cli/main.js')
+// `ctrail --version` alone, as scripts ask it, answers from package.json without loading the CLI (commander and
+// the command table): the same text commander prints, at the cost of starting Node.
+var args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  var fs = process.getBuiltinModule('node:fs');
+  process.stdout.write(JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version + '\n');
+} else import('../dist/src/cli/main.js')
   .then(function (m) { return m.main(process.argv); })
   .catch(function (err) {
     if (err && err.code === 'ERR_MODULE_NOT_FOUND') {

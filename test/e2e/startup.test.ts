@@ -38,12 +38,24 @@ export async function resolve(spec, ctx, next) {
 
 const COMMAND_CODE = /^(cli\/(events|find-deletion|trace|activity|count|insights|hunt|audit|validate|mirror|scan-plan|forensics-scan)\.js|(forensics|integrity|audit|pipeline|source|workers|analytics|filter|records|decode)\/)/;
 
-test('--help, --version and `help` load no command code', () => {
-  for (const args of [['--help'], ['--version'], ['help']]) {
+test('--help and `help` load no command code', () => {
+  for (const args of [['--help'], ['help']]) {
     const loaded = modulesLoaded(args);
     assert.ok(loaded.includes('cli/main.js'), `${args.join(' ')}: the hook sees ctrail's modules (${loaded.join(', ')})`);
     assert.deepEqual(loaded.filter((m) => COMMAND_CODE.test(m)), [], `${args.join(' ')} loads only the CLI's shell`);
   }
+});
+
+test('--version alone loads none of the CLI, and says what the full CLI says', () => {
+  for (const flag of ['--version', '-V']) assert.deepEqual(modulesLoaded([flag]), [], flag);
+  const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const fast = spawnSync(process.execPath, [cliPath, '--version'], { encoding: 'utf8' });
+  // With another option first the launcher passes it on: commander answers.
+  const full = spawnSync(process.execPath, [cliPath, '--color', 'never', '--version'], { encoding: 'utf8' });
+  assert.equal(fast.status, 0);
+  assert.equal(full.status, 0, full.stderr);
+  assert.equal(fast.stdout, `${version}\n`);
+  assert.equal(full.stdout, fast.stdout);
 });
 
 test('a command\'s own --help loads that command and no other', () => {
