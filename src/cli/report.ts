@@ -1,4 +1,5 @@
-import { writeReport } from '../output/writer.js';
+import type { Writable } from 'node:stream';
+import { OutputWriter, writeReport } from '../output/writer.js';
 import { searchExit, type ExitCode } from './exit.js';
 import type { CliIO } from './io.js';
 import { outputFormatFrom } from './options.js';
@@ -23,7 +24,21 @@ export async function finishReport(io: CliIO, output: string | undefined, plan: 
     if (leftOut) io.stderr.write(leftOut);
     return searchExit(found, plan.finish() || leftOut !== undefined);
   }
-  const text = format === 'table' ? views.table() : format === 'json' ? JSON.stringify(views.json(), null, 2) + '\n' : views.rows().map((r) => JSON.stringify(r) + '\n').join('');
-  await writeReport(io.stdout, text);
+  if (format === 'ndjson') await writeRows(io.stdout, views.rows());
+  else await writeReport(io.stdout, format === 'table' ? views.table() : JSON.stringify(views.json(), null, 2) + '\n');
   return searchExit(found, plan.finish());
+}
+
+/**
+ * NDJSON a row at a time, waiting for the reader: activity's rows carry whole events (12 MB for a 5,600-event
+ * closure), and the text built whole before writing was the largest thing the process ever held.
+ */
+async function writeRows(out: Writable, rows: readonly unknown[]): Promise<void> {
+  const writer = new OutputWriter(out);
+  for (const r of rows) {
+    if (writer.closed) break;
+    const wait = writer.write(JSON.stringify(r) + '\n');
+    if (wait) await wait;
+  }
+  await writer.end();
 }
