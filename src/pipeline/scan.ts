@@ -85,7 +85,15 @@ export function newProgress(): ScanProgress {
 }
 
 export async function* scanEvents(scan: ResolvedScan, hooks: ScanHooks, signal?: AbortSignal): AsyncGenerator<ScanHit> {
-  for await (const batch of scanEventBatches(scan, hooks, signal)) yield* batch;
+  for await (const batch of scanEventBatches(scan, hooks, signal)) {
+    // Each hit leaves the batch as it is handed on: a consumer that parses hits (forensics indexes every
+    // issuing event) then lets each parsed event die young instead of keeping the whole batch's alive.
+    for (let i = 0; i < batch.length; i++) {
+      const hit = batch[i]!;
+      (batch as Array<ScanHit | undefined>)[i] = undefined;
+      yield hit;
+    }
+  }
 }
 
 /**
