@@ -22,8 +22,12 @@ test('every form AWS writes reads as the same UTC instant', () => {
 });
 
 test('malformed or impossible times are undefined, never a rolled-over date', () => {
-  for (const bad of ['2025-10-21TT00:52:27Z', '2025-02-30T00:00:00Z', '2025-13-01T00:00:00Z', '2025-01-01T24:00:00Z', 'yesterday', '', '2025-01-01', null, {}, Number.NaN]) {
+  for (const bad of ['2025-10-21TT00:52:27Z', '2025-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2025-04-31T00:00:00Z', '2025-13-01T00:00:00Z', '2025-01-01T24:00:00Z', 'yesterday', '', '2025-01-01', null, {}, Number.NaN]) {
     assert.equal(eventTimeMs(bad), undefined, String(bad));
+  }
+  // The last days of months are real dates.
+  for (const good of ['2024-02-29T00:00:00Z', '2025-01-31T23:59:59Z', '2025-04-30T00:00:00Z', '2025-12-31T00:00:00Z']) {
+    assert.equal(eventTimeMs(good), Date.parse(good), good);
   }
 });
 
