@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { collectGarbage } from '../workers/gc.js';
 import { compileFilters } from '../filter/flags.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
 import { issuingPart } from '../forensics/issuing.js';
@@ -80,8 +81,8 @@ export function forensicsScan(io: CliIO, sourceArgs: string[], raw: RawForensics
     accept: (e) => flags.matches(e),
     lookBackMs,
     evidence: PlaceEvidenceReader.over(plan, widened),
-    main: (recipe, pushdown) => narrowed(narrow, recipe, widened, (sources) => plan.scan({ recipe, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false, ...sources })),
-    index: (recipe, scope) => narrowed(narrow, recipe, scope, (sources) => plan.scan({ recipe, scope, dedup: false, ...sources })),
+    main: (recipe, pushdown) => collectedAround(narrowed(narrow, recipe, widened, (sources) => plan.scan({ recipe, scope: pushdown ? { ...widened, hints: pushdown } : widened, dedup: false, ...sources }))),
+    index: (recipe, scope) => collectedAround(narrowed(narrow, recipe, scope, (sources) => plan.scan({ recipe, scope, dedup: false, ...sources }))),
     identity: () =>
       identitySources
         ? sourcedFrom(
@@ -99,6 +100,19 @@ export type Narrow = (recipe: MatcherRecipe, scope: ScanScope) => Promise<Source
 
 async function* narrowed(narrow: Narrow | undefined, recipe: MatcherRecipe, scope: ScanScope, scan: (sources: { sources?: Source[] }) => AsyncIterable<ScanHit>): AsyncIterable<SourcedEvent> {
   yield* sourcedFrom(scan(narrow ? { sources: await narrow(recipe, scope) } : {}));
+}
+
+/**
+ * A pass between two full collections on this thread, made when its consumer starts it and once it has taken
+ * the last event. A forensics pass parses every issuing event here and keeps only its index entry, and
+ * building the closure from the index leaves garbage of its own; all of it, promoted by then, would otherwise
+ * still fill the heap when the next pass starts its workers (activity on 1 GB: peak RSS 355 -> 312 MB). Each
+ * collection costs tens of milliseconds.
+ */
+async function* collectedAround(events: AsyncIterable<SourcedEvent>): AsyncIterable<SourcedEvent> {
+  collectGarbage();
+  yield* events;
+  collectGarbage();
 }
 
 async function* sourcedFrom(hits: AsyncIterable<{ event: CloudTrailEvent; source: string }>): AsyncIterable<SourcedEvent> {

@@ -1,11 +1,10 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRecipe } from '../filter/recipe.js';
 import type { RecordMatcher } from '../records/matcher.js';
 import { screenInput } from '../records/searcher.js';
 import { newStats, type RecordHit, type SearchStats } from '../records/search.js';
 import { serializeError, type FromWorker, type Task, type ToWorker } from './protocol.js';
+import { collectGarbage } from './gc.js';
 import { readWholeInto } from './read-whole.js';
 import type { HitBatch, SearchInput, SearchReply, SearchWorkerData } from './search-protocol.js';
 
@@ -79,8 +78,6 @@ async function pump(): Promise<void> {
  * to the old generation: then only a full collection (a few milliseconds) frees it, and skipping it lets the
  * process grow by hundreds of MB that the allocator does not give back.
  */
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' }) => void;
 const RELEASE_EVERY = 8 * 1024 * 1024;
 /**
  * Parsed records per collection interval above which the collection is a full one, made less often. A
@@ -184,7 +181,7 @@ function finish(id: number, stats: SearchStats, bytesRead: number, sentRecords: 
     if (full) {
       collectGarbage();
       decodedSinceFullGc = 0;
-    } else collectGarbage({ type: 'minor' });
+    } else collectGarbage('minor');
     decodedSinceGc = 0;
     parsedSinceGc = 0;
   }
