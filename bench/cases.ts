@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PLANTED_TABLE, type CorpusManifest } from './corpus-common.js';
 import { shq, type CaseSpec, type RunResult } from './measure.js';
 
@@ -50,6 +50,10 @@ export function corpusCases(x: CaseContext): CaseSpec[] {
   const deletions = m.deletions.map(deletionLine);
   const needle = (r: RunResult) => sameSet(idsFromNdjson(r.stdout), m.deleteTableIds, 'DeleteTable events');
   const duck = (q: string) => `node ${join(here, 'duckdb.js')} ${trail} ${q}`;
+  // Commands that name the files they read run from the corpus folder with a relative path, so their output
+  // (and its md5 in the report) is the same from any checkout.
+  const fromCorpus = `cd ${dirname(trail)} && node ${ctrail}`;
+  const rel = basename(trail);
   const cases: CaseSpec[] = [
     {
       id: 'gunzip', name: 'bare Node gunzip (all cores)', group: 'ceiling', cmd: `node ${join(here, 'gunzip.js')} ${x.fileList}`,
@@ -60,14 +64,14 @@ export function corpusCases(x: CaseContext): CaseSpec[] {
   ];
   if (x.hasCommand('find-deletion')) {
     cases.push({
-      id: 'fd', name: `ctrail find-deletion ${PLANTED_TABLE}`, group: 'forensics', peer: 'duck-fd', events, cmd: `node ${ctrail} find-deletion ${PLANTED_TABLE} ${trail} -o ndjson -q`,
+      id: 'fd', name: `ctrail find-deletion ${PLANTED_TABLE}`, group: 'forensics', peer: 'duck-fd', events, cmd: `${fromCorpus} find-deletion ${PLANTED_TABLE} ${rel} -o ndjson -q`,
       check: (r) => sameSet(ctrailDeletions(r.stdout), deletions, 'deletions with their chains'),
     });
   }
   if (x.hasCommand('activity')) {
     cases.push({
       id: 'activity', name: `ctrail activity ${m.closure.root} (${m.closure.sessions.toLocaleString('en-US')} sessions, ${m.closure.depth} levels)`, group: 'forensics', peer: 'duck-activity', events,
-      cmd: `node ${ctrail} activity ${m.closure.root} ${trail} -o ndjson -q`,
+      cmd: `${fromCorpus} activity ${m.closure.root} ${rel} -o ndjson -q`,
       check: (r) => sameSet(idsFromNdjson(r.stdout), m.closure.eventIds, 'closure events'),
     });
   }

@@ -138,7 +138,7 @@ export function renderRun(info: RunInfo, results: CaseResult[], small: SmallResu
       '## Output digests',
       '',
       'md5 of each ctrail case\'s standard output, to show that a change made ctrail faster without changing a byte of what it prints. ' +
-        '`events` prints the records as they are; `find-deletion`, `activity` and `validate` also name files, so their digests compare only between runs from the same checkout folder.',
+        '`events` prints the records as they are; `find-deletion`, `activity` and `validate` also name files, so they run from the corpus folder with relative paths, and their digests compare between checkouts (runs before 2026-12-03 13:52 named absolute paths).',
       '',
       '| corpus | case | md5 |',
       '|---|---|---|',
@@ -212,6 +212,11 @@ export function writeResultsIndex(benchDir: string): string {
     if (targets.length) lines.push(...targets, '');
     lines.push(`Every case's figures: [${latest.f}](runs/${latest.f}).`, '');
   }
+  // What blocks each unmet target is kept, with the profiles behind it, in PROFILE.md's last section; it is
+  // shown here as written there, so the figures and the reasons are read together.
+  const profile = existsSync(join(benchDir, 'PROFILE.md')) ? readFileSync(join(benchDir, 'PROFILE.md'), 'utf8') : '';
+  const inTheWay = /\n## What stands in the way[^\n]*\n([\s\S]*?)(?=\n## |$)/.exec(profile)?.[1]?.trim();
+  if (inTheWay) lines.push('## What stands in the way of the unmet targets', '', `From [\`PROFILE.md\`](PROFILE.md), which has the profiles and what was tried:`, '', inTheWay, '');
   lines.push('## All runs', '', ...runs.map((r) => `- [${r.f}](runs/${r.f}): ${r.title}`), '');
   lines.push('Where the time goes, what was tried and what stands in the way of the unmet targets: [`PROFILE.md`](PROFILE.md).', '');
   const path = join(benchDir, 'RESULTS.md');

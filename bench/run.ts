@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { corpusCases } from './cases.js';
@@ -100,7 +100,7 @@ async function measureCorpus(args: Args, kind: CorpusKind): Promise<{ m: CorpusM
         check: (r) => (r.stdout.trim() === `${m.uncompressedBytes} ${m.files.length}` ? {} : { problem: `gunzipped+hashed "${r.stdout.trim()}", corpus has ${m.uncompressedBytes} bytes in ${m.files.length} files` }),
       },
       {
-        id: 'validate', name: 'ctrail validate (locally signed copy)', group: 'other', cmd: `node ${ctrail} validate ${signed.dir} -o table --start-time ${signed.start} --end-time ${signed.end}`,
+        id: 'validate', name: 'ctrail validate (locally signed copy)', group: 'other', cmd: `cd ${dirname(signed.dir)} && node ${ctrail} validate ${basename(signed.dir)} -o table --start-time ${signed.start} --end-time ${signed.end}`,
         check: (r) => {
           const problem = checkValidate(r.stdout, m.files.length, signed.digests);
           return problem ? { problem } : {};
