@@ -17,7 +17,7 @@ export interface CaseContext {
 }
 
 const sorted = (xs: string[]) => [...xs].sort().join('\n');
-function sameSet(got: string[], want: string[], what: string): { problem?: string; answer: string } {
+export function sameSet(got: string[], want: string[], what: string): { problem?: string; answer: string } {
   const answer = sorted(got);
   if (answer === sorted(want)) return { answer };
   const missing = want.filter((x) => !got.includes(x)).length;
@@ -25,7 +25,7 @@ function sameSet(got: string[], want: string[], what: string): { problem?: strin
   return { problem: `${what}: ${missing} missing, ${extra} extra (of ${want.length})`, answer };
 }
 
-function idsFromNdjson(text: string): string[] {
+export function idsFromNdjson(text: string): string[] {
   return text
     .split('\n')
     .filter(Boolean)

@@ -27,8 +27,12 @@ import { opt, type ActivityOptions, type ClosureNode, type JoinedBy, type Persis
 /** The state of one build(): the queue of nodes still to expand and what they are matched against. */
 interface Walk {
   queue: ClosureNode[];
-  /** Issuing calls whose caller used no key (console and federation sign-ins): candidates for keyless roots. */
-  keyless: IssuedCredential[];
+  /**
+   * Issuing calls whose caller used no key (console and federation sign-ins, and every call a service made),
+   * oldest first: candidates for keyless nodes. Found on first use only: finding them decodes the whole
+   * index (every AssumeRole of the trail), which a walk from an access key never needs.
+   */
+  keyless: () => readonly IssuedCredential[];
   /** Persistence calls by the key that made them ('' for none). */
   persistenceByKey: Map<string, SourcedEvent[]>;
   seenPersistence: Set<SourcedEvent>;
@@ -121,11 +125,16 @@ export class ActivityClosure {
   }
 
   private startWalk(): Walk {
-    const keyless: IssuedCredential[] = [];
-    for (const c of this.index.all()) {
-      const caller = this.callerOf(c);
-      if (caller && !caller.accessKeyId) keyless.push(c);
-    }
+    let keyless: IssuedCredential[] | undefined;
+    const keylessCalls = () => {
+      if (keyless) return keyless;
+      keyless = [];
+      for (const c of this.index.all()) {
+        const caller = this.callerOf(c);
+        if (caller && !caller.accessKeyId) keyless.push(c);
+      }
+      return keyless.sort((a, b) => a.issuedAt - b.issuedAt);
+    };
     const persistenceByKey = new Map<string, SourcedEvent[]>();
     for (const p of this.persistenceEvents) {
       const key = asString(p.event.userIdentity?.accessKeyId) ?? '';
@@ -133,7 +142,7 @@ export class ActivityClosure {
     }
     const sourceIdentities = new Set(this.rootSourceIdentities);
     if (this.target.kind === 'name') sourceIdentities.add(this.target.name);
-    return { queue: [...this.nodes], keyless, persistenceByKey, seenPersistence: new Set(), sourceIdentities, callsWith: new Map() };
+    return { queue: [...this.nodes], keyless: keylessCalls, persistenceByKey, seenPersistence: new Set(), sourceIdentities, callsWith: new Map() };
   }
 
   /** The issuing calls a node made: each issued key joins as its child. */
@@ -143,7 +152,7 @@ export class ActivityClosure {
       node.joinedBy === 'CreateUser'
         ? [...this.index.all()].sort((a, b) => a.issuedAt - b.issuedAt)
         : !node.accessKeyId
-          ? [...walk.keyless].sort((a, b) => a.issuedAt - b.issuedAt)
+          ? walk.keyless()
           : node.issued
             ? // An issued session made only the calls whose caller's key resolves to its own issuing call.
               this.callsMadeWith(walk, node.accessKeyId).byCall.get(callKey(node.issued)) ?? []
