@@ -33,6 +33,8 @@ interface Walk {
    * index (every AssumeRole of the trail), which a walk from an access key never needs.
    */
   keyless: () => readonly IssuedCredential[];
+  /** Every indexed issuing call, oldest first, for created users (who may act with any key of their own); on first use only, like `keyless`. */
+  everyCall: () => readonly IssuedCredential[];
   /** Persistence calls by the key that made them ('' for none). */
   persistenceByKey: Map<string, SourcedEvent[]>;
   seenPersistence: Set<SourcedEvent>;
@@ -135,6 +137,8 @@ export class ActivityClosure {
       }
       return keyless.sort((a, b) => a.issuedAt - b.issuedAt);
     };
+    let every: IssuedCredential[] | undefined;
+    const everyCall = () => (every ??= [...this.index.all()].sort((a, b) => a.issuedAt - b.issuedAt));
     const persistenceByKey = new Map<string, SourcedEvent[]>();
     for (const p of this.persistenceEvents) {
       const key = asString(p.event.userIdentity?.accessKeyId) ?? '';
@@ -142,7 +146,7 @@ export class ActivityClosure {
     }
     const sourceIdentities = new Set(this.rootSourceIdentities);
     if (this.target.kind === 'name') sourceIdentities.add(this.target.name);
-    return { queue: [...this.nodes], keyless: keylessCalls, persistenceByKey, seenPersistence: new Set(), sourceIdentities, callsWith: new Map() };
+    return { queue: [...this.nodes], keyless: keylessCalls, everyCall, persistenceByKey, seenPersistence: new Set(), sourceIdentities, callsWith: new Map() };
   }
 
   /** The issuing calls a node made: each issued key joins as its child. */
@@ -150,7 +154,7 @@ export class ActivityClosure {
     // A created user may act with any key of its own, so its calls are looked for among all of them.
     const candidates =
       node.joinedBy === 'CreateUser'
-        ? [...this.index.all()].sort((a, b) => a.issuedAt - b.issuedAt)
+        ? walk.everyCall()
         : !node.accessKeyId
           ? walk.keyless()
           : node.issued
