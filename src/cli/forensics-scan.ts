@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { collectGarbage } from '../workers/gc.js';
 import { compileFilters } from '../filter/flags.js';
 import type { MatcherRecipe } from '../filter/recipe.js';
 import { issuingPart } from '../forensics/issuing.js';
@@ -15,6 +14,7 @@ import { addAwsOptions, addFilterOptions, addRunOptions, addWindowOptions, colle
 import { ScanPlan } from './scan-plan.js';
 import { addEngineOptions } from './engine-options.js';
 import { parseDuration } from './time.js';
+import { collectGarbage } from '../workers/gc.js';
 
 /** Options shared by find-deletion and trace, on top of every source, window, scope and filter option of `events`. */
 export interface RawForensicsOptions extends RawScanOptions {

@@ -128,17 +128,9 @@ export class ActivityClosure {
 
   private startWalk(): Walk {
     let keyless: IssuedCredential[] | undefined;
-    const keylessCalls = () => {
-      if (keyless) return keyless;
-      keyless = [];
-      for (const c of this.index.all()) {
-        const caller = this.callerOf(c);
-        if (caller && !caller.accessKeyId) keyless.push(c);
-      }
-      return keyless.sort((a, b) => a.issuedAt - b.issuedAt);
-    };
     let every: IssuedCredential[] | undefined;
-    const everyCall = () => (every ??= [...this.index.all()].sort((a, b) => a.issuedAt - b.issuedAt));
+    const keylessCalls = () => (keyless ??= oldestFirst(this.issuedWithoutKey()));
+    const everyCall = () => (every ??= oldestFirst([...this.index.all()]));
     const persistenceByKey = new Map<string, SourcedEvent[]>();
     for (const p of this.persistenceEvents) {
       const key = asString(p.event.userIdentity?.accessKeyId) ?? '';
@@ -147,6 +139,16 @@ export class ActivityClosure {
     const sourceIdentities = new Set(this.rootSourceIdentities);
     if (this.target.kind === 'name') sourceIdentities.add(this.target.name);
     return { queue: [...this.nodes], keyless: keylessCalls, everyCall, persistenceByKey, seenPersistence: new Set(), sourceIdentities, callsWith: new Map() };
+  }
+
+  /** Every indexed issuing call whose caller used no key, in index order. */
+  private issuedWithoutKey(): IssuedCredential[] {
+    const out: IssuedCredential[] = [];
+    for (const c of this.index.all()) {
+      const caller = this.callerOf(c);
+      if (caller && !caller.accessKeyId) out.push(c);
+    }
+    return out;
   }
 
   /** The issuing calls a node made: each issued key joins as its child. */
@@ -171,7 +173,7 @@ export class ActivityClosure {
   private callsMadeWith(walk: Walk, key: string): CallsWith {
     let calls = walk.callsWith.get(key);
     if (calls) return calls;
-    calls = { all: this.index.issuedBy(key).sort((a, b) => a.issuedAt - b.issuedAt), byCall: new Map() };
+    calls = { all: oldestFirst(this.index.issuedBy(key)), byCall: new Map() };
     for (const c of calls.all) {
       const caller = this.callerOf(c);
       const call = caller ? this.callOfUse(caller, c.issuedAt) : undefined;
@@ -392,4 +394,9 @@ export class ActivityClosure {
 
 function viaOf(eventID: string | undefined, eventName: string, issuedAccessKeyId: string): ViaStep {
   return { ...opt('eventID', eventID), eventName, issuedAccessKeyId };
+}
+
+/** Sorts in place by issue time; the sort is stable, so calls issued at the same time keep their index order. */
+function oldestFirst(calls: IssuedCredential[]): IssuedCredential[] {
+  return calls.sort((a, b) => a.issuedAt - b.issuedAt);
 }
