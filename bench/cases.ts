@@ -49,18 +49,18 @@ export function corpusCases(x: CaseContext): CaseSpec[] {
   const events = m.events;
   const deletions = m.deletions.map(deletionLine);
   const needle = (r: RunResult) => sameSet(idsFromNdjson(r.stdout), m.deleteTableIds, 'DeleteTable events');
-  const duck = (q: string) => `node ${join(here, 'duckdb.js')} ${trail} ${q}`;
+  const duck = (q: string) => `node ${shq(join(here, 'duckdb.js'))} ${shq(trail)} ${q}`;
   // Commands that name the files they read run from the corpus folder with a relative path, so their output
   // (and its md5 in the report) is the same from any checkout.
-  const fromCorpus = `cd ${dirname(trail)} && node ${ctrail}`;
-  const rel = basename(trail);
+  const fromCorpus = `cd ${shq(dirname(trail))} && node ${shq(ctrail)}`;
+  const rel = shq(basename(trail));
   const cases: CaseSpec[] = [
     {
-      id: 'gunzip', name: 'bare Node gunzip (all cores)', group: 'ceiling', cmd: `node ${join(here, 'gunzip.js')} ${x.fileList}`,
+      id: 'gunzip', name: 'bare Node gunzip (all cores)', group: 'ceiling', cmd: `node ${shq(join(here, 'gunzip.js'))} ${shq(x.fileList)}`,
       check: (r) => (Number(r.stdout.trim()) === m.uncompressedBytes ? {} : { problem: `gunzipped ${r.stdout.trim()} bytes, corpus has ${m.uncompressedBytes}` }),
     },
-    { id: 'needle', name: 'ctrail events --event-name DeleteTable', group: 'needle', peer: 'duck-needle', events, cmd: `node ${ctrail} events ${trail} --event-name DeleteTable -o ndjson -q`, check: needle },
-    { id: 'needle-1', name: 'ctrail events --event-name DeleteTable --threads 1', group: 'needle', peer: 'duck-needle', events, cmd: `node ${ctrail} events ${trail} --event-name DeleteTable -o ndjson -q --threads 1`, check: needle },
+    { id: 'needle', name: 'ctrail events --event-name DeleteTable', group: 'needle', peer: 'duck-needle', events, cmd: `node ${shq(ctrail)} events ${shq(trail)} --event-name DeleteTable -o ndjson -q`, check: needle },
+    { id: 'needle-1', name: 'ctrail events --event-name DeleteTable --threads 1', group: 'needle', peer: 'duck-needle', events, cmd: `node ${shq(ctrail)} events ${shq(trail)} --event-name DeleteTable -o ndjson -q --threads 1`, check: needle },
   ];
   if (x.hasCommand('find-deletion')) {
     cases.push({
@@ -78,12 +78,12 @@ export function corpusCases(x: CaseContext): CaseSpec[] {
   cases.push({
     // The answer is counted outside the timing (run.ts): counting lines here would slow the case.
     id: 'broad', name: 'ctrail events --write-only -o ndjson > /dev/null', group: 'broad', peer: 'duck-count', events, stdoutTo: '/dev/null',
-    cmd: `node ${ctrail} events ${trail} --write-only -o ndjson -q`, check: () => ({}),
+    cmd: `node ${shq(ctrail)} events ${shq(trail)} --write-only -o ndjson -q`, check: () => ({}),
   });
   const jqFilter = `.Records[] | select(.eventName == "DeleteTable") | .eventID`;
   cases.push(
     {
-      id: 'jq', name: 'zcat | jq (same needle query)', group: 'needle', events, cmd: `tr '\\n' '\\0' < ${x.fileList} | xargs -0 zcat | /usr/bin/jq -r ${shq(jqFilter)}`,
+      id: 'jq', name: 'zcat | jq (same needle query)', group: 'needle', events, cmd: `tr '\\n' '\\0' < ${shq(x.fileList)} | xargs -0 zcat | /usr/bin/jq -r ${shq(jqFilter)}`,
       check: (r) => sameSet(r.stdout.split('\n').filter(Boolean), m.deleteTableIds, 'jq: DeleteTable events'),
     },
     {

@@ -8,7 +8,7 @@ import { ensureCorpus } from './corpus.js';
 import { CORPUS_KINDS, trailDir, type CorpusKind, type CorpusManifest } from './corpus-common.js';
 import { ensureRealisticCorpus } from './corpus-real.js';
 import { ensureDuckdb } from './duckdb-pkg.js';
-import { median, run, timeCase, type CaseResult, type CaseSpec, type SmallResult } from './measure.js';
+import { median, run, shq, timeCase, type CaseResult, type CaseSpec, type SmallResult } from './measure.js';
 import { isBusy, renderRun, runFilePath, writeResultsIndex } from './report.js';
 import { ensureSignedCopy } from './signed.js';
 
@@ -96,11 +96,11 @@ async function measureCorpus(args: Args, kind: CorpusKind): Promise<{ m: CorpusM
       cases.findIndex((c) => c.id === 'jq'),
       0,
       {
-        id: 'sha256', name: 'gunzip + SHA-256 of every log file (all cores)', group: 'ceiling', cmd: `node ${join(here, 'gunzip.js')} ${fileList} --sha256`,
+        id: 'sha256', name: 'gunzip + SHA-256 of every log file (all cores)', group: 'ceiling', cmd: `node ${shq(join(here, 'gunzip.js'))} ${shq(fileList)} --sha256`,
         check: (r) => (r.stdout.trim() === `${m.uncompressedBytes} ${m.files.length}` ? {} : { problem: `gunzipped+hashed "${r.stdout.trim()}", corpus has ${m.uncompressedBytes} bytes in ${m.files.length} files` }),
       },
       {
-        id: 'validate', name: 'ctrail validate (locally signed copy)', group: 'other', cmd: `cd ${dirname(signed.dir)} && node ${ctrail} validate ${basename(signed.dir)} -o table --start-time ${signed.start} --end-time ${signed.end}`,
+        id: 'validate', name: 'ctrail validate (locally signed copy)', group: 'other', cmd: `cd ${shq(dirname(signed.dir))} && node ${shq(ctrail)} validate ${shq(basename(signed.dir))} -o table --start-time ${signed.start} --end-time ${signed.end}`,
         check: (r) => {
           const problem = checkValidate(r.stdout, m.files.length, signed.digests);
           return problem ? { problem } : {};
@@ -115,7 +115,7 @@ async function measureCorpus(args: Args, kind: CorpusKind): Promise<{ m: CorpusM
     results.push(r);
     if (c.id === 'broad' && r.ok) {
       // The broad scan's answer (and its output's digest), taken once outside the timing.
-      const counted = await run(`${c.cmd} | node ${join(here, 'digest.js')}`, { timeoutMs: args.caseTimeoutS * 1000 });
+      const counted = await run(`${c.cmd} | node ${shq(join(here, 'digest.js'))}`, { timeoutMs: args.caseTimeoutS * 1000 });
       const [lines, md5] = counted.stdout.trim().split(' ');
       if (md5) r.outputMd5 = md5;
       if (Number(lines) !== m.writeEvents) {
@@ -147,7 +147,7 @@ async function measureCorpus(args: Args, kind: CorpusKind): Promise<{ m: CorpusM
     const expected = [...new Set(JSON.parse(readFileSync(expectedFile, 'utf8')) as string[])];
     results.push(
       await timeCase(kind, {
-        id: 'big', name: 'ctrail events on one 1 GB log file', group: 'other', cmd: `node ${ctrail} events ${big} --event-name DeleteTable -o ndjson -q`,
+        id: 'big', name: 'ctrail events on one 1 GB log file', group: 'other', cmd: `node ${shq(ctrail)} events ${shq(big)} --event-name DeleteTable -o ndjson -q`,
         check: (r) => sameSet(idsFromNdjson(r.stdout), expected, 'DeleteTable events in the file'),
       }, 1, args.caseTimeoutS * 1000, log),
     );
@@ -215,10 +215,10 @@ async function measureSmall(args: Args): Promise<SmallResult[]> {
   const demo = join(repo, 'fixtures', 'demo');
   const cmds: Array<[SmallResult['id'], string, string]> = [
     ['node', 'node -e 0', 'node -e 0'],
-    ['version', 'ctrail --version', `node ${ctrail} --version`],
-    ['help', 'ctrail --help', `node ${ctrail} --help`],
-    ['demo', 'ctrail events fixtures/demo -o ndjson', `node ${ctrail} events ${demo} -o ndjson`],
-    ['demo-1', 'ctrail events fixtures/demo -o ndjson --threads 1', `node ${ctrail} events ${demo} -o ndjson --threads 1`],
+    ['version', 'ctrail --version', `node ${shq(ctrail)} --version`],
+    ['help', 'ctrail --help', `node ${shq(ctrail)} --help`],
+    ['demo', 'ctrail events fixtures/demo -o ndjson', `node ${shq(ctrail)} events ${shq(demo)} -o ndjson`],
+    ['demo-1', 'ctrail events fixtures/demo -o ndjson --threads 1', `node ${shq(ctrail)} events ${shq(demo)} -o ndjson --threads 1`],
   ];
   const out: SmallResult[] = [];
   for (const [id, name, cmd] of cmds) {
