@@ -48,7 +48,7 @@ async function walk(fx: TrailFixture, opts: { keys?: FixtureKey[]; allowCopy?: b
   // readAs: the folder holds a copy of the trail bucket made into another bucket.
   const view = new TrailView(opts.readAs ?? BUCKET, new LocalStore(dir));
   const s = spec();
-  const listed = await listDigestFolder(view, s, WINDOW);
+  const listed = await listDigestFolder(view, s, WINDOW, new Limiter(4));
   const keys = new StaticKeySource(parsePublicKeysJson(fx.publicKeysJson(opts.keys)), 'fixture keys');
   const walker = new ChainWalker(
     {

@@ -253,7 +253,7 @@ export class ChainWalker {
       if (loc.view !== this.view) {
         // The chain moved buckets: continue in the other bucket's own listing, as the reference does.
         this.view = loc.view;
-        this.listed = await listChainDigests(loc.view, loc.key, { start, end: d.end }, this.backfill);
+        this.listed = await listChainDigests(loc.view, loc.key, { start, end: d.end }, this.backfill, this.deps.limiter);
         index = this.listed.length - 1;
       }
       const t = keyTime(loc.key);

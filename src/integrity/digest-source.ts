@@ -79,10 +79,10 @@ export function keyTime(key: string): { stamp: string; time: Date } {
  * Digest keys of one chain folder in [start, end + 1 h] (the extra hour catches files delivered just after the
  * window), ascending. `sample` is any key of the chain: it names folder, trail and home region.
  */
-export async function listChainDigests(view: TrailView, sample: string, window: Window, backfill: boolean): Promise<DigestKeyInfo[]> {
+export async function listChainDigests(view: TrailView, sample: string, window: Window, backfill: boolean, limiter: Limiter): Promise<DigestKeyInfo[]> {
   const info = parseDigestKey(sample);
   if (!info) return [];
-  const all = await listDigestFolder(view, info, window);
+  const all = await listDigestFolder(view, info, window, limiter);
   return all.filter((k) => k.trailName === info.trailName && k.homeRegion === info.homeRegion && k.backfill === backfill);
 }
 
@@ -90,18 +90,34 @@ export async function listDigestFolder(
   view: TrailView,
   scope: { prefix: string; orgId?: string; account: string; region: string },
   window: Window,
+  limiter: Limiter,
 ): Promise<DigestKeyInfo[]> {
-  const folder = digestFolder(scope);
   const last = new Date(window.end.getTime() + HOUR);
-  const out: DigestKeyInfo[] = [];
-  for (const day of dayFolders(window.start, last)) {
-    for await (const key of view.keys(folder + day)) {
-      const k = parseDigestKey(key);
-      if (!k || k.account !== scope.account || k.region !== scope.region) continue;
-      if (k.time < window.start || k.time > last) continue;
-      out.push(k);
-    }
-  }
+  const out = await keptPerDay(view, digestFolder(scope), dayFolders(window.start, last), limiter, (key) => {
+    const k = parseDigestKey(key);
+    if (!k || k.account !== scope.account || k.region !== scope.region) return undefined;
+    return k.time < window.start || k.time > last ? undefined : k;
+  });
   out.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.key < b.key ? -1 : 1));
   return out;
+}
+
+/**
+ * What `keep` returns for each key of the day folders, in day order. The days are listed at once, each
+ * listing within the request limit, so a long window costs one round of listings, not one after another.
+ */
+export async function keptPerDay<T>(view: TrailView, folder: string, days: readonly string[], limiter: Limiter, keep: (key: string) => T | undefined): Promise<T[]> {
+  const perDay = await Promise.all(
+    days.map((day) =>
+      limiter.run(async () => {
+        const kept: T[] = [];
+        for await (const key of view.keys(folder + day)) {
+          const v = keep(key);
+          if (v !== undefined) kept.push(v);
+        }
+        return kept;
+      }),
+    ),
+  );
+  return perDay.flat();
 }
