@@ -123,6 +123,8 @@ export interface SmallResult {
   md5?: string;
   ok: boolean;
   note: string;
+  /** Starts per sample: cpuMs and wallMs are each sample's total divided by it. */
+  starts: number;
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
