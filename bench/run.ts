@@ -23,7 +23,7 @@ import { ensureSignedCopy } from './signed.js';
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
-const ctrail = join(repo, 'bin', 'ctrail.js');
+const ctrail = join(repo, 'bin', 'ctrail.cjs');
 const benchDir = join(repo, 'bench');
 
 interface Args {

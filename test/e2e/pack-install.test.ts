@@ -35,7 +35,7 @@ test('npm pack, then a global install of the tarball: only the runtime ships, an
   const packed = run('npm', ['pack', '--json', '--pack-destination', root], src);
   const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
   const files = info!.files.map((f) => f.path);
-  assert.ok(files.includes('bin/ctrail.js'));
+  assert.ok(files.includes('bin/ctrail.cjs'));
   // The lockfile ships as npm-shrinkwrap.json, so an install gets the tested dependency tree (and works offline).
   assert.ok(files.includes('npm-shrinkwrap.json'));
   assert.ok(files.includes('dist/src/cli/main.js'));

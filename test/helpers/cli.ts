@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const cliPath = fileURLToPath(new URL('../../../bin/ctrail.js', import.meta.url));
+export const cliPath = fileURLToPath(new URL('../../../bin/ctrail.cjs', import.meta.url));
 
 export interface CliResult {
   code: number | null;
