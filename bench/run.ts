@@ -8,7 +8,7 @@ import { ensureCorpus } from './corpus.js';
 import { CORPUS_KINDS, trailDir, type CorpusKind, type CorpusManifest } from './corpus-common.js';
 import { ensureRealisticCorpus } from './corpus-real.js';
 import { ensureDuckdb } from './duckdb-pkg.js';
-import { median, run, shq, timeCase, type CaseResult, type CaseSpec, type SmallResult } from './measure.js';
+import { median, run, shq, timeCase, type CaseResult, type CaseSpec, type RunResult, type SmallResult } from './measure.js';
 import { isBusy, renderRun, runFilePath, writeResultsIndex } from './report.js';
 import { ensureSignedCopy } from './signed.js';
 
@@ -223,29 +223,32 @@ async function measureSmall(args: Args): Promise<SmallResult[]> {
     ['demo-1', 'ctrail events fixtures/demo -o ndjson --threads 1', `node ${shq(ctrail)} events ${shq(demo)} -o ndjson --threads 1`],
   ];
   const starts = args.quick ? 2 : STARTS_PER_SAMPLE;
+  const failed = (r: SmallResult, x: RunResult) => {
+    if (!x.timedOut && x.code === 0) return false;
+    r.ok = false;
+    r.note = x.timedOut ? 'timed out' : `exit ${x.code}`;
+    return true;
+  };
   const out: SmallResult[] = [];
   for (const [id, name, cmd] of cmds) {
     const r: SmallResult = { id, name, cpuMs: [], wallMs: [], ok: true, note: '', starts };
     const once = await run(cmd, { timeoutMs: args.caseTimeoutS * 1000 });
-    if (once.timedOut || once.code !== 0) {
-      r.ok = false;
-      r.note = once.timedOut ? 'timed out' : `exit ${once.code}`;
-    }
+    failed(r, once);
     r.md5 = once.stdoutMd5;
-    const inARow = `i=0; while [ $i -lt ${starts} ]; do ${cmd} > /dev/null || exit 1; i=$((i + 1)); done`;
-    for (let i = 0; r.ok && i < (args.quick ? 2 : 5); i++) {
-      const x = await run(inARow, { timeoutMs: args.caseTimeoutS * 1000 });
-      if (x.timedOut || x.code !== 0) {
-        r.ok = false;
-        r.note = x.timedOut ? 'timed out' : `exit ${x.code}`;
-        break;
-      }
+    out.push(r);
+  }
+  // Samples of the commands take turns, so a drift in the machine's speed falls on all of them alike.
+  for (let i = 0; i < (args.quick ? 2 : 5); i++) {
+    for (const [k, [, , cmd]] of cmds.entries()) {
+      const r = out[k]!;
+      if (!r.ok) continue;
+      const x = await run(`i=0; while [ $i -lt ${starts} ]; do ${cmd} > /dev/null || exit 1; i=$((i + 1)); done`, { timeoutMs: args.caseTimeoutS * 1000 });
+      if (failed(r, x)) continue;
       r.wallMs.push(x.wallMs / starts);
       if (x.cpuMs !== undefined) r.cpuMs.push(x.cpuMs / starts);
     }
-    log(`  small inputs: ${name}: ${r.ok ? `${r.cpuMs.length ? (median(r.cpuMs) / 1000).toFixed(3) : '?'} s CPU` : r.note}`);
-    out.push(r);
   }
+  for (const r of out) log(`  small inputs: ${r.name}: ${r.ok ? `${r.cpuMs.length ? (median(r.cpuMs) / 1000).toFixed(3) : '?'} s CPU` : r.note}`);
   const [demo1, demoN] = [out.find((r) => r.id === 'demo-1'), out.find((r) => r.id === 'demo')];
   if (demo1?.ok && demoN?.ok && demo1.md5 !== demoN.md5) {
     demo1.ok = false;
@@ -261,6 +264,9 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const loadAtStart = loadavg()[0]!;
   if (isBusy(loadAtStart)) log(`bench: load average ${loadAtStart.toFixed(1)} at the start: these will be labelled "not idle figures"`);
+  // Small inputs first, while the machine is as idle as the run will find it: a few milliseconds of CPU a start
+  // move with what ran just before.
+  const small = await measureSmall(args);
   const corpora: Array<{ kind: CorpusKind; m: CorpusManifest }> = [];
   const results: CaseResult[] = [];
   for (const kind of args.corpora) {
@@ -268,7 +274,6 @@ async function main(): Promise<number> {
     corpora.push({ kind, m: c.m });
     results.push(...c.results);
   }
-  const small = await measureSmall(args);
   const report = renderRun({ sizeLabel: args.sizeLabel, runs: args.runs, caseTimeoutS: args.caseTimeoutS, load: [loadAtStart, loadavg()[0]!], corpora }, results, small);
   process.stdout.write(report.terminal + '\n');
   let out = args.out;
