@@ -214,7 +214,7 @@ export function flagPredicates(spec: FilterSpec): FlagPredicate[] {
   if (spec.accessKeys?.length) add('--access-key', inList(COL.uiAccessKey, spec.accessKeys));
   if (spec.sourceIps?.length) add('--source-ip', sourceIpPredicate(spec.sourceIps));
   if (spec.regions?.length) add('--region', inList(COL.awsRegion, spec.regions));
-  if (spec.accounts?.length) add('--account', `(${inList(COL.recipientAccount, spec.accounts)} OR ${inList(COL.uiAccount, spec.accounts)})`);
+  if (spec.accounts?.length) add('--account', inList(`COALESCE(${COL.recipientAccount}, ${COL.uiAccount})`, spec.accounts));
   // A non-string errorCode counts as no error for ctrail, but the column would show it as text: --no-errors
   // therefore cannot be stated as a superset and narrows nothing.
   if (spec.errors === true) add('--errors', `${COL.errorCode} <> ''`);

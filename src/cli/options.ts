@@ -65,7 +65,7 @@ export function addWindowOptions(cmd: Command): Command {
   return cmd
     .option('--start <time>', 'events at or after this time: ISO 8601 or a duration ago (90m, 6h, 7d)')
     .option('--end <time>', 'events at or before this time: ISO 8601 or a duration ago')
-    .option('--account <id>', 'recipientAccountId or userIdentity.accountId; repeatable; prunes trail keys', collectList);
+    .option('--account <id>', 'the account that recorded the event (recipientAccountId; userIdentity.accountId when none is recorded), as the trail files it; repeatable; prunes trail keys', collectList);
 }
 
 export function addFilterOptions(cmd: Command): Command {

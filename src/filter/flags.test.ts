@@ -95,7 +95,8 @@ const cases: Array<[string, FilterSpec, string[]]> = [
   ['--source-ip /20 CIDR', { sourceIps: ['34.240.0.0/20'] }, ['e5']],
   ['--source-ip IPv6 CIDR', { sourceIps: ['2001:db8::/32'] }, ['e8']],
   ['--region', { regions: ['eu-west-1'] }, ['e5']],
-  ['--account matches recipient or caller account', { accounts: ['444455556666'] }, ['e6', 'e8']],
+  // e8 was called from 444455556666 into 111122223333's trail: it is 111122223333's event.
+  ['--account matches the account that recorded the event', { accounts: ['444455556666'] }, ['e6']],
   ['--errors', { errors: true }, ['e3']],
   ['--no-errors', { errors: false }, ['e1', 'e2', 'e4', 'e5', 'e6', 'e7', 'e8']],
   ['--read-only', { readOnly: true }, ['e1', 'e4', 'e5']],
@@ -117,6 +118,15 @@ for (const [name, spec, expected] of cases) {
     assert.deepEqual(ids(spec), expected);
   });
 }
+
+test('--account: the caller\'s account stands in only where no recipient account is recorded', () => {
+  const m = compileFilters({ accounts: ['444455556666'] });
+  const base = { eventTime: '2026-03-14T04:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'GetObject', awsRegion: 'us-east-1' };
+  const caller = { type: 'IAMUser', accountId: '444455556666' };
+  assert.equal(m.matches({ ...base, userIdentity: caller }), true);
+  assert.equal(m.matches({ ...base, userIdentity: caller, recipientAccountId: '111122223333' }), false);
+  assert.equal(m.matches({ ...base, userIdentity: { type: 'IAMUser', accountId: '111122223333' }, recipientAccountId: '444455556666' }), true);
+});
 
 test('needles never contain characters a JSON writer may escape', () => {
   assert.equal(valueNeedle('arn:aws:iam::1:user/bob'), '"arn:aws:iam::1:user');

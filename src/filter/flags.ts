@@ -49,7 +49,10 @@ export function compileFilters(spec: FilterSpec): RecordMatcher {
   }
   if (spec.accounts?.length) {
     const accounts = new Set(spec.accounts);
-    add(spec.accounts.map((v) => valueNeedle(v)), (e) => accounts.has(e.recipientAccountId ?? '') || accounts.has(e.userIdentity?.accountId ?? ''));
+    // The account an event belongs to, as the trail layout files it (AWSLogs/<recipientAccountId>/…): a layout is
+    // pruned to those folders, so matching the caller's account too would answer differently for a trail than
+    // for the same files named one by one. userIdentity.accountId stands in only where no recipient is recorded.
+    add(spec.accounts.map((v) => valueNeedle(v)), (e) => accounts.has(e.recipientAccountId ?? e.userIdentity?.accountId ?? ''));
   }
   if (spec.errors !== undefined) {
     const want = spec.errors;

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cliPath, repoRoot, runCli } from '../helpers/cli.js';
 import { zstdCompress } from '../helpers/zstd.js';
 import { tempDir } from '../helpers/temp.js';
+import { layoutTrail, makeEvent, writeTrail } from '../helpers/trail-builder.js';
 
 const demo = join(repoRoot, 'fixtures/demo');
 const real = join(repoRoot, 'fixtures/real');
@@ -309,4 +310,25 @@ test('copying a fixture keeps working: gunzip of a fixture equals its plain twin
   const copy = join(tmp, 'twin.json');
   copyFileSync(trailscraper, copy);
   assert.deepEqual(gunzipSync(readFileSync(trailscraper + '.gz')), readFileSync(copy));
+});
+
+test('--account gives the same answer for a trail layout and for its files named one by one', async () => {
+  const dir = tempDir('ctrail-account-');
+  const a = '111111111111';
+  const b = '222222222222';
+  const user = (account: string) => ({ type: 'IAMUser', accountId: account, arn: `arn:aws:iam::${account}:user/u`, userName: 'u' });
+  const events = [
+    makeEvent({ eventTime: '2026-03-14T04:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'GetObject', userIdentity: user(a) }),
+    // A's user reading B's bucket: B's trail records it, in B's folder.
+    makeEvent({ eventTime: '2026-03-14T04:01:00Z', eventSource: 's3.amazonaws.com', eventName: 'GetObject', userIdentity: user(a), recipientAccountId: b }),
+    makeEvent({ eventTime: '2026-03-14T04:02:00Z', eventSource: 's3.amazonaws.com', eventName: 'PutObject', userIdentity: user(b) }),
+  ];
+  const files = layoutTrail(events);
+  writeTrail(dir, files);
+  const asLayout = await runCli(['events', dir, '--account', a, '-o', 'ndjson']);
+  const oneByOne = await runCli(['events', ...files.map((f) => join(dir, ...f.key.split('/'))), '--account', a, '-o', 'ndjson']);
+  assert.equal(asLayout.code, 0, asLayout.stderr);
+  assert.equal(oneByOne.code, 0, oneByOne.stderr);
+  assert.deepEqual(lines(asLayout.stdout).map((e) => [e.eventName, e.recipientAccountId]), [['GetObject', a]]);
+  assert.equal(oneByOne.stdout, asLayout.stdout);
 });
