@@ -107,21 +107,37 @@ class MirrorRun {
     const digests: Array<{ key: string; region: string }> = [];
     const regions = new Set<string>();
     const last = new Date(req.window.end.getTime() + HOUR);
+    const folders: Array<{ prefix: string; each: (o: StoredObject) => void }> = [];
     for (const scope of scopes) {
       regions.add(scope.region);
       // The window's day folders, and the hour after it (files delivered just after the window), as validate reads them.
       for (const day of dayFolders(req.window.start, last)) {
-        await this.listFolder(digestFolder(scope) + day, (o) => {
-          const k = parseDigestKey(o.key);
-          if (!k) this.misfit(o.key, 'digest');
-          else if (k.account === scope.account && k.region === scope.region && k.time >= req.window.start && k.time <= last) digests.push({ key: o.key, region: scope.region });
+        folders.push({
+          prefix: digestFolder(scope) + day,
+          each: (o) => {
+            const k = parseDigestKey(o.key);
+            if (!k) this.misfit(o.key, 'digest');
+            else if (k.account === scope.account && k.region === scope.region && k.time >= req.window.start && k.time <= last) digests.push({ key: o.key, region: scope.region });
+          },
         });
-        await this.listFolder(logFolder(scope) + day, (o) => {
-          if (parseLogKey(o.key)) this.wanted.set(o.key, { listed: { size: o.size, ...(o.etag ? { etag: o.etag } : {}) } });
-          else this.misfit(o.key, 'log');
+        folders.push({
+          prefix: logFolder(scope) + day,
+          each: (o) => {
+            if (parseLogKey(o.key)) this.wanted.set(o.key, { listed: { size: o.size, ...(o.etag ? { etag: o.etag } : {}) } });
+            else this.misfit(o.key, 'log');
+          },
         });
       }
     }
+    // Listed at once within --jobs (an organization's folders, one after another, were a listing per day and
+    // folder in a row), then taken in the order above, so the copy is planned as before.
+    const listings = await Promise.all(folders.map((f) => this.limiter.run(() => this.listFolder(f.prefix))));
+    for (const listing of listings) if ('fatal' in listing) throw listing.fatal;
+    folders.forEach((f, i) => {
+      const listing = listings[i]!;
+      if ('objects' in listing) for (const o of listing.objects) f.each(o);
+      else if ('refused' in listing) this.refuse(f.prefix, listing.refused);
+    });
     digests.sort((a, b) => (a.key < b.key ? -1 : 1));
     this.journal = await this.openJournal();
     try {
@@ -142,13 +158,15 @@ class MirrorRun {
   }
 
   /** A folder whose listing finally fails is named as not copied; the other folders are still read. */
-  private async listFolder(prefix: string, each: (o: StoredObject) => void): Promise<void> {
+  private async listFolder(prefix: string): Promise<{ objects: StoredObject[] } | { refused: { kind: 'copy-failed'; detail: string } } | { fatal: Error }> {
+    const objects: StoredObject[] = [];
     try {
-      for await (const o of this.req.view.list(prefix)) each(o);
+      for await (const o of this.req.view.list(prefix)) objects.push(o);
+      return { objects };
     } catch (err) {
       const fatal = asConfigErrorIfFatal(err, this.req.view.uri(prefix));
-      if (fatal) throw fatal;
-      this.refuse(prefix, { kind: 'copy-failed', detail: `listing failed (${describeAwsError(err)}); objects in this folder may be missing from the copy` });
+      if (fatal) return { fatal };
+      return { refused: { kind: 'copy-failed', detail: `listing failed (${describeAwsError(err)}); objects in this folder may be missing from the copy` } };
     }
   }
 

@@ -9,6 +9,7 @@ import { startCloudTrailStandin } from '../helpers/cloudtrail-standin.js';
 import { TrailFixture, logBody, makeKey, type FixtureKey } from '../helpers/trail-fixture.js';
 import { buildLogKey } from '../../src/cloudtrail/layout.js';
 import { tempDir } from '../helpers/temp.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
 
 const WINDOW = ['--start-time', '2026-03-14T01:00:00Z', '--end-time', '2026-03-14T06:00:00Z'];
 let s3: LocalS3;
@@ -112,5 +113,38 @@ test('a folder without a manifest learns its bucket and prefix from its newest d
     assert.equal(offline.code, 1);
   } finally {
     await ct.stop();
+  }
+});
+
+test('mirror: a folder whose listing keeps failing is named, and every other folder is still copied', async () => {
+  const fx = new TrailFixture();
+  for (const region of ['us-east-1', 'eu-west-1']) {
+    fx.addChain({ bucket: 'two-regions', prefix: 'p/', account: '111111111111', region, trailName: 'tr', homeRegion: 'us-east-1', firstEnd: new Date('2026-03-14T01:17:28Z'), hours: 3, key });
+  }
+  await s3.createBucket('two-regions');
+  for (const [k, o] of fx.buckets.get('two-regions')!) await s3.put('two-regions', k, o.body, o.metadata);
+  const lost = 'p/AWSLogs/111111111111/CloudTrail/eu-west-1/2026/03/14/';
+  const proxy = await startFaultProxy({ target: s3.endpoint, seed: 1, rate: 1, faults: ['slowdown'], maxConsecutive: Infinity, match: (_m, url) => url.includes('list-type=2') && decodeURIComponent(url).includes(`prefix=${lost}`) });
+  const ct = await startCloudTrailStandin({ keys: { 'us-east-1': [key], 'eu-west-1': [key] }, trails: [] });
+  try {
+    const dir = join(tmp, 'lost-listing');
+    const m = await runCli(['mirror', 's3://two-regions/p', dir, ...WINDOW], { env: { ...s3.env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint, CTRAIL_REQUEST_TIMEOUT_MS: '1500' } });
+    assert.notEqual(m.code, 0, m.stderr);
+    assert.match(m.stderr, new RegExp(`s3://two-regions/${lost}: copy-failed: listing failed`));
+    assert.equal(m.stderr.split('\n').filter((l) => l.includes('listing failed')).length, 1, m.stderr);
+    // Every log file of the lost folder is named by a digest, so the copy is still whole: the same objects as
+    // a mirror made without faults.
+    const clean = join(tmp, 'no-faults');
+    const c = await runCli(['mirror', 's3://two-regions/p', clean, ...WINDOW], { env: { ...s3.env, AWS_ENDPOINT_URL_CLOUDTRAIL: ct.endpoint } });
+    assert.equal(c.code, 0, c.stderr);
+    const objects = (d: string) => (JSON.parse(readFileSync(join(d, 'ctrail-mirror.json'), 'utf8')) as { objects: Array<{ key: string; sha256?: string }> }).objects;
+    const copied = (d: string) => objects(d).filter((o) => o.sha256).map((o) => `${o.key} ${o.sha256}`).sort();
+    assert.ok(copied(clean).some((k) => k.includes('/eu-west-1/')) && copied(clean).some((k) => k.includes('/us-east-1/')));
+    assert.deepEqual(copied(dir), copied(clean));
+    // The manifest keeps the folder that could not be listed, as not copied.
+    assert.deepEqual(objects(dir).filter((o) => !o.sha256).map((o) => o.key), [lost]);
+  } finally {
+    await ct.stop();
+    await proxy.stop();
   }
 });
