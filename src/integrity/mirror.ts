@@ -75,6 +75,9 @@ export async function mirrorTrail(req: MirrorRequest): Promise<MirrorResult> {
   return new MirrorRun(req, target, await readRecords(req.dir)).run();
 }
 
+/** A folder's listing: its objects, or why it was not listed (`fatal` ends the run). */
+type Listing = { objects: StoredObject[] } | { refused: { kind: 'copy-failed'; detail: string } } | { fatal: Error };
+
 class MirrorRun {
   private readonly limiter: Limiter;
   private readonly hasher: LogHasher;
@@ -130,14 +133,16 @@ class MirrorRun {
       }
     }
     // Listed at once within --jobs (an organization's folders, one after another, were a listing per day and
-    // folder in a row), then taken in the order above, so the copy is planned as before.
-    const listings = await Promise.all(folders.map((f) => this.limiter.run(() => this.listFolder(f.prefix))));
-    for (const listing of listings) if ('fatal' in listing) throw listing.fatal;
-    folders.forEach((f, i) => {
-      const listing = listings[i]!;
-      if ('objects' in listing) for (const o of listing.objects) f.each(o);
-      else if ('refused' in listing) this.refuse(f.prefix, listing.refused);
-    });
+    // folder in a row), and taken in the order above, each as soon as those before it are, so the copy is
+    // planned as before and a listing is let go once taken.
+    const listings: Array<Promise<Listing> | undefined> = folders.map((f) => this.limiter.run(() => this.listFolder(f.prefix)));
+    for (const [i, f] of folders.entries()) {
+      const listing = await listings[i]!;
+      listings[i] = undefined;
+      if ('fatal' in listing) throw listing.fatal;
+      if ('refused' in listing) this.refuse(f.prefix, listing.refused);
+      else for (const o of listing.objects) f.each(o);
+    }
     digests.sort((a, b) => (a.key < b.key ? -1 : 1));
     this.journal = await this.openJournal();
     try {
@@ -158,7 +163,7 @@ class MirrorRun {
   }
 
   /** A folder whose listing finally fails is named as not copied; the other folders are still read. */
-  private async listFolder(prefix: string): Promise<{ objects: StoredObject[] } | { refused: { kind: 'copy-failed'; detail: string } } | { fatal: Error }> {
+  private async listFolder(prefix: string): Promise<Listing> {
     const objects: StoredObject[] = [];
     try {
       for await (const o of this.req.view.list(prefix)) objects.push(o);
